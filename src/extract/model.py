@@ -1,0 +1,182 @@
+"""Frozen values that travel between the stages: read → lay out → find tables → rows → validate.
+
+Coordinates are PDF points with a top-left origin (pdfplumber's convention); page numbers are
+1-based. Text input has no geometry, so its `page_no` and `bbox` are None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Mapping
+
+SourceFormat = Literal["pdf", "text"]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A rectangle on a page, in PDF points, top-left origin."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def union(self, other: BBox) -> BBox:
+        return BBox(
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as laid out on a page, with the font facts that tell superscripts apart."""
+
+    text: str
+    bbox: BBox
+    fontname: str = ""
+    size: float = 0.0
+    page_no: int = 1
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """A drawn line or a rectangle's edge: `orientation` is 'h' or 'v'."""
+
+    orientation: Literal["h", "v"]
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's words and rulings, running headers and footers already left out."""
+
+    page_no: int
+    width: float
+    height: float
+    words: tuple[Word, ...] = ()
+    rulings: tuple[Ruling, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A text box: the unit a PDF-to-text tool separates with blank lines, or a PDF paragraph."""
+
+    text: str
+    index: int
+    page_no: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report as read: its blocks in reading order, and for PDFs its pages' geometry."""
+
+    report_id: str
+    source_file: str
+    source_format: SourceFormat
+    source_sha256: str
+    blocks: tuple[Block, ...]
+    pages: tuple[Page, ...] = ()
+    n_pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's raw text and where it came from."""
+
+    text: str
+    page_no: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One study row before normalization: cells keyed by contract field name.
+
+    Keys are contract fields (`author`, `indication`, `population`, `results`,
+    `authors_conclusions`, `study_design`, `intervention`, `comparator`, `outcomes`) or
+    `extra:<header as printed>`. The `author` cell holds the author/year/reference text as
+    printed (e.g. `Mekinian (2016)2`); `ref` holds a reference number found apart from it.
+    """
+
+    cells: Mapping[str, Cell]
+    group_label: str | None = None
+    ordinal: int = 0
+
+
+@dataclass(frozen=True)
+class ParsingReport:
+    """How a table was found and how sure the finder is of it."""
+
+    strategy: str
+    pages: tuple[int, ...] = ()
+    confidence: float = 1.0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A summary-of-included-studies table, stitched across pages."""
+
+    label: str | None
+    header: tuple[str, ...]
+    rows: tuple[RawRow, ...]
+    report: ParsingReport
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What the report says about itself, outside its study tables."""
+
+    title: str | None = None
+    publication_date: date | None = None
+    research_questions: tuple[str, ...] = ()
+    search_start: date | None = None
+    search_end: date | None = None
+    languages: tuple[str, ...] = ()
+    databases: tuple[str, ...] = ()
+    declared_counts: Mapping[str, int] = field(default_factory=dict)
+    summary_counts: Mapping[str, int] = field(default_factory=dict)
+    citation_ranges: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    selection_criteria: Mapping[str, str] = field(default_factory=dict)
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check, as data: a stable reason code plus where it happened."""
+
+    check: str
+    message: str
+    report_id: str
+    table: str = "studies"
+    severity: Severity = "error"
+    study_key: str | None = None
+    ref_no: int | None = None
+    column: str | None = None
+    failure_case: str | None = None
+    page_no: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one report yields: metadata, tables, and failures found while reading."""
+
+    document: Document
+    meta: ReportMeta
+    tables: tuple[Table, ...]
+    failures: tuple[Failure, ...] = ()
