@@ -1,0 +1,154 @@
+"""Decisions: reading, recording under concurrency, and applying them to a run's tables."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extract.review.decisions import (
+    DECISION_COLUMNS,
+    DecisionError,
+    append_decision,
+    apply_corrections,
+    apply_verdicts,
+    new_decision,
+    read_decisions,
+    split_quarantine,
+    stale_failures,
+)
+
+WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+
+
+def studies_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "report_id": ["r", "r"],
+            "study_key": ["r:1", "r:2"],
+            "ref_no": pd.array([1, 2], dtype="Int64"),
+            "first_author": ["Smith", "Jones"],
+            "year": pd.array([2019, 2018], dtype="Int64"),
+            "authors_conclusions": ["Works.", None],
+        }
+    )
+
+
+def failures_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "report_id": ["r", "r"],
+            "table": ["studies", "reports"],
+            "study_key": ["r:2", None],
+            "ref_no": pd.array([2, None], dtype="Int64"),
+            "column": ["authors_conclusions", None],
+            "check": ["required", "declared_counts"],
+            "severity": ["error", "warning"],
+            "failure_case": [None, "3"],
+            "message": ["missing", "counts differ"],
+            "source_page": pd.array([None, None], dtype="Int64"),
+        }
+    )
+
+
+def decision(**changes: str):
+    base = dict(report_id="r", study_key="r:2", column="authors_conclusions", check="required",
+                action="accept", value="", comment="checked the PDF", decided_by="ana", now=WHEN)
+    base.update(changes)
+    return new_decision(**base)
+
+
+def test_decisions_file_round_trips_with_exact_columns(tmp_path: Path) -> None:
+    path = tmp_path / "review" / "decisions.csv"
+    first = decision(action="correct", value='Said "yes",\nthen no.')
+    append_decision(path, first)
+    append_decision(path, decision())
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(DECISION_COLUMNS)
+    assert read_decisions(path) == (first, decision())
+
+
+def test_missing_decisions_file_means_no_decisions(tmp_path: Path) -> None:
+    assert read_decisions(tmp_path / "absent.csv") == ()
+
+
+def test_unknown_action_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text(",".join(DECISION_COLUMNS) + "\nr,r:1,year,,approve,,,,\n", encoding="utf-8")
+    with pytest.raises(DecisionError, match="line 2"):
+        read_decisions(path)
+
+
+def _append_many(path: str, who: str) -> None:
+    for n in range(40):
+        append_decision(Path(path), decision(decided_by=f"{who}-{n}"))
+
+
+def test_two_stewards_saving_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_append_many, args=(str(path), who)) for who in ("ana", "ben")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    who = sorted(d.decided_by for d in read_decisions(path))
+    assert who == sorted(f"{w}-{n}" for w in ("ana", "ben") for n in range(40))
+
+
+def test_correction_replaces_value_and_keeps_original_in_audit() -> None:
+    fixed, outcomes = apply_corrections(studies_frame(), [decision(action="correct", value="Helps.")])
+    assert fixed.loc[1, "authors_conclusions"] == "Helps."
+    trail = json.loads(fixed.loc[1, "review_audit"])
+    assert trail[0]["original"] == "" and trail[0]["value"] == "Helps." and trail[0]["decided_by"] == "ana"
+    assert pd.isna(fixed.loc[0, "review_audit"])
+    assert [o for _, o in outcomes] == ["applied"]
+
+
+def test_correction_of_integer_column_is_cast() -> None:
+    fixed, _ = apply_corrections(studies_frame(), [decision(study_key="r:1", column="year", action="correct", value="2017")])
+    assert fixed.loc[0, "year"] == 2017
+
+
+def test_correction_for_vanished_study_is_stale_not_applied() -> None:
+    fixed, outcomes = apply_corrections(studies_frame(), [decision(study_key="r:9", action="correct", value="x")])
+    assert fixed["authors_conclusions"].tolist()[0] == "Works."
+    assert [o for _, o in outcomes] == ["stale"]
+    rows = stale_failures(outcomes)
+    assert rows[0]["check"] == "stale_decision" and "r:9" in rows[0]["message"]
+
+
+def test_accept_waives_failure_and_unblocks_row() -> None:
+    applied = apply_verdicts(studies_frame(), failures_frame(), [decision()])
+    assert applied.failures["status"].tolist() == ["waived", "open"]
+    assert "accept by ana" in applied.failures.loc[0, "decision"]
+    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
+    assert published["study_key"].tolist() == ["r:1", "r:2"] and quarantine.empty
+
+
+def test_open_error_quarantines_row_with_reason() -> None:
+    applied = apply_verdicts(studies_frame(), failures_frame(), [])
+    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
+    assert published["study_key"].tolist() == ["r:1"]
+    assert quarantine["quarantine_reason"].tolist() == ["required"]
+
+
+def test_reject_moves_row_to_quarantine_as_rejected() -> None:
+    applied = apply_verdicts(studies_frame(), failures_frame(), [decision(study_key="r:1", column="", check="", action="reject")])
+    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
+    assert published.empty or "r:1" not in published["study_key"].tolist()
+    assert quarantine.set_index("study_key").loc["r:1", "quarantine_reason"] == "rejected"
+
+
+def test_accept_matching_no_failure_is_stale() -> None:
+    applied = apply_verdicts(studies_frame(), failures_frame(), [decision(check="year_range")])
+    assert [o for _, o in applied.outcomes] == ["stale"]
+    assert applied.failures["status"].tolist() == ["open", "open"]
+
+
+def test_empty_check_accepts_any_check_on_that_cell() -> None:
+    applied = apply_verdicts(studies_frame(), failures_frame(), [decision(check="")])
+    assert applied.failures["status"].tolist() == ["waived", "open"]
