@@ -1,0 +1,413 @@
+"""Atomic, deterministic publishing of the curated tables, and the lock that serialises runs.
+
+Layout on disk, for `curated_dir = out/curated`:
+
+    out/curated                  -> symlink to .curated.snapshots/<snapshot> (relative)
+    out/.curated.snapshots/      one complete folder per published snapshot
+    out/.curated.lock            the run lock (filelock); `.curated.lock.owner` says who holds it
+
+Why a symlink: replacing a symlink with `os.replace` is one atomic rename, so a reader of
+`out/curated/…` sees either the whole previous snapshot or the whole new one. A publish killed
+at any point leaves `curated` pointing at a complete snapshot:
+
+1. tables are written and fsynced into `.curated.snapshots/.staging-<id>` (killed here: the
+   old snapshot is untouched; the stale staging folder is removed by the next publish);
+2. the staging folder is renamed to `<id>` (same filesystem, atomic);
+3. a temporary symlink to `<id>` replaces `curated` in one `os.replace` (atomic);
+4. the other snapshots are deleted (killed here: only leftovers, removed next time).
+
+A `curated_dir` that already exists as a real folder (a run before this layout) is first moved
+into the snapshots folder and linked back; only that one-time migration has an instant where
+`curated` is absent, and the moved snapshot stays complete. Symlinks need a POSIX filesystem.
+
+Bytes are deterministic: the same frames give byte-identical Parquet and CSV (no pandas index,
+no pandas metadata, fixed row groups, fixed column types per contract table).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import filelock
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+CONTRACT_VERSION = "1"
+PARQUET_ROW_GROUP_SIZE = 65_536
+PARQUET_COMPRESSION = "zstd"
+TABLE_SUBPATHS: dict[str, str] = {"quarantine_studies": "quarantine/studies"}
+
+_STRING = pa.string()
+_INT = pa.int64()
+_DATE = pa.date32()
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+_STUDY_COLUMNS: dict[str, pa.DataType] = {
+    "report_id": _STRING,
+    "study_key": _STRING,
+    "ref_no": _INT,
+    "first_author": _STRING,
+    "year": _INT,
+    "design": _STRING,
+    "design_label": _STRING,
+    "indication": _STRING,
+    "population": _STRING,
+    "results": _STRING,
+    "authors_conclusions": _STRING,
+    "source_page": _INT,
+    "table_label": _STRING,
+}
+_STUDY_OPTIONAL_COLUMNS: dict[str, pa.DataType] = {
+    "study_design": _STRING,
+    "intervention": _STRING,
+    "comparator": _STRING,
+    "outcomes": _STRING,
+    "extra": _STRING,
+}
+
+CONTRACT_COLUMNS: dict[str, dict[str, pa.DataType]] = {
+    "studies": _STUDY_COLUMNS,
+    "quarantine_studies": _STUDY_COLUMNS,
+    "reports": {
+        "report_id": _STRING,
+        "source_file": _STRING,
+        "source_sha256": _STRING,
+        "source_format": _STRING,
+        "title": _STRING,
+        "publication_date": _DATE,
+        "research_questions": _STRING,
+        "search_start": _DATE,
+        "search_end": _DATE,
+        "n_studies": _INT,
+        "pages": _INT,
+        "extractor_version": _STRING,
+        "extracted_at": _TIMESTAMP,
+    },
+    "selection_criteria": {"report_id": _STRING, "criterion": _STRING, "text": _STRING},
+    "abbreviations": {"report_id": _STRING, "abbreviation": _STRING, "expansion": _STRING},
+    "validation_failures": {
+        "report_id": _STRING,
+        "table": _STRING,
+        "study_key": _STRING,
+        "ref_no": _INT,
+        "column": _STRING,
+        "check": _STRING,
+        "severity": _STRING,
+        "failure_case": _STRING,
+        "message": _STRING,
+        "source_page": _INT,
+    },
+}
+OPTIONAL_COLUMNS: dict[str, dict[str, pa.DataType]] = {
+    "studies": _STUDY_OPTIONAL_COLUMNS,
+    "quarantine_studies": _STUDY_OPTIONAL_COLUMNS,
+}
+
+
+class PublishLocked(RuntimeError):
+    """Another run holds the lock on this curated folder; the CLI prints the message as is."""
+
+    def __init__(self, curated_dir: Path, pid: int | None, since: str | None):
+        holder = f"pid {pid} since {since}" if pid is not None and since else "pid unknown"
+        super().__init__(
+            f"another run is publishing to {curated_dir}/ ({holder}); try again when it ends"
+        )
+        self.curated_dir = curated_dir
+        self.pid = pid
+        self.since = since
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths next to the curated folder
+
+
+def snapshots_dir(curated_dir: Path) -> Path:
+    """Where the complete snapshots live, beside curated_dir so renames stay on one filesystem."""
+    return curated_dir.parent / f".{curated_dir.name}.snapshots"
+
+
+def lock_path(curated_dir: Path) -> Path:
+    """The lock file guarding curated_dir, beside it so it survives snapshot swaps."""
+    return curated_dir.parent / f".{curated_dir.name}.lock"
+
+
+def lock_owner_path(curated_dir: Path) -> Path:
+    """The sidecar saying which process holds the lock (filelock truncates the lock file)."""
+    return curated_dir.parent / f".{curated_dir.name}.lock.owner"
+
+
+def table_relpath(name: str, suffix: str) -> PurePosixPath:
+    """The file a table is written to inside a snapshot (`quarantine_studies` → quarantine/)."""
+    return PurePosixPath(f"{TABLE_SUBPATHS.get(name, name)}.{suffix}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Run lock
+
+_held_locks: dict[Path, int] = {}
+
+
+def _read_lock_owner(curated_dir: Path) -> tuple[int | None, str | None]:
+    """Read the holder's pid and start time, tolerating a missing or half-written sidecar."""
+    try:
+        owner = json.loads(lock_owner_path(curated_dir).read_text(encoding="utf-8"))
+        return int(owner["pid"]), str(owner["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, None
+
+
+def _write_lock_owner(curated_dir: Path) -> None:
+    """Record this process as the holder so a second run can say who it is waiting for."""
+    owner = {"pid": os.getpid(), "since": time.strftime("%H:%M")}
+    lock_owner_path(curated_dir).write_text(json.dumps(owner), encoding="utf-8")
+
+
+@contextmanager
+def run_lock(curated_dir: Path) -> Iterator[None]:
+    """Hold the lock on curated_dir so two runs cannot interleave; re-entrant in one process."""
+    key = curated_dir.absolute()
+    if _held_locks.get(key, 0) > 0:
+        _held_locks[key] += 1
+        try:
+            yield
+        finally:
+            _held_locks[key] -= 1
+        return
+    curated_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(lock_path(curated_dir), timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise PublishLocked(curated_dir, *_read_lock_owner(curated_dir)) from None
+    _held_locks[key] = 1
+    try:
+        _write_lock_owner(curated_dir)
+        yield
+    finally:
+        _held_locks.pop(key, None)
+        lock_owner_path(curated_dir).unlink(missing_ok=True)
+        lock.release()
+
+
+# ---------------------------------------------------------------------------------------------
+# Frames → typed Arrow tables
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN, NaT and pd.NA: the values written as null."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _as_text(value: Any) -> str | None:
+    """Text for a string column: JSON for mappings and lists (sorted keys), str() otherwise."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _as_date(value: Any) -> date | None:
+    """A calendar date from a date, datetime, Timestamp or ISO string."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def column_array(values: pd.Series, arrow_type: pa.DataType | None) -> pa.Array:
+    """Cast one column to its contract type; unknown columns are inferred, all-null ones as text."""
+    if arrow_type == _STRING:
+        return pa.array([_as_text(v) for v in values], type=_STRING)
+    if arrow_type == _INT:
+        return pa.array(pd.array(values.astype(object), dtype="Int64"), type=_INT, from_pandas=True)
+    if arrow_type == _DATE:
+        return pa.array([_as_date(v) for v in values], type=_DATE)
+    if arrow_type == _TIMESTAMP:
+        stamps = pd.to_datetime(values.astype(object), utc=True)
+        return pa.array(stamps, type=_TIMESTAMP, from_pandas=True)
+    try:
+        inferred = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([_as_text(v) for v in values], type=_STRING)
+    return pa.array([None] * len(values), type=_STRING) if pa.types.is_null(inferred.type) else inferred
+
+
+def ordered_columns(name: str, frame: pd.DataFrame) -> list[str]:
+    """Contract columns first in contract order, then the frame's other columns as given."""
+    contract = list(CONTRACT_COLUMNS.get(name, {}))
+    missing = [c for c in contract if c not in frame.columns]
+    if missing and len(frame) > 0:
+        raise ValueError(f"table {name!r} lacks contract columns {missing}")
+    return contract + [str(c) for c in frame.columns if c not in contract]
+
+
+def arrow_table(name: str, frame: pd.DataFrame) -> pa.Table:
+    """A typed Arrow table with the table's fixed schema; an empty frame gets the contract columns."""
+    types = {**CONTRACT_COLUMNS.get(name, {}), **OPTIONAL_COLUMNS.get(name, {})}
+    columns = ordered_columns(name, frame)
+    arrays = [
+        column_array(
+            frame[c] if c in frame.columns else pd.Series([None] * len(frame), dtype=object),
+            types.get(c),
+        )
+        for c in columns
+    ]
+    metadata = {b"contract_version": CONTRACT_VERSION.encode(), b"table": name.encode()}
+    return pa.Table.from_arrays(arrays, names=columns).replace_schema_metadata(metadata)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow tables → bytes
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """Parquet with fixed settings, so the same table always gives the same bytes."""
+    sink = io.BytesIO()
+    pq.write_table(
+        table,
+        sink,
+        row_group_size=PARQUET_ROW_GROUP_SIZE,
+        compression=PARQUET_COMPRESSION,
+        version="2.6",
+        store_schema=True,
+    )
+    return sink.getvalue()
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: empty for null, ISO 8601 for dates and times, lowercase booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_bytes(table: pa.Table) -> bytes:
+    """UTF-8 CSV with a header row and RFC 4180 quoting; newlines inside cells are kept."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(table.column_names)
+    for row in table.to_pylist():
+        writer.writerow([csv_cell(row[c]) for c in table.column_names])
+    return text.getvalue().encode("utf-8")
+
+
+def snapshot_files(
+    tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes] | None
+) -> dict[PurePosixPath, bytes]:
+    """Every file of a snapshot, by its path inside it, as bytes."""
+    files: dict[PurePosixPath, bytes] = {}
+    for name in sorted(tables):
+        table = arrow_table(name, tables[name])
+        files[table_relpath(name, "parquet")] = parquet_bytes(table)
+        files[table_relpath(name, "csv")] = csv_bytes(table)
+    for relpath, content in sorted((extra_files or {}).items()):
+        path = PurePosixPath(relpath)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ValueError(f"extra file path must stay inside the snapshot: {relpath!r}")
+        files[path] = content
+    return files
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing and swapping
+
+
+def _fsync_dir(path: Path) -> None:
+    """Flush a folder's entries so a rename inside it survives a crash."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file_durably(path: Path, content: bytes) -> None:
+    """Write and fsync one file, so a renamed snapshot never holds a half-flushed file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_staging(files: dict[PurePosixPath, bytes], staging: Path) -> None:
+    """Write a snapshot's files into its staging folder and flush every folder entry."""
+    staging.mkdir(parents=True)
+    for relpath, content in files.items():
+        write_file_durably(staging.joinpath(*relpath.parts), content)
+    for folder in sorted({staging.joinpath(*p.parts).parent for p in files} | {staging}):
+        _fsync_dir(folder)
+
+
+def adopt_real_folder(curated_dir: Path) -> None:
+    """Move a curated folder written before this layout into the snapshots, then link it back."""
+    if curated_dir.is_symlink() or not curated_dir.is_dir():
+        return
+    if not any(curated_dir.iterdir()):
+        curated_dir.rmdir()
+        return
+    adopted = snapshots_dir(curated_dir) / f"adopted-{uuid.uuid4().hex}"
+    os.rename(curated_dir, adopted)
+    point_curated_at(curated_dir, adopted)
+
+
+def point_curated_at(curated_dir: Path, snapshot: Path) -> None:
+    """Atomically make curated_dir a relative symlink to snapshot (one os.replace)."""
+    temporary_link = curated_dir.parent / f".{curated_dir.name}.link-{uuid.uuid4().hex}"
+    os.symlink(os.path.relpath(snapshot, curated_dir.parent), temporary_link)
+    os.replace(temporary_link, curated_dir)
+    _fsync_dir(curated_dir.parent)
+
+
+def remove_other_snapshots(curated_dir: Path, keep: Path) -> None:
+    """Delete superseded snapshots and stale staging folders; only called under the run lock."""
+    for entry in snapshots_dir(curated_dir).iterdir():
+        if entry != keep:
+            shutil.rmtree(entry, ignore_errors=True)
+    for link in curated_dir.parent.glob(f".{curated_dir.name}.link-*"):
+        link.unlink(missing_ok=True)
+
+
+def publish(
+    tables: dict[str, pd.DataFrame],
+    curated_dir: Path,
+    extra_files: dict[str, bytes] | None = None,
+) -> None:
+    """Write every table as Parquet and CSV into a new snapshot and swap it in atomically."""
+    curated_dir = Path(curated_dir)
+    files = snapshot_files(tables, extra_files)
+    with run_lock(curated_dir):
+        snapshots = snapshots_dir(curated_dir)
+        snapshots.mkdir(parents=True, exist_ok=True)
+        adopt_real_folder(curated_dir)
+        snapshot_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:12]}"
+        staging = snapshots / f".staging-{snapshot_id}"
+        write_staging(files, staging)
+        snapshot = snapshots / snapshot_id
+        os.rename(staging, snapshot)
+        _fsync_dir(snapshots)
+        point_curated_at(curated_dir, snapshot)
+        remove_other_snapshots(curated_dir, keep=snapshot)

@@ -1,0 +1,306 @@
+"""Publishing: typed Parquet + RFC 4180 CSV, byte-identical reruns, atomic swap, run lock."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.publish import (
+    PublishLocked,
+    csv_bytes,
+    arrow_table,
+    publish,
+    run_lock,
+    snapshots_dir,
+)
+
+
+def studies_frame(tag: str, n_rows: int = 3) -> pd.DataFrame:
+    """A small studies table whose cells carry `tag`, so snapshots can be told apart."""
+    return pd.DataFrame(
+        {
+            "report_id": ["r"] * n_rows,
+            "study_key": [f"r:{i}" for i in range(1, n_rows + 1)],
+            "ref_no": list(range(1, n_rows + 1)),
+            "first_author": [f"Author{i}" for i in range(n_rows)],
+            "year": [2010 + i for i in range(n_rows)],
+            "design": ["other"] * n_rows,
+            "design_label": ["Other Studies"] * n_rows,
+            "indication": [None] * n_rows,
+            "population": [f"{tag}, adults"] * n_rows,
+            "results": [f'{tag} finding one\nfinding "two"'] * n_rows,
+            "authors_conclusions": [tag] * n_rows,
+            "source_page": [None] * n_rows,
+            "table_label": ["Table 2: Summary"] * n_rows,
+        }
+    )
+
+
+def reports_frame(extracted_at: str = "2024-05-01T10:00:00Z") -> pd.DataFrame:
+    """A one-row reports table with dates and a UTC timestamp."""
+    return pd.DataFrame(
+        {
+            "report_id": ["r"],
+            "source_file": ["raw/r.txt"],
+            "source_sha256": ["ab" * 32],
+            "source_format": ["text"],
+            "title": [None],
+            "publication_date": [date(2017, 11, 1)],
+            "research_questions": ["What is it?"],
+            "search_start": ["2012-01-01"],
+            "search_end": [date(2017, 10, 26)],
+            "n_studies": [3],
+            "pages": [None],
+            "extractor_version": ["0.1.0"],
+            "extracted_at": [pd.Timestamp(extracted_at)],
+        }
+    )
+
+
+def all_tables(tag: str) -> dict[str, pd.DataFrame]:
+    """A full set of curated tables for one snapshot."""
+    return {
+        "studies": studies_frame(tag),
+        "quarantine_studies": studies_frame(tag, n_rows=1),
+        "reports": reports_frame(),
+        "validation_failures": pd.DataFrame(),
+    }
+
+
+def snapshot_bytes(curated: Path) -> dict[str, bytes]:
+    """Every file under the published folder, by relative path."""
+    return {
+        str(p.relative_to(curated)): p.read_bytes() for p in sorted(curated.rglob("*")) if p.is_file()
+    }
+
+
+def assert_complete_snapshot(curated: Path, tag: str) -> None:
+    """The folder holds every table of snapshot `tag`, readable in both formats."""
+    studies = pq.read_table(curated / "studies.parquet").to_pandas()
+    assert list(studies["authors_conclusions"]) == [tag] * 3
+    with open(curated / "studies.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["authors_conclusions"] for r in rows] == [tag] * 3
+    assert pq.read_table(curated / "quarantine" / "studies.parquet").num_rows == 1
+    assert pq.read_table(curated / "reports.parquet").num_rows == 1
+    assert (curated / "validation_failures.csv").exists()
+
+
+def test_quarantine_studies_is_written_under_quarantine(tmp_path: Path) -> None:
+    publish(all_tables("a"), tmp_path / "curated")
+    assert (tmp_path / "curated" / "quarantine" / "studies.parquet").is_file()
+    assert (tmp_path / "curated" / "quarantine" / "studies.csv").is_file()
+    assert not (tmp_path / "curated" / "quarantine_studies.csv").exists()
+
+
+def test_parquet_has_fixed_contract_types_even_for_all_null_columns(tmp_path: Path) -> None:
+    publish(all_tables("a"), tmp_path / "curated")
+    studies = pq.read_schema(tmp_path / "curated" / "studies.parquet")
+    assert str(studies.field("indication").type) == "string"
+    assert str(studies.field("source_page").type) == "int64"
+    assert str(studies.field("ref_no").type) == "int64"
+    reports = pq.read_schema(tmp_path / "curated" / "reports.parquet")
+    assert str(reports.field("search_start").type) == "date32[day]"
+    assert str(reports.field("extracted_at").type) == "timestamp[us, tz=UTC]"
+    assert b"pandas" not in (studies.metadata or {})
+
+
+def test_empty_frame_gets_the_contract_columns(tmp_path: Path) -> None:
+    publish({"validation_failures": pd.DataFrame()}, tmp_path / "curated")
+    header = (tmp_path / "curated" / "validation_failures.csv").read_text(encoding="utf-8")
+    assert header.startswith("report_id,table,study_key,ref_no,column,check,severity")
+
+
+def test_rows_missing_a_contract_column_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="first_author"):
+        publish({"studies": studies_frame("a").drop(columns=["first_author"])}, tmp_path / "c")
+
+
+def test_csv_keeps_newlines_inside_quoted_cells_and_quotes_commas(tmp_path: Path) -> None:
+    publish(all_tables("a"), tmp_path / "curated")
+    raw = (tmp_path / "curated" / "studies.csv").read_bytes()
+    assert b'"a finding one\nfinding ""two"""' in raw
+    assert b'"a, adults"' in raw
+    assert raw.endswith(b"\r\n")
+
+
+def test_extra_columns_follow_the_contract_columns(tmp_path: Path) -> None:
+    frame = studies_frame("a")
+    frame.insert(0, "extra", ['{"Country": "Canada"}'] * 3)
+    publish({"studies": frame}, tmp_path / "curated")
+    schema = pq.read_schema(tmp_path / "curated" / "studies.parquet")
+    assert schema.names[0] == "report_id"
+    assert schema.names[-1] == "extra"
+
+
+def test_same_frames_give_byte_identical_files(tmp_path: Path) -> None:
+    publish(all_tables("a"), tmp_path / "one")
+    publish(all_tables("a"), tmp_path / "two")
+    first, second = snapshot_bytes(tmp_path / "one"), snapshot_bytes(tmp_path / "two")
+    assert first.keys() == second.keys()
+    assert first == second
+
+
+def test_republishing_replaces_the_snapshot_and_leaves_no_leftovers(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    publish(all_tables("a"), curated)
+    publish(all_tables("b"), curated, extra_files={"review/index.html": b"<html></html>"})
+    assert_complete_snapshot(curated, "b")
+    assert (curated / "review" / "index.html").read_bytes() == b"<html></html>"
+    assert len(list(snapshots_dir(curated).iterdir())) == 1
+
+
+def test_a_real_curated_folder_from_before_is_adopted(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "old.csv").write_text("x\n", encoding="utf-8")
+    publish(all_tables("a"), curated)
+    assert curated.is_symlink()
+    assert_complete_snapshot(curated, "a")
+    assert not (curated / "old.csv").exists()
+
+
+def test_extra_file_outside_the_snapshot_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="inside the snapshot"):
+        publish(all_tables("a"), tmp_path / "curated", extra_files={"../escape": b"x"})
+
+
+cell_text = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00")),
+)
+
+
+@settings(max_examples=75, deadline=None)
+@given(st.lists(st.tuples(cell_text, cell_text), max_size=6))
+def test_csv_round_trips_any_text(cells: list[tuple[str | None, str | None]]) -> None:
+    frame = pd.DataFrame(cells, columns=["first", "second"], dtype=object)
+    table = arrow_table("notes", frame)
+    parsed = list(csv.reader(io.StringIO(csv_bytes(table).decode("utf-8"), newline="")))
+    assert parsed[0] == ["first", "second"]
+    assert parsed[1:] == [[a or "", b or ""] for a, b in cells]
+
+
+# --- processes: the lock and a publish killed mid-way -----------------------------------------
+
+CHILD_PUBLISH = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import extract.publish as publish_module
+    sys.path.insert(0, {tests_dir!r})
+    from test_publish import all_tables
+
+    stage, marker, curated = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    original = getattr(publish_module, stage)
+    calls = []
+
+    def stall_after_first_call(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(1)
+        marker.write_text("stalled")
+        while True:
+            time.sleep(1)
+
+    setattr(publish_module, stage, stall_after_first_call)
+    publish_module.publish(all_tables("new"), curated)
+    """
+)
+
+CHILD_HOLD_LOCK = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from extract.publish import run_lock
+
+    marker, curated = Path(sys.argv[1]), Path(sys.argv[2])
+    with run_lock(curated):
+        marker.write_text("locked")
+        sys.stdin.read()
+    """
+)
+
+
+def wait_for_marker(child: subprocess.Popen[bytes], marker: Path) -> None:
+    """Block until the child signals it reached its stopping point (or fail if it died)."""
+    while not marker.exists():
+        if child.poll() is not None:
+            raise AssertionError(f"child exited early: {child.stderr.read().decode()}")  # type: ignore[union-attr]
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected_tag"),
+    [
+        ("write_file_durably", "old"),
+        ("write_staging", "old"),
+        ("point_curated_at", "new"),
+        ("remove_other_snapshots", "new"),
+    ],
+)
+def test_publish_killed_mid_way_leaves_a_complete_snapshot(
+    tmp_path: Path, stage: str, expected_tag: str
+) -> None:
+    curated = tmp_path / "curated"
+    publish(all_tables("old"), curated)
+    marker = tmp_path / "stalled"
+    script = CHILD_PUBLISH.format(tests_dir=str(Path(__file__).parent))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, stage, str(marker), str(curated)],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_marker(child, marker)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert_complete_snapshot(curated, expected_tag)
+    publish(all_tables("after"), curated)
+    assert_complete_snapshot(curated, "after")
+    assert len(list(snapshots_dir(curated).iterdir())) == 1
+
+
+def test_second_publisher_gets_a_clear_error_naming_the_holder(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    marker = tmp_path / "locked"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_HOLD_LOCK, str(marker), str(curated)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_marker(child, marker)
+        with pytest.raises(PublishLocked) as caught:
+            publish(all_tables("a"), curated)
+    finally:
+        child.communicate(b"")
+    message = str(caught.value)
+    assert message.startswith(f"another run is publishing to {curated}/ (pid {child.pid} since ")
+    assert message.endswith("); try again when it ends")
+    assert caught.value.pid == child.pid
+    assert not curated.exists()
+    publish(all_tables("a"), curated)
+    assert_complete_snapshot(curated, "a")
+
+
+def test_run_lock_is_reentrant_in_one_process(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    with run_lock(curated):
+        publish(all_tables("a"), curated)
+    assert_complete_snapshot(curated, "a")
+    assert os.path.exists(tmp_path / ".curated.lock")
+    assert not (tmp_path / ".curated.lock.owner").exists()
