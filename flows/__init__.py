@@ -1,0 +1,1 @@
+"""Prefect flows: the wiring between the pure stages, and nothing else."""
