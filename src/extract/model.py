@@ -68,6 +68,7 @@ class Page:
     height: float
     words: tuple[Word, ...] = ()
     rulings: tuple[Ruling, ...] = ()
+    rotation: int = 0  # the page's /Rotate in degrees; non-zero makes geometry unreliable
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Document:
     blocks: tuple[Block, ...]
     pages: tuple[Page, ...] = ()
     n_pages: int | None = None
+    warnings: tuple[Failure, ...] = ()  # warning-level findings made while reading (guard.py)
 
 
 @dataclass(frozen=True)
