@@ -83,7 +83,7 @@ def test_seed_blocks_keep_cells_whole() -> None:
     doc = read_text(SEED)
     texts = [b.text for b in doc.blocks]
     assert "Authors\u2019\nConclusions" in texts
-    assert "Meng (2016)" in texts and "6" in texts
+    assert "Nazari (2015)" in texts and "8" in texts
     assert "Systematic Reviews\nZerdes (2017)" in texts
     assert doc.report_id == "ivig-offlabel-2017"
 
