@@ -5,13 +5,24 @@ RAW ?= raw
 CURATED ?= curated
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test browser install install-test bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+# The review page's browser test drives Debian's Chromium (Playwright's own browser download
+# is not used). As root (CI) it is installed here; elsewhere the message says what to run.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Chromium for the review page's browser test..."; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs Chromium for the browser test: sudo apt-get install chromium"; exit 1; \
+	  fi; }
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
