@@ -49,6 +49,7 @@ class Word:
     fontname: str = ""
     size: float = 0.0
     page_no: int = 1
+    upright: bool = True  # False for sideways text (rotated page drawn without compensation)
 
 
 @dataclass(frozen=True)
