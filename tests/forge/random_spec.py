@@ -1,0 +1,296 @@
+"""Seeded random report specs, and the seed report re-expressed as a spec.
+
+The vocabulary is invented, generic medical prose; surnames include the shapes that break
+naive author splitting (hyphens, particles, apostrophes, accents).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.forge.spec import Column, Criterion, ReportSpec, StudyRow, TableSpec
+
+SEED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
+
+SURNAMES = (
+    "Abara", "Bergstrom", "Castellano", "Dufresne", "Eriksen", "Fairbanks", "Gallagher",
+    "Haddad", "Ibarra", "Jankowski", "Kowalczyk", "Lindqvist", "Moreau", "Nakashima",
+    "Okonkwo", "Petrov", "Quintero", "Rasmussen", "Sandoval", "Takahashi", "Urquhart",
+    "Vasquez", "Whitfield", "Xu", "Yilmaz", "Zielinski", "Lee", "Park", "Fyfe", "Vaughan",
+    "García-Lopez", "Smith-Jones", "van der Berg", "de la Cruz", "van Dijk", "O'Neil",
+    "D'Amico", "Müller", "Ødegaard", "Šimić", "Håkansson", "Nguyễn", "Le Roux", "McAvoy",
+)
+CONDITIONS = (
+    "Chronic heart failure", "Type 2 diabetes", "Moderate to severe plaque psoriasis",
+    "Postoperative pain", "Major depressive disorder", "Chronic obstructive pulmonary disease",
+    "Rheumatoid arthritis", "Recurrent urinary tract infection", "Osteoarthritis of the knee",
+    "Atrial fibrillation", "Chronic kidney disease", "Pressure ulcers", "Acute ischemic stroke",
+    "Generalized anxiety disorder", "Severe asthma", "Community-acquired pneumonia",
+    "Opioid use disorder", "Neonatal jaundice", "Venous leg ulcers", "Migraine",
+)
+INTERVENTIONS = (
+    "Intravenous iron", "Cognitive behavioural therapy", "Negative pressure wound therapy",
+    "Low-dose aspirin", "Subcutaneous biologic therapy", "Home-based rehabilitation",
+    "Extended-release naltrexone", "Phototherapy", "Hyaluronic acid injection",
+    "Continuous glucose monitoring", "Telemonitoring", "Nerve block",
+)
+COMPARATORS = ("Placebo", "Usual care", "No treatment", "Standard dressing", "Oral therapy",
+               "Waiting list", "Active comparator")
+OUTCOMES = ("Mortality", "Hospital readmission", "Quality of life", "Adverse events",
+            "Pain scores", "Length of stay", "Symptom relapse", "Cost per QALY")
+POPULATIONS = (
+    "Adults with {c}", "Patients aged ≥65 years with {c}", "Children aged 6 to 12 years with {c}",
+    "Women who had experienced ≥3 episodes of {c}", "Outpatients with {c} and comorbidities",
+    "Not specified in the abstract",
+)
+FINDINGS = (
+    "{o} was significantly improved with {i} vs {k} (OR 1.45; 95% CI 1.12 to 1.88)",
+    "No significant difference in {o} was found between {i} and {k}",
+    "The risk of AEs appeared to increase with {i} vs {k}",
+    "{o} decreased by 23.4% in the {i} group",
+    "Fewer patients reported serious AEs with {i} (RR 0.71; 95% CI 0.52 to 0.97)",
+    "Median time to {o} was 14.2 months vs 9.8 months with {k}",
+    "There was no significant difference in {o} between groups at 12 months",
+    "Effects on {o} were inconsistent across the included studies",
+)
+LONG_FINDING = (
+    "In the subgroup of patients with more severe disease at baseline, {o} improved "
+    "significantly with {i} compared with {k}, although the authors noted that the number "
+    "of events was small, follow-up was short, and the confidence intervals were wide"
+)
+CONCLUSIONS = (
+    "The authors concluded that {i} may be a beneficial treatment option for these patients.",
+    "The authors concluded that there is not enough evidence to recommend {i}.",
+    "The authors indicated that {i} might be an alternative for patients resistant to {k}.",
+    "No specific conclusion regarding {i} was presented in the abstract.",
+    "The authors concluded that further randomized trials are required.",
+)
+DESIGN_GROUPS = (
+    ("health_technology_assessment", "Health Technology Assessments", "Health technology assessment"),
+    ("systematic_review", "Systematic Reviews", "Systematic review"),
+    ("meta_analysis", "Meta-Analyses", "Meta-analysis"),
+    ("randomized_controlled_trial", "Randomized Controlled Trials", "Randomized controlled trial"),
+    ("non_randomized_study", "Non-Randomized Studies", "Non-randomized study"),
+    ("prospective_observational", "Prospective Observational Studies", "Prospective cohort study"),
+    ("retrospective_observational", "Retrospective Observational Studies",
+     "Retrospective cohort study"),
+    ("economic_evaluation", "Economic Evaluations", "Cost-utility analysis"),
+    ("guideline", "Guidelines", "Evidence-based guideline"),
+)
+ABBREVIATIONS = (
+    ("AE", "adverse event"), ("CI", "confidence interval"), ("OR", "odds ratio"),
+    ("QALY", "quality-adjusted life-year"), ("RR", "relative risk"), ("vs", "versus"),
+)
+DATABASES = (
+    "PubMed", "The Cochrane Library", "University of York Centre for Reviews and "
+    "Dissemination (CRD) databases", "Canadian and major international health technology "
+    "agencies",
+)
+COLUMN_SETS: tuple[tuple[Column, ...], ...] = (
+    (Column("First Author, Year", "author", 1.0), Column("Indication", "indication", 1.0),
+     Column("Population", "population", 1.0), Column("Results", "results", 1.3),
+     Column("Authors' Conclusions", "authors_conclusions", 1.2)),
+    (Column("Study, Year", "author", 0.9), Column("Study Design", "study_design", 0.8),
+     Column("Population", "population", 1.0),
+     Column("Intervention and Comparator", "intervention", 1.0),
+     Column("Outcomes", "outcomes", 0.9),
+     Column("Main Findings and Authors' Conclusions", "results", 1.6)),
+    (Column("Author (Year)", "author", 1.0), Column("Condition", "indication", 1.0),
+     Column("Patients", "population", 1.0), Column("Key Findings", "results", 1.5),
+     Column("Conclusions", "authors_conclusions", 1.2)),
+    (Column("First Author, Year", "author", 1.0), Column("Study Design", "study_design", 0.9),
+     Column("Country", "extra", 0.7), Column("Intervention", "intervention", 0.9),
+     Column("Comparator", "comparator", 0.9), Column("Results", "results", 1.5)),
+)
+COUNTRIES = ("Canada", "Denmark", "Japan", "Brazil", "Spain", "Iran", "Australia", "USA")
+
+
+def pick(rng: random.Random, options: tuple[Any, ...]) -> Any:
+    """One choice; named so the draws read as sentences."""
+    return options[rng.randrange(len(options))]
+
+
+def mid_sentence(phrase: str) -> str:
+    """A capitalized vocabulary phrase as it reads inside a sentence (acronyms kept)."""
+    return phrase[0].lower() + phrase[1:]
+
+
+def combined_intervention(columns: tuple[Column, ...]) -> bool:
+    """Whether the intervention column also holds the comparator."""
+    return any(c.header == "Intervention and Comparator" for c in columns)
+
+
+def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
+              study_design: str, long_cell: bool) -> dict[str, tuple[str, ...]]:
+    """Printed items for every column of one row."""
+    i, k = pick(rng, INTERVENTIONS), pick(rng, COMPARATORS)
+    words = {"c": condition.lower(), "i": mid_sentence(i), "k": k.lower()}
+    findings = [pick(rng, FINDINGS).format(o=mid_sentence(pick(rng, OUTCOMES)), **words)
+                for _ in range(rng.randint(1, 3))]
+    if long_cell:
+        findings += [LONG_FINDING.format(o=mid_sentence(pick(rng, OUTCOMES)), **words)]
+        findings += [pick(rng, FINDINGS).format(o=mid_sentence(o), **words) for o in OUTCOMES[:6]]
+    findings = [f[0].upper() + f[1:] for f in dict.fromkeys(findings)]
+    conclusion = pick(rng, CONCLUSIONS).format(**words) if rng.random() > 0.08 else None
+    values: dict[str, tuple[str, ...]] = {
+        "indication": (condition,),
+        "population": (pick(rng, POPULATIONS).format(**words),),
+        "results": tuple(findings),
+        "authors_conclusions": (conclusion,) if conclusion else (),
+        "study_design": (study_design,),
+        "intervention": (f"{i} vs {k.lower()}" if combined_intervention(columns) else i,),
+        "comparator": (k,),
+        "outcomes": (", ".join(rng.sample(OUTCOMES, 3)),),
+    }
+    cells = {c.field: values[c.field] for c in columns if c.field in values}
+    cells.update({c.header: (pick(rng, COUNTRIES),) for c in columns if c.field == "extra"})
+    return cells
+
+
+def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_ref: int,
+                refs: bool, long_cells: bool) -> tuple[StudyRow, ...]:
+    """`n` studies sorted by design as CADTH orders evidence, numbered from `first_ref`."""
+    designs = sorted(rng.sample(DESIGN_GROUPS, rng.randint(1, 4)),
+                     key=DESIGN_GROUPS.index)
+    drawn = sorted((pick(rng, designs) for _ in range(n)), key=DESIGN_GROUPS.index)
+    rows = []
+    used: set[tuple[str, int]] = set()
+    for offset, (design, label, design_cell) in enumerate(drawn):
+        surname, year = pick(rng, SURNAMES), rng.randint(2008, 2023)
+        suffix = "a" if (surname, year) in used else ""
+        used.add((surname, year))
+        long_cell = long_cells and rng.random() < 0.15
+        rows.append(StudyRow(surname, year, first_ref + offset if refs else None, design, label,
+                             row_cells(rng, columns, pick(rng, CONDITIONS), design_cell,
+                                       long_cell), suffix))
+    return tuple(rows)
+
+
+def with_design_column(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """An ungrouped table must print the design, so add a Study Design column if missing."""
+    if any(c.field == "study_design" for c in columns):
+        return columns
+    return columns[:1] + (Column("Study Design", "study_design", 0.8),) + columns[1:]
+
+
+def random_table(rng: random.Random, label: str, n: int, first_ref: int, refs: bool,
+                 long_cells: bool) -> TableSpec:
+    """One study table with a random column set and printing style."""
+    grouped = rng.random() < 0.6
+    columns = pick(rng, COLUMN_SETS)
+    if not grouped:
+        columns = with_design_column(columns)
+    rows = random_rows(rng, columns, n, first_ref, refs, long_cells)
+    text = " ".join(v for row in rows for values in row.cells.values() for v in values)
+    abbreviations = tuple((a, e) for a, e in ABBREVIATIONS if a in text.split()
+                          or f"{a} " in text or f"({a}" in text)
+    return TableSpec(label, columns, rows, grouped, pick(rng, ("paren", "et_al", "comma")),
+                     pick(rng, ("after_author", "after_year", "next_line", "inline",
+                                "after_year")) if refs else "none",
+                     rng.random() < 0.7, abbreviations)
+
+
+def random_criteria(rng: random.Random, condition: str, intervention: str) -> tuple[Criterion, ...]:
+    """Table 1 with a bulleted population now and then."""
+    bullets = tuple(rng.sample(CONDITIONS, 2)) if rng.random() < 0.5 else ()
+    lead = (f"Patients of any age with {condition.lower()}" + (" or the following:" if bullets
+                                                               else ""))
+    return (
+        Criterion("population", lead, bullets),
+        Criterion("intervention", f"{intervention}, alone or in combination with usual care"),
+        Criterion("comparator", "Placebo, usual care, no treatment"),
+        Criterion("outcomes", "Clinical benefits and harms"),
+        Criterion("study_designs", "Health technology assessments, systematic reviews, "
+                                   "meta-analyses, randomized controlled trials, "
+                                   "non-randomized studies"),
+    )
+
+
+def random_spec(seed: int, **overrides: Any) -> ReportSpec:
+    """A reproducible random report; keyword overrides replace any `ReportSpec` field."""
+    rng = random.Random(seed)
+    condition, intervention = pick(rng, CONDITIONS), pick(rng, INTERVENTIONS)
+    n_tables = 2 if rng.random() < 0.3 else 1
+    n_studies = rng.randint(3, 30)
+    refs = rng.random() < 0.85
+    long_cells = rng.random() < 0.5
+    questions = (f"What is the clinical effectiveness of {intervention.lower()} for patients "
+                 f"with {condition.lower()}?",
+                 f"What are the evidence-based guidelines regarding {intervention.lower()} "
+                 f"for {condition.lower()}?")[:n_tables]
+    split = rng.randint(1, n_studies - 1) if n_tables == 2 and n_studies > 1 else n_studies
+    sizes = (split, n_studies - split) if n_tables == 2 else (n_studies,)
+    tables, first_ref = [], 1
+    for index, size in enumerate(s for s in sizes if s):
+        label = (f"Table {index + 2}: Summary of Included Studies"
+                 + (f" for Research Question {index + 1}" if n_tables == 2 else ""))
+        tables.append(random_table(rng, label, size, first_ref, refs, long_cells))
+        first_ref += size
+    end = date(2016, 1, 1) + timedelta(days=rng.randrange(2500))
+    spec = ReportSpec(
+        report_id=f"forged-{seed}",
+        title=f"{intervention} for {mid_sentence(condition)}: Clinical Effectiveness",
+        publication_date=end + timedelta(days=rng.randint(10, 60)),
+        research_questions=questions,
+        topic=f"the use of {intervention.lower()} for {condition.lower()}",
+        search_start=date(end.year - rng.randint(3, 10), 1, 1),
+        search_end=end,
+        databases=DATABASES,
+        criteria=random_criteria(rng, condition, intervention),
+        tables=tuple(tables),
+        languages=("English",) if rng.random() < 0.8 else ("English", "French"),
+        spacing_artifact=rng.random() < 0.3,
+    )
+    return dataclasses.replace(spec, **overrides)
+
+
+def seed_criterion(name: str, text: str) -> Criterion:
+    """A seed criterion: 'lead: a; b; c' becomes a lead with bullets, as Table 1 prints it."""
+    lead, colon, rest = text.partition(": ")
+    if colon and "; " in rest:
+        return Criterion(name, f"{lead}:", tuple(rest.split("; ")))
+    return Criterion(name, text)
+
+
+def seed_rows() -> tuple[StudyRow, ...]:
+    """The seed report's study rows, read from its golden CSV."""
+    with (SEED_DIR / "expected-studies.csv").open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    return tuple(
+        StudyRow(r["first_author"], int(r["year"]), int(r["ref_no"]), r["design"],
+                 r["design_label"],
+                 {"indication": (r["indication"],), "population": (r["population"],),
+                  "results": tuple(r["results"].split("\n")),
+                  "authors_conclusions": (r["authors_conclusions"],)
+                  if r["authors_conclusions"] else ()})
+        for r in records)
+
+
+def seed_spec(**overrides: Any) -> ReportSpec:
+    """The seed report's content drawn as a PDF, so the PDF path can be checked against the text path."""
+    golden = json.loads((SEED_DIR / "expected-report.json").read_text(encoding="utf-8"))
+    meta = golden["report"]
+    question = meta["research_questions"][0]
+    table = TableSpec("Table 2: Summary of Included Studies", COLUMN_SETS[0], seed_rows(),
+                      grouped=True, author_format="paren", ref_placement="after_year",
+                      ruled=True, abbreviations=tuple(golden["abbreviations"].items()))
+    spec = ReportSpec(
+        report_id=golden["report_id"],
+        title="Off-Label Use of Intravenous Immunoglobulin: Clinical Effectiveness",
+        publication_date=date(2017, 11, 20),
+        research_questions=tuple(meta["research_questions"]),
+        topic="the " + question.split(" of the ", 1)[1].rstrip("?"),
+        search_start=date.fromisoformat(meta["search_start"]),
+        search_end=date.fromisoformat(meta["search_end"]),
+        databases=DATABASES,
+        criteria=tuple(seed_criterion(k, v) for k, v in golden["selection_criteria"].items()),
+        tables=(table,),
+        languages=tuple(meta["languages"]),
+    )
+    return dataclasses.replace(spec, **overrides)
