@@ -151,7 +151,7 @@ ABBREVIATION_PAIR = re.compile(
     r"^\s*(?P<abbr>[^=:;]{1,15}?)\s*(?:=|:|\s–\s|\s—\s)\s*(?P<expansion>\S.*?)\s*$"
 )
 COLUMN_GAP = re.compile(r"\t+|\s{2,}")
-ABBREVIATION_START = re.compile(r"^\s*[^=;\s][^=;]{0,14}?\s=\s")
+ABBREVIATION_START = re.compile(r"^\s*(?P<abbr>[^=:;\s][^=:;]{0,14}?)\s*(?:=|:)\s")
 ABBREVIATIONS_PREFIX = re.compile(r"^\s*Abbreviations?\s*:\s*", re.IGNORECASE)
 
 
@@ -308,16 +308,23 @@ def publication_date(lines: Sequence[Line], headings: Sequence[Heading]) -> date
 # --- research questions --------------------------------------------------------------------
 
 
+def starts_question(line: Line, previous: Line | None) -> bool:
+    """A list marker, or a new block after a finished sentence (not a page-broken one)."""
+    if previous is None or LIST_MARKER.match(line.text) or BULLET_START.match(line.text):
+        return True
+    finished = previous.text.rstrip().endswith(("?", ".", ":"))
+    return finished and line.block_index != previous.block_index
+
+
 def question_items(section: Sequence[Line]) -> list[list[str]]:
-    """Group a section's lines into items: a new item at a list marker or a new block."""
+    """Group a section's lines into items, one per numbered, bulleted or separate question."""
     items: list[list[str]] = []
-    previous_block: int | None = None
+    previous: Line | None = None
     for line in section:
-        marked = bool(LIST_MARKER.match(line.text) or BULLET_START.match(line.text))
-        if marked or not items or line.block_index != previous_block:
+        if starts_question(line, previous):
             items.append([])
         items[-1].append(BULLET_START.sub("", LIST_MARKER.sub("", line.text)))
-        previous_block = line.block_index
+        previous = line
     return items
 
 
@@ -367,9 +374,10 @@ def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
 
 
 def split_final_pair(item: str) -> list[str]:
-    """Split a last list item `Embase and PubMed` when both sides are capitalised names."""
-    left, sep, right = item.partition(" and ")
-    if sep and "(" not in item and left[:1].isupper() and right[:1].isupper():
+    """Split a last list item `Embase and PubMed` at its last `and` between capitalised names."""
+    left, sep, right = item.rpartition(" and ")
+    balanced = left.count("(") == left.count(")")
+    if sep and balanced and left[:1].isupper() and right[:1].isupper():
         return [left.strip(), right.strip()]
     return [item]
 
@@ -535,19 +543,22 @@ def abbreviation_pairs(text: str, minimum_pairs: int) -> dict[str, str]:
     return {pair["abbr"].strip(): pair["expansion"].rstrip(" .") for pair in pairs if pair}
 
 
+def starts_with_abbreviation(line: str) -> bool:
+    """A line opening with `AE = ` or `AE: ` (after an optional `Abbreviations:` label)."""
+    match = ABBREVIATION_START.match(ABBREVIATIONS_PREFIX.sub("", line))
+    return bool(match and looks_like_abbreviation(match["abbr"].strip()))
+
+
 def footnote_text(block_text: str) -> str | None:
-    """The part of a block from its first `X = y` line on, or None when it has none."""
+    """The part of a block from its first `X = y` or `X: y` line on, or None when it has none."""
     lines = block_text.splitlines()
-    starts = (
-        n for n, text in enumerate(lines)
-        if ABBREVIATION_START.match(ABBREVIATIONS_PREFIX.sub("", text))
-    )
+    starts = (n for n, text in enumerate(lines) if starts_with_abbreviation(text))
     start = next(starts, None)
     return None if start is None else "\n".join(lines[start:])
 
 
 def footnote_abbreviations(doc: Document) -> Iterable[dict[str, str]]:
-    """Abbreviation footnotes under tables: blocks ending in `X = y;` pairs."""
+    """Abbreviation footnotes under tables: blocks ending in `X = y;` or `X: y;` pairs."""
     for block in doc.blocks:
         footnote = footnote_text(block.text)
         if footnote is not None:

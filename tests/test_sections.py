@@ -1,0 +1,356 @@
+"""Report metadata from blocks: the seed's golden values and invented reports worded otherwise."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.model import Block, Document, ReportMeta
+from extract.readers.text import read_text
+from extract.sections import (
+    caption_title,
+    databases,
+    report_meta,
+    section_key,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed" / "ivig-offlabel-2017.txt"
+EXPECTED = json.loads((FIXTURES / "seed" / "expected-report.json").read_text(encoding="utf-8"))
+
+
+def document_of(*blocks: str) -> Document:
+    """A text document made of the given blocks, for small hand-written reports."""
+    return Document(
+        report_id="invented",
+        source_file="invented.txt",
+        source_format="text",
+        source_sha256="",
+        blocks=tuple(Block(text, index) for index, text in enumerate(blocks)),
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_meta() -> ReportMeta:
+    return report_meta(read_text(SEED))
+
+
+@pytest.fixture(scope="module")
+def digits_meta() -> ReportMeta:
+    return report_meta(read_text(FIXTURES / "text" / "meta-numbered-digits.txt"))
+
+
+@pytest.fixture(scope="module")
+def no_key_findings_meta() -> ReportMeta:
+    return report_meta(read_text(FIXTURES / "text" / "meta-no-key-findings.txt"))
+
+
+# --- the seed against its golden extraction ------------------------------------------------
+
+
+def test_seed_research_question_is_one_joined_line(seed_meta: ReportMeta) -> None:
+    assert list(seed_meta.research_questions) == EXPECTED["report"]["research_questions"]
+
+
+def test_seed_search_window(seed_meta: ReportMeta) -> None:
+    assert seed_meta.search_start == date.fromisoformat(EXPECTED["report"]["search_start"])
+    assert seed_meta.search_end == date.fromisoformat(EXPECTED["report"]["search_end"])
+
+
+def test_seed_languages(seed_meta: ReportMeta) -> None:
+    assert list(seed_meta.languages) == EXPECTED["report"]["languages"]
+
+
+def test_seed_declared_counts_include_absent_health_technology_assessments(
+    seed_meta: ReportMeta,
+) -> None:
+    assert dict(seed_meta.declared_counts) == EXPECTED["report"]["declared_counts"]
+
+
+def test_seed_selection_criteria(seed_meta: ReportMeta) -> None:
+    assert dict(seed_meta.selection_criteria) == EXPECTED["selection_criteria"]
+
+
+def test_seed_abbreviations_are_cleaned_keys_and_expansions(seed_meta: ReportMeta) -> None:
+    assert dict(seed_meta.abbreviations) == EXPECTED["abbreviations"]
+
+
+def test_seed_has_no_title_or_publication_date(seed_meta: ReportMeta) -> None:
+    assert seed_meta.title is None
+    assert seed_meta.publication_date is None
+
+
+def test_seed_databases_split_on_commas_and_as_well_as(seed_meta: ReportMeta) -> None:
+    assert seed_meta.databases == (
+        "PubMed",
+        "The Cochrane Library",
+        "University of York Centre for Reviews and Dissemination (CRD) databases",
+        "Canadian and major international health technology agencies",
+        "a focused Internet search",
+    )
+
+
+def test_seed_citation_ranges_merge_both_summary_sentences(seed_meta: ReportMeta) -> None:
+    ranges = dict(seed_meta.citation_ranges)
+    assert ranges["systematic_review"] == (1, 2, 3, 4, 5)
+    assert ranges["randomized_controlled_trial"] == (6, 7, 8)
+    assert ranges["prospective_observational"] == (9, 10, 11, 12, 13)
+    retrospective = {k: v for k, v in ranges.items() if v == (14, 15, 16, 17)}
+    assert set(retrospective) <= {"retrospective_observational", "non_randomized_study"}
+    assert len(retrospective) == 1
+    assert sorted(ref for refs in ranges.values() for ref in refs) == list(range(1, 18))
+
+
+def test_seed_summary_counts_add_up_across_sentences(seed_meta: ReportMeta) -> None:
+    counts = dict(seed_meta.summary_counts)
+    assert counts["systematic_review"] == 5
+    assert counts["randomized_controlled_trial"] == 3
+    assert counts["prospective_observational"] == 5
+    assert sum(counts.values()) == 17
+
+
+@settings(max_examples=20, deadline=None)
+@given(cuts=st.lists(st.booleans(), min_size=80, max_size=80))
+def test_block_boundaries_do_not_change_the_metadata(
+    seed_meta: ReportMeta, cuts: list[bool]
+) -> None:
+    """PDF paragraphs group lines differently from text boxes; merging blocks changes nothing."""
+    seed_blocks = read_text(SEED).blocks
+    merged: list[str] = [seed_blocks[0].text]
+    for block, cut in zip(seed_blocks[1:], cuts + [True] * len(seed_blocks)):
+        if cut:
+            merged.append(block.text)
+        else:
+            merged[-1] = f"{merged[-1]}\n{block.text}"
+    assert report_meta(document_of(*merged)) == seed_meta
+
+
+# --- an invented report: numbered questions, digits, bullets, Abbreviations section ---------
+
+
+def test_title_and_labelled_publication_date(digits_meta: ReportMeta) -> None:
+    assert digits_meta.title == (
+        "Hypothermia After Cardiac Arrest in Adults: Clinical Effectiveness and Guidelines"
+    )
+    assert digits_meta.publication_date is not None
+    assert (digits_meta.publication_date.year, digits_meta.publication_date.month) == (2020, 3)
+
+
+def test_numbered_research_questions_are_split_and_unnumbered(digits_meta: ReportMeta) -> None:
+    assert digits_meta.research_questions == (
+        "What is the clinical effectiveness of targeted temperature management for adults "
+        "resuscitated from out-of-hospital cardiac arrest?",
+        "What are the evidence-based guidelines regarding targeted temperature management for "
+        "adults after cardiac arrest?",
+    )
+
+
+def test_month_year_search_window_and_two_languages(digits_meta: ReportMeta) -> None:
+    assert digits_meta.search_start is not None and digits_meta.search_end is not None
+    assert (digits_meta.search_start.year, digits_meta.search_start.month) == (2015, 1)
+    assert (digits_meta.search_end.year, digits_meta.search_end.month) == (2020, 3)
+    assert digits_meta.languages == ("English", "French")
+
+
+def test_databases_with_a_final_and(digits_meta: ReportMeta) -> None:
+    assert digits_meta.databases == (
+        "MEDLINE",
+        "Embase",
+        "the Cochrane Library",
+        "the websites of Canadian and major international health technology agencies",
+    )
+
+
+def test_declared_counts_in_digits_and_words(digits_meta: ReportMeta) -> None:
+    assert dict(digits_meta.declared_counts) == {
+        "health_technology_assessment": 2,
+        "systematic_review": 4,
+        "randomized_controlled_trial": 1,
+        "guideline": 2,
+    }
+
+
+def test_summary_counts_and_comma_separated_citations(digits_meta: ReportMeta) -> None:
+    assert dict(digits_meta.summary_counts) == {
+        "health_technology_assessment": 2,
+        "systematic_review": 4,
+        "randomized_controlled_trial": 1,
+        "guideline": 2,
+    }
+    assert dict(digits_meta.citation_ranges) == {
+        "health_technology_assessment": (1, 2),
+        "systematic_review": (3, 4, 5, 6),
+        "randomized_controlled_trial": (7,),
+        "guideline": (8, 9),
+    }
+
+
+def test_bulleted_criteria_with_and_without_lead_in(digits_meta: ReportMeta) -> None:
+    assert dict(digits_meta.selection_criteria) == {
+        "population": "Adults resuscitated from cardiac arrest",
+        "intervention": "Targeted temperature management by any of: surface cooling devices; "
+        "intravascular cooling catheters",
+        "comparator": "Normothermia; no temperature management",
+        "outcomes": "Survival with good neurological outcome; Adverse events",
+        "study_designs": "Health technology assessments, systematic reviews, randomized "
+        "controlled trials, guidelines",
+    }
+
+
+def test_abbreviations_section_with_mixed_separators(digits_meta: ReportMeta) -> None:
+    assert dict(digits_meta.abbreviations) == {
+        "TTM": "targeted temperature management",
+        "ROSC": "return of spontaneous circulation",
+        "OHCA": "out-of-hospital cardiac arrest",
+    }
+
+
+# --- an invented report: no Key Findings, cover date, inline criteria, colon footnote ------
+
+
+def test_title_label_and_cover_date_line(no_key_findings_meta: ReportMeta) -> None:
+    assert no_key_findings_meta.title == "Compression Bandages for Venous Leg Ulcers: A Review"
+    assert no_key_findings_meta.publication_date == date(2019, 6, 4)
+
+
+def test_plain_question_and_open_ended_search(no_key_findings_meta: ReportMeta) -> None:
+    meta = no_key_findings_meta
+    assert meta.research_questions == (
+        "How effective are multi-layer compression bandages compared with single-layer "
+        "bandages for healing venous leg ulcers in adults?",
+    )
+    assert meta.search_start == date(2010, 1, 1)
+    assert meta.search_end is None
+    assert meta.languages == ()
+    assert meta.databases == ("PubMed", "Embase")
+
+
+def test_counts_fall_back_to_results_with_absent_designs(
+    no_key_findings_meta: ReportMeta,
+) -> None:
+    assert dict(no_key_findings_meta.declared_counts) == {
+        "systematic_review": 3,
+        "non_randomized_study": 6,
+        "health_technology_assessment": 0,
+        "randomized_controlled_trial": 0,
+    }
+    assert dict(no_key_findings_meta.summary_counts) == {}
+
+
+def test_inline_criteria_labels(no_key_findings_meta: ReportMeta) -> None:
+    assert dict(no_key_findings_meta.selection_criteria) == {
+        "population": "Adults with venous leg ulcers",
+        "intervention": "Multi-layer compression bandages",
+        "comparator": "Single-layer bandages",
+        "outcomes": "Complete healing; time to healing",
+        "study_designs": "Systematic reviews and non-randomized studies",
+    }
+
+
+def test_colon_separated_footnote_abbreviations(no_key_findings_meta: ReportMeta) -> None:
+    assert dict(no_key_findings_meta.abbreviations) == {
+        "MLB": "multi-layer bandage",
+        "SLB": "single-layer bandage",
+        "VLU": "venous leg ulcer",
+    }
+
+
+# --- smaller variants ----------------------------------------------------------------------
+
+
+def test_iso_published_date_and_parenthesised_caption() -> None:
+    meta = report_meta(
+        document_of(
+            "Nurse-Led Clinics for Heart Failure\nPublished: 2021-05-14",
+            "Research Questions\nAre nurse-led clinics effective?\nAre they cost-effective?",
+            "Table 1 (Selection Criteria)\nPopulation\nAdults with heart failure\n"
+            "Study Design\nRandomized controlled trials",
+            "Conclusions and Implications for Decision or Policy Making\nEvidence is limited.",
+        )
+    )
+    assert meta.title == "Nurse-Led Clinics for Heart Failure"
+    assert meta.publication_date == date(2021, 5, 14)
+    assert meta.research_questions == (
+        "Are nurse-led clinics effective?",
+        "Are they cost-effective?",
+    )
+    assert dict(meta.selection_criteria) == {
+        "population": "Adults with heart failure",
+        "study_designs": "Randomized controlled trials",
+    }
+
+
+def test_prose_with_equals_signs_is_not_an_abbreviation_list() -> None:
+    meta = report_meta(
+        document_of(
+            "Results\nMean age = 54 years in the trial population.",
+            "Abbreviations: CI = confidence interval; HR = hazard ratio",
+        )
+    )
+    assert dict(meta.abbreviations) == {"CI": "confidence interval", "HR": "hazard ratio"}
+
+
+def test_an_empty_document_yields_empty_metadata() -> None:
+    assert report_meta(document_of("Just one paragraph of prose.")) == ReportMeta()
+
+
+@given(
+    prefix=st.text(alphabet=" \t\f\uf0b7\u2022", max_size=4),
+    suffix=st.sampled_from(["", ":", " ", " :"]),
+    heading=st.sampled_from(
+        [
+            ("Research Questions", "research_questions"),
+            ("Key Findings", "key_findings"),
+            ("Methods", "methods"),
+            ("Selection Criteria and Methods", "selection_criteria"),
+            ("Results", "results"),
+            ("Summary of Evidence", "results"),
+            ("Overall Summary of Findings", "summary_of_findings"),
+            ("Conclusions and Implications for Decision or Policy Making", "conclusions"),
+            ("References", "references"),
+            ("Appendix 1: Further Information", "appendix"),
+        ]
+    ),
+)
+def test_headings_survive_page_break_artifacts(
+    prefix: str, suffix: str, heading: tuple[str, str]
+) -> None:
+    printed, key = heading
+    assert section_key(f"{prefix}{printed}{suffix}") == key
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "results were varied and are presented below",
+        "The Results of the trial",
+        "Authors' Conclusions",
+    ],
+)
+def test_prose_and_table_cells_are_not_headings(line: str) -> None:
+    assert section_key(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Table 1: Selection Criteria", "Selection Criteria"),
+        ("Table 1 (Selection Criteria)", "Selection Criteria"),
+        (" Table 2. Summary of Included Studies", "Summary of Included Studies"),
+        ("Table 3", ""),
+        ("Table 2. No studies examining acute outcomes were", None),
+        ("Table 2 presents the results.", None),
+    ],
+)
+def test_caption_titles(line: str, title: str | None) -> None:
+    assert caption_title(line) == title
+
+
+def test_databases_keep_commas_inside_parentheses() -> None:
+    methods = "Searches used databases including Ovid (MEDLINE, Embase) and CINAHL. Other text."
+    assert databases(methods) == ("Ovid (MEDLINE, Embase)", "CINAHL")
