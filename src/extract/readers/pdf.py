@@ -1,0 +1,352 @@
+"""Read a PDF report into a Document: cheap text triage with pypdfium2, geometry with pdfplumber.
+
+pdfplumber (pdfminer) costs about 90 ms a page; pypdfium2 reads a page's text runs far faster.
+So every page is read once with pypdfium2 (lines for blocks, running headers, triage), and only
+the pages that hold a summary table are handed to pdfplumber for words, fonts and rulings.
+This is the only module that imports pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+from extract.errors import UnreadableReport
+from extract.model import BBox, Block, Document, Page, Ruling, Word
+from extract.settings import Limits
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Tolerances for turning glyph runs into lines, blocks and running headers."""
+
+    furniture_band: float = 0.09
+    furniture_min_share: float = 0.3
+    segment_gap_em: float = 0.8
+    paragraph_gap_em: float = 0.9
+    word_x_tolerance: float = 1.5
+    word_y_tolerance: float = 2.0
+    min_ruling_pt: float = 2.0
+    min_decodable_share: float = 0.6
+
+    def __post_init__(self) -> None:
+        if not 0 < self.furniture_band < 0.5 or not 0 < self.furniture_min_share <= 1:
+            raise ValueError("furniture band and share must be fractions")
+        if min(self.segment_gap_em, self.paragraph_gap_em, self.word_x_tolerance) <= 0:
+            raise ValueError("gaps and tolerances must be positive")
+
+
+DEFAULT_LAYOUT = LayoutSettings()
+
+CAPTION = re.compile(r"^\s*Table\s+(\d+)\s*[:.\-–—]\s*(\S.*)$", re.IGNORECASE)
+NON_STUDY_CAPTION = re.compile(r"selection criteria|inclusion criteria|eligibility", re.IGNORECASE)
+CID_GLYPH = re.compile(r"\(cid:\d+\)")
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A run of text on one baseline, with the font facts that make a heading stand out."""
+
+    text: str
+    bbox: BBox
+    page_no: int
+    size: float
+    bold: bool
+
+
+# ---------------------------------------------------------------- pypdfium2: text runs → lines
+
+
+def _font_facts(textpage: pdfium.PdfTextPage, char_index: int) -> tuple[float, bool]:
+    """Size and boldness of one character, read through pdfium's C API (no pdfminer parse)."""
+    size = float(pdfium_raw.FPDFText_GetFontSize(textpage.raw, char_index))
+    weight = int(pdfium_raw.FPDFText_GetFontWeight(textpage.raw, char_index))
+    name_buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int(0)
+    pdfium_raw.FPDFText_GetFontInfo(textpage.raw, char_index, name_buffer, 128, ctypes.byref(flags))
+    return size, weight >= 600 or BOLD_FONT.search(name_buffer.value.decode("latin-1", "replace")) is not None
+
+
+def _text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list[TextLine]:
+    """pdfium's text rectangles (one per run of same-line glyphs) as top-left-origin lines."""
+    runs: list[TextLine] = []
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if not text:
+            continue
+        char_index = textpage.get_index(left + 0.5, (bottom + top) / 2, 2.0, 2.0)
+        size, bold = _font_facts(textpage, char_index) if char_index is not None and char_index >= 0 else (0.0, False)
+        runs.append(TextLine(text, BBox(left, height - top, right, height - bottom), page_no, size, bold))
+    return runs
+
+
+def _same_baseline(a: TextLine, b: TextLine) -> bool:
+    """Two runs sit on one visual line when their vertical extents mostly overlap."""
+    overlap = min(a.bbox.bottom, b.bbox.bottom) - max(a.bbox.top, b.bbox.top)
+    return overlap > 0.5 * min(a.bbox.height, b.bbox.height)
+
+
+def runs_to_segments(runs: Sequence[TextLine], settings: LayoutSettings) -> list[TextLine]:
+    """Join runs on one baseline that are close together; a wide gap (a table column) splits them."""
+    ordered = sorted(runs, key=lambda run: (round(run.bbox.top), run.bbox.x0))
+    segments: list[TextLine] = []
+    for run in ordered:
+        last = segments[-1] if segments else None
+        em = max(run.size, 1.0)
+        if last and _same_baseline(last, run) and 0 <= run.bbox.x0 - last.bbox.x1 <= settings.segment_gap_em * em:
+            segments[-1] = TextLine(
+                f"{last.text} {run.text}", last.bbox.union(run.bbox), last.page_no, last.size, last.bold and run.bold
+            )
+        else:
+            segments.append(run)
+    return segments
+
+
+# ---------------------------------------------------------------- running headers and footers
+
+
+def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:
+    """A line near the top or bottom edge keyed by its text with digits blanked, else None."""
+    band = settings.furniture_band * page_height
+    if line.bbox.bottom <= band:
+        zone = "top"
+    elif line.bbox.top >= page_height - band:
+        zone = "bottom"
+    else:
+        return None
+    return zone, re.sub(r"\d+", "#", " ".join(line.text.casefold().split()))
+
+
+def furniture_keys(
+    lines_by_page: Sequence[Sequence[TextLine]], heights: Sequence[float], settings: LayoutSettings
+) -> frozenset[tuple[str, str]]:
+    """Keys of lines that repeat near the page edges on enough pages to be running furniture."""
+    pages_with_key: Counter[tuple[str, str]] = Counter()
+    for lines, height in zip(lines_by_page, heights):
+        keys = {key for line in lines if (key := furniture_key(line, height, settings)) is not None}
+        pages_with_key.update(keys)
+    needed = max(2, int(settings.furniture_min_share * len(lines_by_page) + 0.999))
+    return frozenset(key for key, count in pages_with_key.items() if count >= needed)
+
+
+def is_furniture(line: TextLine, height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> bool:
+    """True for a running header/footer line, including a lone page number near an edge."""
+    key = furniture_key(line, height, settings)
+    return key is not None and (key in keys or re.fullmatch(r"(page\s*)?#(\s*of\s*#)?", key[1]) is not None)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _continues_block(previous: TextLine, line: TextLine, settings: LayoutSettings) -> bool:
+    """A line continues a paragraph when it sits just below it, overlaps it and shares its font."""
+    gap = line.bbox.top - previous.bbox.bottom
+    overlaps = min(previous.bbox.x1, line.bbox.x1) > max(previous.bbox.x0, line.bbox.x0)
+    same_font = previous.bold == line.bold and abs(previous.size - line.size) < 0.6
+    return -1.0 <= gap <= settings.paragraph_gap_em * max(line.size, 1.0) and overlaps and same_font
+
+
+def segments_to_blocks(segments: Sequence[TextLine], settings: LayoutSettings) -> list[list[TextLine]]:
+    """Group one page's segments into paragraphs; a bold or larger heading line stays on its own."""
+    groups: list[list[TextLine]] = []
+    for segment in sorted(segments, key=lambda s: (s.bbox.top, s.bbox.x0)):
+        target = next((g for g in reversed(groups) if _continues_block(g[-1], segment, settings)), None)
+        if target is None:
+            groups.append([segment])
+        else:
+            target.append(segment)
+    return sorted(groups, key=lambda g: (round(g[0].bbox.top), g[0].bbox.x0))
+
+
+def block_from_lines(lines: Sequence[TextLine], index: int) -> Block:
+    """One paragraph as a Block: its lines joined by newlines, its box the union of theirs."""
+    box = lines[0].bbox
+    for line in lines[1:]:
+        box = box.union(line.bbox)
+    return Block("\n".join(line.text for line in lines), index, lines[0].page_no, box)
+
+
+# ---------------------------------------------------------------- triage
+
+
+def is_summary_caption(text: str) -> bool:
+    """A `Table N: …` caption that is not the selection-criteria table."""
+    match = CAPTION.match(text)
+    return match is not None and NON_STUDY_CAPTION.search(match.group(2)) is None
+
+
+def _starts_inside_table(segments: Sequence[TextLine], left_margin: float) -> bool:
+    """A page's first line is a table row when it has several column runs or starts indented."""
+    if not segments:
+        return False
+    first_top = min(s.bbox.top for s in segments)
+    first_line = [s for s in segments if s.bbox.top - first_top < 3.0]
+    if any(CAPTION.match(s.text) for s in first_line):
+        return False
+    return len(first_line) >= 2 or min(s.bbox.x0 for s in first_line) - left_margin > 40.0
+
+
+def table_page_numbers(segments_by_page: Sequence[Sequence[TextLine]]) -> tuple[int, ...]:
+    """Pages holding a summary-table caption, and the following pages the table runs onto."""
+    lefts = [s.bbox.x0 for page in segments_by_page for s in page]
+    left_margin = min(lefts) if lefts else 0.0
+    chosen: list[int] = []
+    in_table = False
+    for page_no, segments in enumerate(segments_by_page, start=1):
+        has_caption = any(is_summary_caption(s.text) for s in segments)
+        in_table = has_caption or (in_table and _starts_inside_table(segments, left_margin))
+        if in_table:
+            chosen.append(page_no)
+    return tuple(chosen)
+
+
+# ---------------------------------------------------------------- text-layer checks
+
+
+def decodable_share(text: str) -> float:
+    """Share of visible characters that are letters, digits or ordinary punctuation."""
+    visible = [ch for ch in CID_GLYPH.sub("\x00", text) if not ch.isspace()]
+    if not visible:
+        return 0.0
+    good = sum(1 for ch in visible if unicodedata.category(ch)[0] in "LN" or ch in ".,;:()%-–'’\"/")
+    return good / len(visible)
+
+
+def check_text_layer(page_texts: Sequence[str], source_file: str, settings: LayoutSettings) -> None:
+    """Raise UnreadableReport when the text layer is missing or made of undecodable glyphs."""
+    joined = "".join(page_texts)
+    if not joined.strip():
+        raise UnreadableReport("no_text_layer", "no page has a text layer (scanned or image-only)", source_file)
+    if decodable_share(joined) < settings.min_decodable_share:
+        worst = min(range(len(page_texts)), key=lambda i: decodable_share(page_texts[i]) if page_texts[i].strip() else 1.0)
+        raise UnreadableReport(
+            "undecodable_text", "the text layer is made of undecodable glyphs (font without Unicode map)",
+            source_file, worst + 1,
+        )
+
+
+# ---------------------------------------------------------------- pdfplumber: words and rulings
+
+
+def _word_from_plumber(raw: dict, page_no: int) -> Word:
+    """A pdfplumber word dict as a Word."""
+    return Word(
+        raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]),
+        str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no,
+    )
+
+
+def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
+    """A pdfplumber edge as a Ruling, or None for a speck too short to separate anything."""
+    orientation = edge.get("orientation")
+    box = BBox(edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+    if orientation == "h" and box.width >= settings.min_ruling_pt:
+        return Ruling("h", box)
+    if orientation == "v" and box.height >= settings.min_ruling_pt:
+        return Ruling("v", box)
+    return None
+
+
+def _inside_any(word: Word, boxes: Iterable[BBox]) -> bool:
+    """True when a word's centre lies inside one of the boxes (grown by 2 pt)."""
+    cx, cy = (word.bbox.x0 + word.bbox.x1) / 2, (word.bbox.top + word.bbox.bottom) / 2
+    return any(b.x0 - 2 <= cx <= b.x1 + 2 and b.top - 2 <= cy <= b.bottom + 2 for b in boxes)
+
+
+def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
+    """Words (with font name and size) and rulings of one page, furniture left out."""
+    raw_words = plumber_page.extract_words(
+        x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
+    )
+    words = tuple(w for raw in raw_words if not _inside_any(w := _word_from_plumber(raw, page_no), furniture))
+    rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings)
+
+
+def read_geometry(path: Path, page_numbers: Sequence[int], furniture_by_page: dict[int, list[BBox]], settings: LayoutSettings) -> dict[int, Page]:
+    """Open only the chosen pages with pdfplumber, closing each page as soon as it is read."""
+    if not page_numbers:
+        return {}
+    pages: dict[int, Page] = {}
+    with pdfplumber.open(path, pages=list(page_numbers)) as pdf:
+        for plumber_page in pdf.pages:
+            page_no = plumber_page.page_number
+            try:
+                pages[page_no] = geometry_page(plumber_page, page_no, furniture_by_page.get(page_no, []), settings)
+            finally:
+                plumber_page.close()
+    return pages
+
+
+# ---------------------------------------------------------------- the reader
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], list[str], list[tuple[float, float]]]:
+    """Every page's text runs, plain text and size from pypdfium2, after the page-count limits."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        n_pages = len(document)
+        if n_pages == 0:
+            raise UnreadableReport("no_pages", "the PDF has no pages", str(path))
+        if n_pages > limits.max_pages:
+            raise UnreadableReport("too_large", f"{n_pages} pages exceed the limit of {limits.max_pages}", str(path))
+        runs, texts, sizes = [], [], []
+        for index in range(n_pages):
+            page = document[index]
+            textpage = page.get_textpage()
+            try:
+                width, height = page.get_size()
+                runs.append(_text_runs(textpage, index + 1, height))
+                texts.append(textpage.get_text_range())
+                sizes.append((float(width), float(height)))
+            finally:
+                textpage.close()
+                page.close()
+        return runs, texts, sizes
+    finally:
+        document.close()
+
+
+def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYOUT) -> Document:
+    """Read a PDF: blocks for every page, words and rulings for the summary-table pages.
+
+    Pages not triaged as table pages carry no words: their text is in `blocks`.
+    """
+    path = Path(path)
+    runs_by_page, texts, sizes = _pdfium_pages(path, limits)
+    check_text_layer(texts, str(path), settings)
+    heights = [height for _, height in sizes]
+    keys = furniture_keys(runs_by_page, heights, settings)
+    body_by_page: list[list[TextLine]] = []
+    furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
+    for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
+        body = [run for run in runs if not is_furniture(run, height, keys, settings)]
+        furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
+        body_by_page.append(runs_to_segments(body, settings))
+    geometry = read_geometry(path, table_page_numbers(body_by_page), furniture_by_page, settings)
+    pages = tuple(geometry.get(n, Page(n, w, h)) for n, (w, h) in enumerate(sizes, start=1))
+    groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]
+    blocks = tuple(block_from_lines(group, index) for index, group in enumerate(groups))
+    return Document(path.stem, str(path), "pdf", file_sha256(path), blocks, pages, len(sizes))

@@ -1,0 +1,498 @@
+"""Summary tables from PDF geometry: where the text order is not the table order, the layout is.
+
+One skeleton, two strategies. For every `Table N: …` caption, each page the table covers is
+cut into a grid — from ruling lines where the table is ruled (`ruled`), from the header cells'
+positions and word alignment where it is not (`aligned`) — and the page grids are stitched:
+repeated header rows dropped, design group rows turned into `group_label`, a row broken by a
+page break joined back. Cells keep the raw text (visual lines joined by newlines), page, bbox.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from statistics import median
+from typing import Sequence
+
+from extract.fields import design_for_label
+from extract.model import BBox, Cell, Document, Page, ParsingReport, RawRow, Ruling, Table, Word
+from extract.tables.headers import field_for_header, is_header_cell
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """Tolerances of the grid finders, in PDF points or as fractions of the font size."""
+
+    snap_pt: float = 3.0
+    line_overlap: float = 0.4
+    row_gap_em: float = 0.55
+    column_gap_em: float = 0.9
+    end_gap_em: float = 3.0
+    superscript_ratio: float = 0.85
+    min_ruled_columns: int = 2
+
+    def __post_init__(self) -> None:
+        if min(self.snap_pt, self.row_gap_em, self.column_gap_em, self.end_gap_em) <= 0:
+            raise ValueError("tolerances must be positive")
+        if not 0 < self.superscript_ratio < 1 or not 0 < self.line_overlap < 1:
+            raise ValueError("ratios must be fractions")
+
+
+DEFAULT_TABLE_SETTINGS = TableSettings()
+
+CAPTION = re.compile(r"^\s*Table\s+\d+\s*[:.\-–—]\s*\S", re.IGNORECASE)
+NON_STUDY_CAPTION = re.compile(r"selection criteria|inclusion criteria|eligibility", re.IGNORECASE)
+REF_TEXT = re.compile(r"^[\d,\-–]+$")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A table caption as printed, where it sits."""
+
+    text: str
+    page_no: int
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of a page grid: the words of each column, each column's box, and whether it is one merged cell."""
+
+    cells: tuple[tuple[Word, ...], ...]
+    boxes: tuple[BBox, ...]
+    merged: bool
+    page_no: int
+
+
+@dataclass(frozen=True)
+class PageGrid:
+    """One page's stretch of a table: column bounds, rows, and whether the table ends on this page."""
+
+    page_no: int
+    strategy: str
+    bounds: tuple[float, ...]
+    rows: tuple[GridRow, ...]
+    ends_table: bool
+    confidence: float
+
+
+# ---------------------------------------------------------------- words → lines → text
+
+
+def _vertical_overlap(a: BBox, b: BBox) -> float:
+    """Overlap of two boxes' vertical extents as a share of the shorter one."""
+    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return shared / max(min(a.height, b.height), 0.1)
+
+
+def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
+    """Group words into visual lines (a raised superscript joins its line), each sorted left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox.top, w.bbox.x0)):
+        line = next((ln for ln in lines if _vertical_overlap(_box_of(ln), word.bbox) >= settings.line_overlap), None)
+        if line is None:
+            lines.append([word])
+        else:
+            line.append(word)
+    ordered = sorted(lines, key=lambda ln: min(w.bbox.top for w in ln))
+    return [tuple(sorted(line, key=lambda w: w.bbox.x0)) for line in ordered]
+
+
+def _box_of(words: Sequence[Word]) -> BBox:
+    """The union of the words' boxes."""
+    box = words[0].bbox
+    for word in words[1:]:
+        box = box.union(word.bbox)
+    return box
+
+
+def words_to_text(words: Sequence[Word], settings: TableSettings) -> str:
+    """A cell's raw text: words joined by spaces within a visual line, lines joined by newlines."""
+    return "\n".join(" ".join(w.text for w in line) for line in words_to_lines(words, settings))
+
+
+def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
+    """Split an author cell's words into the author text and the superscript reference numbers.
+
+    A reference is digits printed smaller than the cell's text; where it shares a line with
+    full-size words it must also sit raised above their baseline.
+    """
+    if not words:
+        return (), ()
+    body_size = max(w.size for w in words)
+    refs: list[Word] = []
+    for word in words:
+        small = 0 < word.size <= settings.superscript_ratio * body_size
+        neighbours = [o for o in words if o is not word and o.size > word.size and _vertical_overlap(o.bbox, word.bbox) > 0]
+        raised = all(word.bbox.bottom < o.bbox.bottom - 0.5 for o in neighbours)
+        if small and raised and REF_TEXT.match(word.text):
+            refs.append(word)
+    return tuple(w for w in words if w not in refs), tuple(refs)
+
+
+# ---------------------------------------------------------------- captions
+
+
+def is_summary_caption(text: str) -> bool:
+    """A `Table N: …` caption that is not a selection-criteria table."""
+    return CAPTION.match(text) is not None and NON_STUDY_CAPTION.search(text) is None
+
+
+def page_captions(page: Page, settings: TableSettings) -> list[Caption]:
+    """Every `Table N:` caption line on a page (summary or not: any caption ends the table above it)."""
+    captions = []
+    for line in words_to_lines(page.words, settings):
+        text = " ".join(w.text for w in line)
+        if CAPTION.match(text):
+            captions.append(Caption(text, page.page_no, _box_of(line)))
+    return captions
+
+
+# ---------------------------------------------------------------- ruled strategy
+
+
+def snap_positions(values: Sequence[float], tolerance: float) -> tuple[float, ...]:
+    """Cluster nearly equal coordinates into one position each (their mean)."""
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return tuple(sum(c) / len(c) for c in clusters)
+
+
+def first_ruled_block(rulings: Sequence[Ruling], top: float, bottom: float, snap: float) -> tuple[Ruling, ...]:
+    """The vertical rulings of the first connected table between two heights."""
+    verticals = sorted((r for r in rulings if r.orientation == "v" and r.bbox.top >= top - snap and r.bbox.top < bottom), key=lambda r: r.bbox.top)
+    block: list[Ruling] = []
+    reach = verticals[0].bbox.bottom if verticals else 0.0
+    for ruling in verticals:
+        if ruling.bbox.top > reach + snap:
+            break
+        block.append(ruling)
+        reach = max(reach, ruling.bbox.bottom)
+    return tuple(block)
+
+
+def _drawn_across(rulings: Sequence[Ruling], x: float, top: float, bottom: float, snap: float) -> bool:
+    """True when a vertical ruling at x covers the middle of the band between top and bottom."""
+    middle = (top + bottom) / 2
+    return any(abs((r.bbox.x0 + r.bbox.x1) / 2 - x) <= snap and r.bbox.top - snap <= middle <= r.bbox.bottom + snap for r in rulings)
+
+
+def _words_in(words: Sequence[Word], box: BBox) -> tuple[Word, ...]:
+    """Words whose centre lies in a box."""
+    return tuple(
+        w for w in words
+        if box.x0 <= (w.bbox.x0 + w.bbox.x1) / 2 < box.x1 and box.top <= (w.bbox.top + w.bbox.bottom) / 2 < box.bottom
+    )
+
+
+def ruled_grid(page: Page, top: float, bottom: float, settings: TableSettings) -> PageGrid | None:
+    """Cut a page's ruled table into cells along its drawn lines, or None when it is not ruled."""
+    verticals = first_ruled_block(page.rulings, top, bottom, settings.snap_pt)
+    bounds = snap_positions([(r.bbox.x0 + r.bbox.x1) / 2 for r in verticals], settings.snap_pt)
+    if len(bounds) < settings.min_ruled_columns + 1:
+        return None
+    table_top = min(r.bbox.top for r in verticals)
+    table_bottom = max(r.bbox.bottom for r in verticals)
+    horizontals = [
+        (r.bbox.top + r.bbox.bottom) / 2 for r in page.rulings
+        if r.orientation == "h" and table_top - settings.snap_pt <= r.bbox.top <= table_bottom + settings.snap_pt
+        and r.bbox.x1 > bounds[0] + settings.snap_pt and r.bbox.x0 < bounds[-1] - settings.snap_pt
+    ]
+    edges = snap_positions([table_top, table_bottom, *horizontals], settings.snap_pt)
+    region_words = [w for w in page.words if w.bbox.top >= top - 1]
+    rows = []
+    for row_top, row_bottom in zip(edges, edges[1:]):
+        boxes = tuple(BBox(x0, row_top, x1, row_bottom) for x0, x1 in zip(bounds, bounds[1:]))
+        cells = tuple(_words_in(region_words, box) for box in boxes)
+        merged = not any(_drawn_across(verticals, x, row_top, row_bottom, settings.snap_pt) for x in bounds[1:-1])
+        if any(cells):
+            rows.append(GridRow(cells, boxes, merged, page.page_no))
+    below = any(w.bbox.top > table_bottom + settings.snap_pt and w.bbox.bottom <= bottom for w in page.words)
+    return PageGrid(page.page_no, "ruled", bounds, tuple(rows), below or bottom < page.height, 0.95)
+
+
+# ---------------------------------------------------------------- aligned strategy
+
+
+def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
+    """Split a visual line at gaps wider than a column gap: the runs of one line's cells."""
+    segments: list[list[Word]] = []
+    for word in line:
+        gap_limit = settings.column_gap_em * max(word.size, 1.0)
+        if segments and word.bbox.x0 - segments[-1][-1].bbox.x1 <= gap_limit:
+            segments[-1].append(word)
+        else:
+            segments.append([word])
+    return [tuple(s) for s in segments]
+
+
+def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]] | None:
+    """A line's segments when at least two of them are known header cells, else None."""
+    segments = line_segments(line, settings)
+    known = sum(1 for s in segments if is_header_cell(" ".join(w.text for w in s)))
+    return segments if known >= 2 and len(segments) >= 2 else None
+
+
+def _column_index(bounds: Sequence[float], x: float) -> int:
+    """Index of the column whose span holds x (clamped to the outer columns)."""
+    index = 0
+    for position, start in enumerate(bounds[:-1]):
+        if x >= start:
+            index = position
+    return index
+
+
+def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
+    """True when one run of a line runs across a column start: a full-width row, not cells."""
+    for segment in line_segments(line, settings):
+        box = _box_of(segment)
+        if any(box.x0 < start - settings.snap_pt < box.x1 for start in bounds[1:-1]):
+            return True
+    return False
+
+
+def _is_design_heading(text: str) -> bool:
+    """True for a design group heading such as `Randomized Controlled Trials`."""
+    return design_for_label(" ".join(text.split())) is not None
+
+
+def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: TableSettings) -> tuple[float, ...]:
+    """Column bounds from the header cells' left edges: each column runs to the next header's start."""
+    starts = [min(w.bbox.x0 for w in segment) - settings.snap_pt for segment in header]
+    return (*starts, page.width)
+
+
+def _header_band(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
+    """The header line's segments and where the body starts (after the header's wrapped lines)."""
+    for index, line in enumerate(lines[:3]):
+        segments = header_segments(line, settings)
+        if segments is None:
+            continue
+        fonts = {w.fontname for s in segments for w in s}
+        end = index + 1
+        while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and _gap_below(lines[end - 1], lines[end]) < settings.row_gap_em * lines[end][0].size:
+            end += 1
+        return segments, end
+    return [], 0
+
+
+def _gap_below(upper: Sequence[Word], lower: Sequence[Word]) -> float:
+    """The blank space between two lines."""
+    return _box_of(lower).top - _box_of(upper).bottom
+
+
+def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
+    """Cut an unruled table into cells by header positions and word alignment, or None if none is there."""
+    region = [w for w in page.words if w.bbox.top >= top - 1 and w.bbox.bottom <= bottom + 1]
+    lines = words_to_lines(region, settings)
+    header, body_start = _header_band(lines, settings)
+    if header:
+        bounds = aligned_bounds(header, page, settings)
+        body_lines, header_lines = lines[body_start:], lines[:body_start]
+    elif previous is not None and lines and not _crosses_columns(lines[0], previous.bounds, settings):
+        bounds, body_lines, header_lines = previous.bounds, lines, []
+    else:
+        return None
+    kept, ended = _lines_until_end(body_lines, bounds, settings)
+    rows = [_aligned_row([w for ln in header_lines for w in ln], bounds, page.page_no, False)] if header_lines else []
+    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, settings)]
+    return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
+
+
+def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float], settings: TableSettings) -> tuple[list[tuple[Word, ...]], bool]:
+    """Keep lines until the table visibly ends: a caption, a wide gap, or a full-width paragraph."""
+    kept: list[tuple[Word, ...]] = []
+    for line in lines:
+        text = " ".join(w.text for w in line)
+        gap = line[0].bbox.top - _box_of(kept[-1]).bottom if kept else 0.0
+        if CAPTION.match(text) or gap > settings.end_gap_em * max(w.size for w in line):
+            return kept, True
+        if _crosses_columns(line, bounds, settings) and not _is_design_heading(text):
+            return kept, True
+        kept.append(line)
+    return kept, False
+
+
+def _row_groups(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> list[list[tuple[Word, ...]]]:
+    """Split body lines into table rows at vertical gaps wider than the line spacing within a cell."""
+    groups: list[list[tuple[Word, ...]]] = []
+    for line in lines:
+        box = _box_of(line)
+        size = median(w.size for w in line)
+        if groups and box.top - _box_of([w for ln in groups[-1] for w in ln]).bottom <= settings.row_gap_em * size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _aligned_row(words: Sequence[Word], bounds: Sequence[float], page_no: int, merged: bool) -> GridRow:
+    """One aligned row: words to the column their left edge falls in; boxes are the words' union."""
+    columns: list[list[Word]] = [[] for _ in bounds[:-1]]
+    for word in words:
+        columns[_column_index(bounds, word.bbox.x0)].append(word)
+    top = min(w.bbox.top for w in words)
+    bottom = max(w.bbox.bottom for w in words)
+    boxes = tuple(_box_of(c) if c else BBox(x0, top, x1, bottom) for c, x0, x1 in zip(columns, bounds, bounds[1:]))
+    return GridRow(tuple(tuple(c) for c in columns), boxes, merged, page_no)
+
+
+# ---------------------------------------------------------------- one skeleton for both strategies
+
+
+def page_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
+    """The table's grid on one page: ruled where lines are drawn, aligned otherwise."""
+    return ruled_grid(page, top, bottom, settings) or aligned_grid(page, top, bottom, previous, settings)
+
+
+def _starts_page(grid: PageGrid, page: Page, settings: TableSettings) -> bool:
+    """True when a continued table's grid holds the page's first line (nothing printed above it)."""
+    tops = [w.bbox.top for row in grid.rows[:1] for cell in row.cells for w in cell]
+    return bool(tops) and min(tops) <= _body_top(page) + settings.snap_pt
+
+
+def _body_top(page: Page) -> float:
+    """The top of a page's first word (furniture is already gone)."""
+    return min((w.bbox.top for w in page.words), default=0.0)
+
+
+def table_grids(pages: Sequence[Page], caption: Caption, next_tops: dict[int, float], settings: TableSettings) -> list[PageGrid]:
+    """Follow one table from its caption over the following pages until it ends."""
+    grids: list[PageGrid] = []
+    by_number = {p.page_no: p for p in pages}
+    page_no, top = caption.page_no, caption.bbox.bottom
+    while page_no in by_number:
+        page = by_number[page_no]
+        bottom = next_tops.get(page_no, page.height)
+        grid = page_grid(page, top, bottom, grids[-1] if grids else None, settings)
+        if grid is None or (grids and not _starts_page(grid, page, settings)):
+            break
+        grids.append(grid)
+        if grid.ends_table or bottom < page.height:
+            break
+        page_no += 1
+        top = _body_top(by_number[page_no]) if page_no in by_number else 0.0
+        if page_no in by_number and next_tops.get(page_no, page.height) <= top + settings.snap_pt:
+            break
+    return grids
+
+
+# ---------------------------------------------------------------- grids → raw rows
+
+
+def _cell_texts(row: GridRow, settings: TableSettings) -> list[str]:
+    """The raw text of each cell of a grid row."""
+    return [words_to_text(cell, settings) for cell in row.cells]
+
+
+def is_header_row(row: GridRow, settings: TableSettings) -> bool:
+    """A row of which at least two cells, and at least half of the filled ones, are known headers."""
+    texts = [t for t in _cell_texts(row, settings) if t.strip()]
+    known = sum(1 for t in texts if is_header_cell(t))
+    return known >= 2 and 2 * known >= len(texts)
+
+
+def group_label(row: GridRow, settings: TableSettings) -> str | None:
+    """A design heading printed across the table (a merged cell, or alone in the first column)."""
+    texts = _cell_texts(row, settings)
+    filled = [t for t in texts if t.strip()]
+    text = " ".join(" ".join(t.split()) for t in filled)
+    if not filled or not (row.merged or (len(filled) == 1 and texts[0].strip())):
+        return None
+    return text if _is_design_heading(text) else None
+
+
+def column_fields(header: GridRow, settings: TableSettings) -> tuple[str | None, ...]:
+    """The contract field of each column, from its header text; None for a column with no header."""
+    return tuple(field_for_header(" ".join(t.split())) if t.strip() else None for t in _cell_texts(header, settings))
+
+
+def row_cells(row: GridRow, fields: Sequence[str | None], settings: TableSettings) -> dict[str, Cell]:
+    """A grid row's cells keyed by contract field, with the superscript reference split off the author."""
+    cells: dict[str, Cell] = {}
+    for field, words, box in zip(fields, row.cells, row.boxes):
+        if field is None or not words:
+            continue
+        if field == "author":
+            author_words, ref_words = split_superscript_ref(words, settings)
+            if ref_words:
+                cells["ref"] = Cell("".join(w.text for w in ref_words), row.page_no, _box_of(ref_words))
+            words = author_words
+        cells[field] = Cell(words_to_text(words, settings), row.page_no, box)
+    return cells
+
+
+def join_broken_row(previous: RawRow, continuation: dict[str, Cell]) -> RawRow:
+    """Join the rest of a row carried onto the next page back into the row it started."""
+    cells = dict(previous.cells)
+    for field, cell in continuation.items():
+        if field in cells and cells[field].text:
+            cells[field] = replace(cells[field], text=f"{cells[field].text}\n{cell.text}")
+        else:
+            cells[field] = cell
+    return replace(previous, cells=cells)
+
+
+def _fields_for_grid(grid: PageGrid, inherited: tuple[str | None, ...], settings: TableSettings) -> tuple[tuple[str | None, ...], tuple[str, ...] | None, int]:
+    """The grid's column fields (from its header row, else inherited), header texts, and body start."""
+    if grid.rows and is_header_row(grid.rows[0], settings):
+        texts = tuple(" ".join(t.split()) for t in _cell_texts(grid.rows[0], settings))
+        return column_fields(grid.rows[0], settings), texts, 1
+    return inherited, None, 0
+
+
+def grids_to_rows(grids: Sequence[PageGrid], settings: TableSettings) -> tuple[tuple[str, ...], list[RawRow]]:
+    """Stitch page grids into raw rows: headers dropped, group labels carried, broken rows joined."""
+    rows: list[RawRow] = []
+    header: tuple[str, ...] = ()
+    fields: tuple[str | None, ...] = ()
+    label: str | None = None
+    for grid in grids:
+        fields, printed, start = _fields_for_grid(grid, fields, settings)
+        header = header or (printed or ())
+        for position, grid_row in enumerate(grid.rows[start:]):
+            if is_header_row(grid_row, settings):
+                continue
+            heading = group_label(grid_row, settings)
+            if heading is not None:
+                label = heading
+                continue
+            cells = row_cells(grid_row, fields, settings)
+            if not cells:
+                continue
+            if "author" not in cells and "ref" not in cells and rows and position == 0 and grid is not grids[0]:
+                rows[-1] = join_broken_row(rows[-1], cells)
+                continue
+            rows.append(RawRow(cells, label, len(rows)))
+    return header, rows
+
+
+def grids_to_table(caption: Caption, grids: Sequence[PageGrid], settings: TableSettings) -> Table | None:
+    """A Table with its parsing report, or None when no column holds the study author."""
+    header, rows = grids_to_rows(grids, settings)
+    if "author" not in {field_for_header(h) for h in header if h}:
+        return None
+    strategies = tuple(dict.fromkeys(g.strategy for g in grids))
+    notes = tuple(f"page {g.page_no}: {g.strategy}, {len(g.rows)} grid rows" for g in grids)
+    report = ParsingReport("+".join(strategies), tuple(g.page_no for g in grids), min(g.confidence for g in grids), notes)
+    return Table(caption.text, header, tuple(rows), report)
+
+
+def tables_from_pages(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> tuple[Table, ...]:
+    """Every summary-of-studies table of a PDF document, stitched across pages."""
+    pages = tuple(p for p in doc.pages if p.words)
+    captions = [c for page in pages for c in page_captions(page, settings)]
+    tables = []
+    for index, caption in enumerate(captions):
+        if not is_summary_caption(caption.text):
+            continue
+        next_tops = {c.page_no: c.bbox.top for c in reversed(captions[index + 1:])}
+        grids = table_grids(pages, caption, next_tops, settings)
+        table = grids_to_table(caption, grids, settings) if grids else None
+        if table is not None:
+            tables.append(table)
+    return tuple(tables)
