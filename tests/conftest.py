@@ -1,0 +1,44 @@
+"""Shared fixtures: the seed report, and one Prefect server for every flow test of a session.
+
+Prefect is configured here, at import, exactly as the CLI configures it, so flow tests see the
+same quiet settings a user's run does. Prefect itself is imported only by the fixture that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from extract.prefect_env import configure_prefect
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SEED_DIR = PROJECT_DIR / "tests" / "fixtures" / "seed"
+SEED_REPORT = SEED_DIR / "ivig-offlabel-2017.txt"
+
+configure_prefect(PROJECT_DIR / ".prefect")
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One temporary Prefect server and database shared by the session's flow tests."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=None):
+        yield
+
+
+@pytest.fixture
+def seed_report() -> Path:
+    """The seed report's text, as a PDF-to-text tool produced it."""
+    return SEED_REPORT
+
+
+@pytest.fixture
+def raw_with_seed(tmp_path: Path) -> Path:
+    """A raw/ folder holding only the seed report."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED_REPORT.name).write_bytes(SEED_REPORT.read_bytes())
+    return raw
