@@ -20,6 +20,7 @@ from prefect.futures import as_completed
 from extract import __version__
 from extract.console import ReportOutcome, RunSummary, outcome_line, progress_header, report_outcome
 from extract.errors import UnreadableReport
+from extract.isolation import run_isolated
 from extract.pipeline import REPORT_SUFFIXES, combine, extract_report, report_tables, unreadable_tables
 from extract.publish import PublishLocked, publish
 from extract.readers.guard import classify_exception
@@ -48,9 +49,15 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
 def validated_report_tables(
     path: Path, limits: Limits, extractor_version: str, extracted_at: datetime
 ) -> dict[str, pd.DataFrame]:
-    """One report's validated tables, or its report-level failure row when it cannot be read."""
+    """One report's validated tables, or its report-level failure row when it cannot be read.
+
+    Reading runs in a worker process with the time budget of `limits`, so a file that hangs a
+    parser or exhausts memory is stopped and recorded instead of stopping the batch.
+    """
     try:
-        extraction = extract_report(path, limits)
+        extraction = run_isolated(
+            extract_report, path, limits, timeout_s=limits.timeout_s, source_file=path.name
+        )
         return validate_report(report_tables(extraction, extractor_version, extracted_at), extraction)
     except UnreadableReport as unreadable:
         return unreadable_tables(unreadable)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from extract.errors import UnreadableReport
 from extract.model import Document, Extraction, Failure, ReportMeta, Table
+from extract.readers.guard import precheck
 from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
 from extract.rows import study_records
@@ -142,15 +143,19 @@ def study_tables(document: Document) -> tuple[Table, ...]:
 
 def extract_report(path: Path, limits: Limits) -> Extraction:
     """Read one report and find its metadata and study tables; raise when it has no study table."""
-    document = reader_for(path)(path, limits)
+    read = reader_for(path)
+    precheck(path, limits)
+    document = read(path, limits)
     tables = study_tables(document)
     if not any(table.rows for table in tables):
         raise UnreadableReport(
             NO_SUMMARY_TABLE,
             "no summary-of-included-studies table was found",
-            document.source_file,
+            Path(document.source_file).name,
         )
-    return Extraction(document=document, meta=report_meta(document), tables=tables)
+    return Extraction(
+        document=document, meta=report_meta(document), tables=tables, failures=document.warnings
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,7 +165,10 @@ def extract_report(path: Path, limits: Limits) -> Extraction:
 def report_tables(
     extraction: Extraction, extractor_version: str, extracted_at: datetime
 ) -> dict[str, pd.DataFrame]:
-    """Shape one extraction into the contract's tables, so validation sees what will be published."""
+    """Shape one extraction into the contract's tables, so validation sees what will be published.
+
+    `extraction.failures` are left to `validate_report`, which adds them to validation_failures.
+    """
     report_id = extraction.document.report_id
     studies = studies_frame(study_records(report_id, extraction.tables))
     return {
@@ -170,7 +178,6 @@ def report_tables(
         ),
         "selection_criteria": selection_criteria_frame(report_id, extraction.meta),
         "abbreviations": abbreviations_frame(report_id, extraction.meta),
-        "validation_failures": failures_as_frame(extraction.failures),
     }
 
 
@@ -191,7 +198,7 @@ def reports_frame(
     """The report's one row: provenance, what it says about itself, and when it was extracted."""
     row = {
         "report_id": document.report_id,
-        "source_file": document.source_file,
+        "source_file": Path(document.source_file).name,
         "source_sha256": document.source_sha256,
         "source_format": document.source_format,
         "title": meta.title,
@@ -253,10 +260,11 @@ def failures_as_frame(failures: Iterable[Failure]) -> pd.DataFrame:
 def unreadable_failure(error: UnreadableReport) -> Failure:
     """A report-level failure for a file that could not be read, naming file, page and reason."""
     page = f"page {error.page_no}" if error.page_no is not None else "no page"
+    source = Path(error.source_file)
     return Failure(
         check=error.reason,
-        message=f"{error.source_file} ({page}) could not be read: {error.reason}: {error.message}",
-        report_id=Path(error.source_file).stem,
+        message=f"{source.name} ({page}) could not be read: {error.reason}: {error.message}",
+        report_id=source.stem,
         table="reports",
         severity="error",
         page_no=error.page_no,
