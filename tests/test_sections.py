@@ -85,13 +85,14 @@ def test_seed_has_no_title_or_publication_date(seed_meta: ReportMeta) -> None:
     assert seed_meta.publication_date is None
 
 
-def test_seed_databases_split_on_commas_and_as_well_as(seed_meta: ReportMeta) -> None:
+def test_seed_databases_leave_out_the_supplementary_internet_search(
+    seed_meta: ReportMeta,
+) -> None:
     assert seed_meta.databases == (
         "PubMed",
         "The Cochrane Library",
         "University of York Centre for Reviews and Dissemination (CRD) databases",
         "Canadian and major international health technology agencies",
-        "a focused Internet search",
     )
 
 
@@ -213,7 +214,7 @@ def test_abbreviations_section_with_mixed_separators(digits_meta: ReportMeta) ->
 # --- an invented report: no Key Findings, cover date, inline criteria, colon footnote ------
 
 
-def test_title_label_and_cover_date_line(no_key_findings_meta: ReportMeta) -> None:
+def test_banner_skipped_title_label_removed_and_cover_date_line(no_key_findings_meta: ReportMeta) -> None:
     assert no_key_findings_meta.title == "Compression Bandages for Venous Leg Ulcers: A Review"
     assert no_key_findings_meta.publication_date == date(2019, 6, 4)
 
@@ -354,3 +355,29 @@ def test_caption_titles(line: str, title: str | None) -> None:
 def test_databases_keep_commas_inside_parentheses() -> None:
     methods = "Searches used databases including Ovid (MEDLINE, Embase) and CINAHL. Other text."
     assert databases(methods) == ("Ovid (MEDLINE, Embase)", "CINAHL")
+
+
+def test_databases_split_a_two_name_series_and_keep_an_and_inside_a_name() -> None:
+    methods = (
+        "Searches covered key resources including PubMed and Canadian and major international "
+        "health technology agencies, as well as a focused Internet search. Nothing else."
+    )
+    assert databases(methods) == (
+        "PubMed",
+        "Canadian and major international health technology agencies",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("Ov erall Summary of Findings", "summary_of_findings"), ("Key  Find ings", "key_findings")],
+)
+def test_headings_with_pdf_character_spacing(line: str, key: str) -> None:
+    assert section_key(line) == key
+
+
+def test_spaced_criterion_label_is_recognised() -> None:
+    meta = report_meta(
+        document_of("Table 1: Selection Criteria\nInterv ention\nA drug\nStudy  Designs\nTrials")
+    )
+    assert dict(meta.selection_criteria) == {"intervention": "A drug", "study_designs": "Trials"}

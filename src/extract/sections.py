@@ -36,10 +36,11 @@ class Heading:
 
 TABLE_CAPTION = "table"
 
-# Section key → the heading as printed (matched whole, case-insensitively, after numbering and
-# page-break artifacts are stripped). Every heading also ends the section before it.
+# Section key → the heading as printed, matched whole after numbering and page-break artifacts
+# are stripped, lower-cased and with spaces removed (PDF character spacing splits headings:
+# `Ov erall Summary`). Every heading also ends the section before it.
 SECTION_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern, re.IGNORECASE))
+    (key, re.compile(pattern.replace(" ", "")))
     for key, pattern in (
         ("research_questions", r"research questions?"),
         ("key_findings", r"key (?:findings|messages)"),
@@ -51,7 +52,7 @@ SECTION_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("limitations", r"limitations"),
         ("conclusions", r"conclusions?(?: and implications for decision or policy making)?"),
         ("references", r"references(?: summarized)?"),
-        ("appendix", r"appendi(?:x|ces)(?:\s+\d+)?(?:\s*[:.\-–—]\s*.*)?"),
+        ("appendix", r"appendi(?:x|ces)\d*(?:[:.\-–—].*)?"),
         ("abbreviations", r"abbreviations?"),
     )
 )
@@ -110,14 +111,15 @@ RESOURCE_LIST = re.compile(
     r"\b(?:resources|databases|sources)\s*(?:including|such as|:)\s+(?P<list>.+?)(?:\.\s|\.?$)",
     re.IGNORECASE,
 )
-RESOURCE_SEPARATOR = re.compile(r",\s*(?:and\s+|as well as\s+)?|\s+as well as\s+")
+RESOURCE_SEPARATOR = re.compile(r",\s*(?:and\s+)?")
+SUPPLEMENTARY_SEARCH = re.compile(r",?\s+as well as\s+.*$")
 NONE_IDENTIFIED = re.compile(
     r"\bNo\s+(?:relevant\s+|eligible\s+|additional\s+)?(?P<labels>[A-Za-z][A-Za-z ,\-]*?)\s+"
     r"(?:were|was)\s+(?:identified|found|included|retrieved)",
 )
 LABEL_SEPARATOR = re.compile(r",\s*(?:or\s+|and\s+)?|\s+(?:or|and)\s+")
 
-CRITERION_LABELS: Mapping[str, str] = {
+PRINTED_CRITERION_LABELS: Mapping[str, str] = {
     "population": "population",
     "populations": "population",
     "patients": "population",
@@ -143,6 +145,10 @@ CRITERION_LABELS: Mapping[str, str] = {
     "types of studies": "study_designs",
     "type of studies": "study_designs",
     "types of study": "study_designs",
+}
+# The labels as compared: lower-case, spaces removed (see `squash`).
+CRITERION_LABELS: Mapping[str, str] = {
+    label.replace(" ", ""): criterion for label, criterion in PRINTED_CRITERION_LABELS.items()
 }
 INLINE_CRITERION = re.compile(r"^(?P<label>[A-Za-z/() ]{4,20}?)\s*:\s*(?P<text>\S.*)$")
 SELECTION_CAPTION = re.compile(r"\(?\s*(?:selection|inclusion|eligibility) criteria", re.I)
@@ -200,12 +206,18 @@ def heading_text(line: str) -> str:
     return " ".join(text.rstrip(": ").split())
 
 
+def squash(text: str) -> str:
+    """Lower-case text without whitespace, for labels whose letters PDF spacing pulled apart."""
+    return "".join(text.split()).lower()
+
+
 def section_key(line: str) -> str | None:
     """The section a heading line opens, or None for any other line."""
     text = heading_text(line)
     if not text or not text[0].isupper():
         return None
-    return next((key for key, pattern in SECTION_HEADINGS if pattern.fullmatch(text)), None)
+    squashed = squash(text)
+    return next((key for key, pattern in SECTION_HEADINGS if pattern.fullmatch(squashed)), None)
 
 
 def caption_title(line: str) -> str | None:
@@ -278,17 +290,39 @@ def is_cover_metadata(text: str) -> bool:
     return bool(COVER_METADATA.match(text) or CALENDAR_DATE.fullmatch(text.strip()))
 
 
-def report_title(front: Sequence[Line]) -> str | None:
-    """The first cover block's title lines, up to the first date or labelled fact."""
-    if not front:
-        return None
-    title_lines = []
+def is_banner(text: str) -> bool:
+    """An all-capitals series line (`RAPID RESPONSE REPORT`) printed above the title."""
+    letters = [ch for ch in TITLE_LABEL.sub("", text) if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters) and not TITLE_LABEL.match(text)
+
+
+def front_blocks(front: Sequence[Line]) -> list[list[Line]]:
+    """The cover lines grouped back into their blocks."""
+    blocks: list[list[Line]] = []
     for line in front:
-        if line.block_index != front[0].block_index or is_cover_metadata(line.text):
+        if not blocks or blocks[-1][-1].block_index != line.block_index:
+            blocks.append([])
+        blocks[-1].append(line)
+    return blocks
+
+
+def title_lines(block: Sequence[Line]) -> list[str]:
+    """A cover block's lines up to its first date or labelled fact, `TITLE:` label removed."""
+    kept: list[str] = []
+    for line in block:
+        if is_cover_metadata(line.text):
             break
-        title_lines.append(TITLE_LABEL.sub("", line.text))
-    title = clean_text("\n".join(title_lines)) if title_lines else ""
-    return title or None
+        kept.append(TITLE_LABEL.sub("", line.text))
+    return kept
+
+
+def report_title(front: Sequence[Line]) -> str | None:
+    """The first cover block that is neither a series banner nor a date or labelled fact."""
+    for block in front_blocks(front):
+        lines = [] if is_banner(block[0].text) else title_lines(block)
+        if lines:
+            return clean_text("\n".join(lines)) or None
+    return None
 
 
 def publication_date(lines: Sequence[Line], headings: Sequence[Heading]) -> date | None:
@@ -374,8 +408,8 @@ def split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
 
 
 def split_final_pair(item: str) -> list[str]:
-    """Split a last list item `Embase and PubMed` at its last `and` between capitalised names."""
-    left, sep, right = item.rpartition(" and ")
+    """Split a last list item `Embase and PubMed` at its first `and` between capitalised names."""
+    left, sep, right = item.partition(" and ")
     balanced = left.count("(") == left.count(")")
     if sep and balanced and left[:1].isupper() and right[:1].isupper():
         return [left.strip(), right.strip()]
@@ -383,16 +417,18 @@ def split_final_pair(item: str) -> list[str]:
 
 
 def databases(methods: str) -> tuple[str, ...]:
-    """The searched resources as printed, split on commas, `and` and `as well as`.
+    """The searched resources as printed, split on commas and a final `and`.
 
-    Items are kept as printed, articles included (`The Cochrane Library`, `a focused Internet
-    search`); an `and` inside an item is split only in a final `Name and Name` pair.
+    Items keep their words as printed, articles included (`The Cochrane Library`). What follows
+    `as well as` (`a focused Internet search`) is a search activity, not a resource, and is
+    left out. An `and` inside an item is split only in a final `Name and Name` pair.
     """
     match = RESOURCE_LIST.search(methods)
     if match is None:
         return ()
-    items = split_top_level(match["list"].rstrip(". "), RESOURCE_SEPARATOR)
-    has_final_conjunction = bool(re.search(r",\s*(?:and|as well as)\s", match["list"]))
+    listed = SUPPLEMENTARY_SEARCH.sub("", match["list"].rstrip(". "))
+    items = split_top_level(listed, RESOURCE_SEPARATOR)
+    has_final_conjunction = bool(re.search(r",\s*and\s", listed))
     if items and not has_final_conjunction:
         items = items[:-1] + split_final_pair(items[-1])
     return tuple(re.sub(r"^(?:and|or)\s+", "", item) for item in items)
@@ -462,11 +498,11 @@ def selection_lines(lines: Sequence[Line], headings: Sequence[Heading]) -> tuple
 
 def criterion_label(line: str) -> tuple[str, str] | None:
     """The criterion a row label names, with any text printed after `Label:` on its line."""
-    whole = CRITERION_LABELS.get(heading_text(line).lower())
+    whole = CRITERION_LABELS.get(squash(heading_text(line)))
     if whole:
         return whole, ""
     inline = INLINE_CRITERION.match(line.strip())
-    criterion = CRITERION_LABELS.get(inline["label"].strip().lower()) if inline else None
+    criterion = CRITERION_LABELS.get(squash(inline["label"])) if inline else None
     return (criterion, inline["text"]) if inline and criterion else None
 
 
