@@ -214,7 +214,9 @@ def test_abbreviations_section_with_mixed_separators(digits_meta: ReportMeta) ->
 # --- an invented report: no Key Findings, cover date, inline criteria, colon footnote ------
 
 
-def test_banner_skipped_title_label_removed_and_cover_date_line(no_key_findings_meta: ReportMeta) -> None:
+def test_banner_skipped_title_label_removed_and_cover_date_line(
+    no_key_findings_meta: ReportMeta,
+) -> None:
     assert no_key_findings_meta.title == "Compression Bandages for Venous Leg Ulcers: A Review"
     assert no_key_findings_meta.publication_date == date(2019, 6, 4)
 
