@@ -383,3 +383,14 @@ def test_spaced_criterion_label_is_recognised() -> None:
         document_of("Table 1: Selection Criteria\nInterv ention\nA drug\nStudy  Designs\nTrials")
     )
     assert dict(meta.selection_criteria) == {"intervention": "A drug", "study_designs": "Trials"}
+
+
+def test_lead_in_before_numbered_questions_is_not_a_question() -> None:
+    meta = report_meta(
+        document_of(
+            "Research Questions\nThis report addresses the following questions:\n"
+            "1. Is drug A effective\nfor adults?\n2) Is drug A safe?",
+            "Methods\nNone.",
+        )
+    )
+    assert meta.research_questions == ("Is drug A effective for adults?", "Is drug A safe?")

@@ -363,9 +363,10 @@ def question_items(section: Sequence[Line]) -> list[list[str]]:
 
 
 def research_questions(section: Sequence[Line]) -> tuple[str, ...]:
-    """Each research question on one cleaned line, wrapped lines joined."""
+    """Each research question on one cleaned line, wrapped lines joined, lead-ins left out."""
     cleaned = (clean_text("\n".join(item)) for item in question_items(section))
-    return tuple(q.strip() for text in cleaned for q in QUESTION_BREAK.split(text) if q.strip())
+    questions = (q.strip() for text in cleaned for q in QUESTION_BREAK.split(text))
+    return tuple(q for q in questions if q and not q.endswith(":"))
 
 
 # --- search window, languages, databases ---------------------------------------------------
