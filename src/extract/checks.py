@@ -331,8 +331,8 @@ def cell_artifact_failures(row: Mapping[str, object], column: str, report_id: st
                                     "U+FFFD"))
     if fragment := broken_word(text):
         failures.append(row_failure(row, "broken_word", report_id, column,
-                                    f"{where} holds '{fragment[0]}', a word broken by PDF "
-                                    f"character spacing (reads '{fragment[1]}').", fragment[0]))
+                                    f"{where} holds '{fragment[0]}', text broken by PDF "
+                                    f"character spacing (repaired: '{fragment[1]}').", fragment[0]))
     return failures
 
 
