@@ -240,12 +240,26 @@ def check_text_layer(page_texts: Sequence[str], source_file: str, settings: Layo
 # ---------------------------------------------------------------- pdfplumber: words and rulings
 
 
-def _word_from_plumber(raw: dict, page_no: int) -> Word:
-    """A pdfplumber word dict as a Word."""
-    return Word(
-        raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]),
-        str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no,
+def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
+    """A word made of pdfplumber chars, with the first char's font."""
+    box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+    return Word("".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no)
+
+
+def split_at_rulings(raw: dict, verticals: Sequence[Ruling], page_no: int) -> list[Word]:
+    """Split a word whose characters run across a vertical ruling: two cells' texts, not one word."""
+    chars = raw.get("chars") or []
+    cuts = sorted(
+        (r.bbox.x0 + r.bbox.x1) / 2 for r in verticals
+        if raw["x0"] < (r.bbox.x0 + r.bbox.x1) / 2 < raw["x1"] and r.bbox.top <= raw["bottom"] and r.bbox.bottom >= raw["top"]
     )
+    if not cuts or not chars:
+        return [Word(raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no)]
+    pieces: dict[int, list[dict]] = defaultdict(list)
+    for char in chars:
+        centre = (char["x0"] + char["x1"]) / 2
+        pieces[sum(1 for cut in cuts if centre > cut)].append(char)
+    return [_word_from_chars(pieces[key], page_no) for key in sorted(pieces)]
 
 
 def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
@@ -267,12 +281,15 @@ def _inside_any(word: Word, boxes: Iterable[BBox]) -> bool:
 
 def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
     """Words (with font name and size) and rulings of one page, furniture left out."""
+    rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    verticals = [r for r in rulings if r.orientation == "v"]
     raw_words = plumber_page.extract_words(
         x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True,
     )
-    words = tuple(w for raw in raw_words if not _inside_any(w := _word_from_plumber(raw, page_no), furniture))
-    rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    words = tuple(
+        word for raw in raw_words for word in split_at_rulings(raw, verticals, page_no) if not _inside_any(word, furniture)
+    )
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings)
 
 

@@ -17,6 +17,7 @@ from typing import Sequence
 from extract.fields import design_for_label
 from extract.model import BBox, Cell, Document, Page, ParsingReport, RawRow, Ruling, Table, Word
 from extract.tables.headers import field_for_header, is_header_cell
+from extract.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,11 @@ def snap_positions(values: Sequence[float], tolerance: float) -> tuple[float, ..
 
 
 def first_ruled_block(rulings: Sequence[Ruling], top: float, bottom: float, snap: float) -> tuple[Ruling, ...]:
-    """The vertical rulings of the first connected table between two heights."""
-    verticals = sorted((r for r in rulings if r.orientation == "v" and r.bbox.top >= top - snap and r.bbox.top < bottom), key=lambda r: r.bbox.top)
+    """The vertical rulings of the first connected table below `top` (its frame may start a little above the first word)."""
+    verticals = sorted(
+        (r for r in rulings if r.orientation == "v" and r.bbox.bottom > top + snap and r.bbox.top >= top - 8 * snap and r.bbox.top < bottom),
+        key=lambda r: r.bbox.top,
+    )
     block: list[Ruling] = []
     reach = verticals[0].bbox.bottom if verticals else 0.0
     for ruling in verticals:
@@ -257,7 +261,7 @@ def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: Ta
 
 def _is_design_heading(text: str) -> bool:
     """True for a design group heading such as `Randomized Controlled Trials`."""
-    return design_for_label(" ".join(text.split())) is not None
+    return design_for_label(clean_text(text)) is not None
 
 
 def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: TableSettings) -> tuple[float, ...]:
