@@ -1,0 +1,117 @@
+"""The command line: a real `evidence-extract run` must print progress and a summary, nothing else."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract import __version__
+from extract.cli import COMMANDS, build_parser, main
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CONSOLE_SCRIPT = Path(sys.executable).parent / "evidence-extract"
+CURATED_FILES = (
+    "studies",
+    "quarantine/studies",
+    "reports",
+    "selection_criteria",
+    "abbreviations",
+    "validation_failures",
+)
+NOISE = re.compile(r"Traceback|Error flushing|CancelledError|Warning|WARNING|temporary server|telemetry|INFO")
+
+
+def user_environment(home: Path) -> dict[str, str]:
+    """The environment of a user's shell: none of the Prefect settings the test session made."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
+    return {**env, "HOME": str(home)}
+
+
+def subcommands() -> dict[str, object]:
+    """Every subcommand's parser, by name."""
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return dict(action.choices)
+
+
+def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
+    raw_with_seed: Path, tmp_path: Path
+) -> None:
+    completed = subprocess.run(
+        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
+        cwd=tmp_path,
+        env=user_environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert not NOISE.search(output), output
+    assert completed.stderr == ""
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "Extracting 1 report from raw/"
+    assert lines[1].split()[0] == "ivig-offlabel-2017.txt" and lines[2] == ""
+    assert [line.split(":")[0] for line in lines[3:]] == ["Reports", "Studies", "Failures", "Tables in curated/ (Parquet and CSV)"]
+    for name in CURATED_FILES:
+        assert (tmp_path / "curated" / f"{name}.parquet").is_file(), name
+        assert (tmp_path / "curated" / f"{name}.csv").is_file(), name
+    assert (tmp_path / ".prefect").is_dir()
+
+
+def test_version_through_python_dash_m() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "extract", "--version"], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == f"evidence-extract {__version__}"
+
+
+@pytest.mark.prefect
+def test_run_fails_and_says_why_when_no_report_could_be_processed(
+    prefect_server: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.pdf").write_bytes(b"")
+    status = main(["run", "--raw", str(raw), "--curated", str(tmp_path / "curated")])
+    printed = capsys.readouterr().out
+    assert status != 0
+    assert "empty.pdf" in printed and "No report could be processed" in printed
+
+
+@pytest.mark.prefect
+def test_run_fails_on_an_empty_raw_folder(
+    prefect_server: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["run", "--raw", str(tmp_path), "--curated", str(tmp_path / "curated")])
+    assert status != 0
+    assert "holds no .pdf or .txt file" in capsys.readouterr().out
+    assert not (tmp_path / "curated").exists()
+
+
+def test_run_refuses_a_missing_raw_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["run", "--raw", str(tmp_path / "nowhere")])
+    assert status == 2
+    assert "no raw folder" in capsys.readouterr().err
+
+
+def test_no_subcommand_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "run" in capsys.readouterr().err
+
+
+def test_every_subcommand_is_described_and_documented_in_the_readme() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert len(subcommands()) == len(COMMANDS)
+    for name, parser in subcommands().items():
+        assert parser.description, name
+        assert f"evidence-extract {name}" in readme, name
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert action.help, f"{name} {option}"
+                    assert option in readme, f"{name} {option} is not in README.md"
