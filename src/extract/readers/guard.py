@@ -1,0 +1,359 @@
+"""Sniffing and classifying bad input, so a malformed file becomes a stable reason, never a crash.
+
+Three kinds of check live here, none of which imports pdfplumber (that is pdf.py's job):
+`precheck` looks at the bytes before any parser does; `classify_exception` turns whatever a PDF
+library raised into an `UnreadableReport` with a stable reason; the post-open checks
+(`check_page_count`, `check_page_texts`, `check_document`) catch the silent failures a parser
+returns without raising (no pages, no text layer, undecodable glyphs), and `layout_warnings` /
+`library_warnings` report what is suspicious but still readable as warning-level `Failure`s.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from extract.errors import UnreadableReport
+from extract.model import Document, Failure, Page
+from extract.settings import Limits
+
+PDF_MAGIC = b"%PDF-"
+PDF_MAGIC_WINDOW_BYTES = 1024
+PDF_LIBRARY_MODULES = ("pdfminer", "pdfplumber", "pypdfium2")
+OUT_OF_PAGE_TOLERANCE_PT = 2.0
+MIN_DECODABLE_ALNUM_SHARE = 0.5
+MAX_DECODABLE_CID_SHARE = 0.3
+MAX_SINGLE_LETTER_SHARE = 0.4
+MAX_SIDEWAYS_WORD_SHARE = 0.5
+SINGLE_LETTER_WORDS = frozenset("aAI")
+MIN_TOKENS_FOR_QUALITY = 20
+
+REASON_MESSAGES: dict[str, str] = {
+    "empty_file": "empty file (0 bytes)",
+    "not_a_pdf": "not a PDF (no %PDF- header in its first 1024 bytes)",
+    "too_large": "too large to process",
+    "file_unreadable": "the file cannot be read",
+    "encrypted_password_required": "encrypted: a password is required to open it",
+    "encrypted_unsupported": "encrypted with a scheme that cannot be opened",
+    "corrupt_pdf": "corrupt or truncated PDF",
+    "timeout": "took longer than its time budget and was stopped",
+    "worker_crashed": "the reading process died",
+    "no_pages": "PDF has no pages (page tree missing or unreadable)",
+    "no_text_layer": "no text layer (scanned?): OCR needed",
+    "undecodable_text": "text not decodable (font without a Unicode map): glyphs, not words",
+    "internal_error": "the extractor failed on this file: a bug to report",
+}
+READ_FAILURE_REASONS: frozenset[str] = frozenset(REASON_MESSAGES)
+
+_CID_MARKER = re.compile(r"\(cid:\d+\)")
+_CORRUPTION_HINTS: tuple[tuple[str, str], ...] = (
+    ("RecursionError", "reference loop in the file structure (recursion limit reached)"),
+    ("PDFNoValidXRef", "cross-reference table is broken"),
+    ("PDFSyntaxError", "file structure is broken (no readable catalog or xref)"),
+    ("PSEOF", "file ends unexpectedly"),
+    ("error", "a compressed stream is damaged"),
+    ("TypeError", "malformed object (a required entry such as /MediaBox is missing)"),
+    ("KeyError", "malformed object (a required entry is missing)"),
+    ("ValueError", "malformed object (an entry has an impossible value)"),
+    ("AssertionError", "malformed object (the parser's consistency check failed)"),
+)
+
+
+def unreadable(
+    reason: str, path: Path | str, detail: str = "", page_no: int | None = None
+) -> UnreadableReport:
+    """Build the exception with the stable reason's human message and an optional detail."""
+    message = REASON_MESSAGES[reason] + (f" ({detail})" if detail else "")
+    return UnreadableReport(reason, message, str(path), page_no)
+
+
+# ---------------------------------------------------------------------------------------------
+# Before parsing
+
+
+def file_size_bytes(path: Path) -> int:
+    """The file's size, or UnreadableReport(file_unreadable) when it cannot be stat'ed."""
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        raise unreadable("file_unreadable", path, exc.strerror or type(exc).__name__) from exc
+
+
+def has_pdf_header(path: Path) -> bool:
+    """True when `%PDF-` occurs in the first 1024 bytes, where readers accept it."""
+    try:
+        with open(path, "rb") as handle:
+            return PDF_MAGIC in handle.read(PDF_MAGIC_WINDOW_BYTES)
+    except OSError as exc:
+        raise unreadable("file_unreadable", path, exc.strerror or type(exc).__name__) from exc
+
+
+def precheck(path: Path, limits: Limits) -> None:
+    """Refuse empty, oversized and not-really-PDF files before a parser sees them."""
+    size = file_size_bytes(path)
+    if size == 0:
+        raise unreadable("empty_file", path)
+    max_bytes = limits.max_file_mb * 1024 * 1024
+    if size > max_bytes:
+        detail = f"{size / 1024 / 1024:.1f} MB, the limit is {limits.max_file_mb:g} MB"
+        raise unreadable("too_large", path, detail)
+    if path.suffix.lower() == ".pdf" and not has_pdf_header(path):
+        raise unreadable("not_a_pdf", path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Classifying what a parser raised
+
+
+def wrapped_cause(exc: BaseException) -> BaseException:
+    """The exception pdfplumber wraps (`PdfminerException(cause)` keeps it in args[0])."""
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return wrapped_cause(exc.args[0])
+    return exc
+
+
+def class_names(exc: BaseException) -> frozenset[str]:
+    """Names of the exception's classes, so pdfminer types are recognised without importing it."""
+    return frozenset(cls.__name__ for cls in type(exc).__mro__)
+
+
+def raised_inside_pdf_library(exc: BaseException) -> bool:
+    """True when a PDF library's code is on the traceback or defines the exception class."""
+    if type(exc).__module__.startswith(PDF_LIBRARY_MODULES):
+        return True
+    frame: TracebackType | None = exc.__traceback__
+    while frame is not None:
+        if str(frame.tb_frame.f_globals.get("__name__", "")).startswith(PDF_LIBRARY_MODULES):
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def exception_detail(exc: BaseException) -> str:
+    """`Type: message`, shortened, for the person reading the failures table."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def corruption_detail(cause: BaseException) -> str:
+    """A plain-words explanation of a parser failure, followed by the raw exception."""
+    names = class_names(cause)
+    hint = next((h for name, h in _CORRUPTION_HINTS if name in names), "unreadable structure")
+    return f"{hint}; {exception_detail(cause)}"
+
+
+def is_corruption(outer: BaseException, cause: BaseException) -> bool:
+    """True for what broken files make parsers raise, as opposed to a bug in our own code."""
+    names = class_names(cause)
+    if "PSException" in names or "MalformedPDFException" in names or isinstance(cause, zlib.error):
+        return True
+    if isinstance(cause, RecursionError) or outer is not cause:
+        return True
+    library_raised = (TypeError, KeyError, ValueError, AssertionError, IndexError, EOFError)
+    return isinstance(cause, library_raised) and raised_inside_pdf_library(outer)
+
+
+def classify_exception(
+    exc: BaseException, path: Path, page_no: int | None = None
+) -> UnreadableReport:
+    """Turn anything a PDF library raised into an UnreadableReport with a stable reason."""
+    if isinstance(exc, UnreadableReport):
+        return exc
+    cause = wrapped_cause(exc)
+    names = class_names(cause)
+    if "PDFPasswordIncorrect" in names:
+        return unreadable("encrypted_password_required", path, page_no=page_no)
+    if "PDFEncryptionError" in names:
+        return unreadable("encrypted_unsupported", path, exception_detail(cause), page_no)
+    if isinstance(cause, (TimeoutError,)):
+        return unreadable("timeout", path, exception_detail(cause), page_no)
+    if isinstance(cause, MemoryError):
+        return unreadable("too_large", path, "ran out of memory while reading", page_no)
+    if is_corruption(exc, cause):
+        return unreadable("corrupt_pdf", path, corruption_detail(cause), page_no)
+    if isinstance(cause, OSError):
+        return unreadable("file_unreadable", path, exception_detail(cause), page_no)
+    return unreadable("internal_error", path, exception_detail(cause), page_no)
+
+
+# ---------------------------------------------------------------------------------------------
+# After opening: silent failures
+
+
+def check_page_count(path: Path, n_pages: int) -> None:
+    """Treat zero pages as a failure: pdfminer returns none when the page tree is unreadable."""
+    if n_pages == 0:
+        raise unreadable("no_pages", path)
+
+
+def non_space_length(text: str) -> int:
+    """How many visible characters a text has."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def cid_share(text: str) -> float:
+    """Share of visible characters spent on `(cid:N)` markers for glyphs with no Unicode."""
+    visible = non_space_length(text)
+    covered = sum(len(m.group()) for m in _CID_MARKER.finditer(text))
+    return covered / visible if visible else 0.0
+
+
+def alnum_share(text: str) -> float:
+    """Share of visible characters, `(cid:N)` markers left out, that are letters or digits."""
+    without_cids = _CID_MARKER.sub("", text)
+    visible = non_space_length(without_cids)
+    return sum(ch.isalnum() for ch in without_cids) / visible if visible else 0.0
+
+
+def is_undecodable(text: str) -> bool:
+    """True when text is mostly `(cid:N)` markers or punctuation: glyph codes, not words."""
+    if non_space_length(text) == 0:
+        return False
+    if cid_share(text) > MAX_DECODABLE_CID_SHARE:
+        return True
+    return alnum_share(text) < MIN_DECODABLE_ALNUM_SHARE
+
+
+def check_page_texts(path: Path, page_texts: Sequence[str]) -> None:
+    """Fail a document whose pages hold no text at all, or only undecodable glyphs."""
+    joined = "\n".join(page_texts)
+    if non_space_length(joined) == 0:
+        raise unreadable("no_text_layer", path, f"{len(page_texts)} page(s), 0 characters")
+    if is_undecodable(joined):
+        shown = joined.strip()[:40]
+        raise unreadable("undecodable_text", path, f"text reads {shown!r}")
+
+
+def page_text(page: Page) -> str:
+    """A page's words joined by spaces: enough for the text-layer and decodability checks."""
+    return " ".join(word.text for word in page.words)
+
+
+def check_document(doc: Document) -> None:
+    """Run the post-open checks on a read Document: pages present, text present and decodable."""
+    path = Path(doc.source_file)
+    if doc.source_format == "pdf":
+        check_page_count(path, doc.n_pages if doc.n_pages is not None else len(doc.pages))
+    texts = [page_text(p) for p in doc.pages] if doc.pages else [b.text for b in doc.blocks]
+    check_page_texts(path, texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# After opening: readable but suspicious (warnings)
+
+
+def report_warning(doc: Document, check: str, message: str, page_no: int | None) -> Failure:
+    """A report-level warning row about how a file was read."""
+    return Failure(
+        check=check,
+        message=message,
+        report_id=doc.report_id,
+        table="reports",
+        severity="warning",
+        page_no=page_no,
+    )
+
+
+def words_off_page(page: Page) -> int:
+    """How many words lie outside the page box: a sign of a broken transform or trailer."""
+    slack = OUT_OF_PAGE_TOLERANCE_PT
+    return sum(
+        1
+        for w in page.words
+        if w.bbox.x0 < -slack
+        or w.bbox.top < -slack
+        or w.bbox.x1 > page.width + slack
+        or w.bbox.bottom > page.height + slack
+    )
+
+
+def single_letter_share(text: str) -> float:
+    """Share of alphabetic tokens that are one letter (other than a, A, I): letter-spaced text."""
+    alphabetic = [t for t in text.split() if t.isalpha()]
+    single = sum(len(t) == 1 and t not in SINGLE_LETTER_WORDS for t in alphabetic)
+    return single / len(alphabetic) if alphabetic else 0.0
+
+
+def sideways_share(page: Page) -> float:
+    """Share of a page's words that are not upright: rotated text breaks row and column finding."""
+    return sum(not w.upright for w in page.words) / len(page.words) if page.words else 0.0
+
+
+def page_warnings(doc: Document, page: Page) -> list[Failure]:
+    """Warnings for one page: sideways text, coordinates off the page, letter-spaced text."""
+    found: list[Failure] = []
+    if sideways_share(page) > MAX_SIDEWAYS_WORD_SHARE:
+        rotate = f"page /Rotate {page.rotation % 360}°, " if page.rotation % 360 else ""
+        message = f"rotated page ({rotate}text runs sideways): table layout unreliable"
+        found.append(report_warning(doc, "rotated_page", message, page.page_no))
+    off_page = words_off_page(page)
+    if off_page:
+        message = f"coordinates out of page bounds: {off_page} of {len(page.words)} words"
+        found.append(report_warning(doc, "coordinates_out_of_page", message, page.page_no))
+    text = page_text(page)
+    if len(text.split()) >= MIN_TOKENS_FOR_QUALITY:
+        share = single_letter_share(text)
+        if share > MAX_SINGLE_LETTER_SHARE:
+            message = f"low-quality text: {share:.0%} of words are single letters (letter-spaced?)"
+            found.append(report_warning(doc, "low_quality_text", message, page.page_no))
+    return found
+
+
+def layout_warnings(doc: Document) -> tuple[Failure, ...]:
+    """Warnings for every page of a read PDF, in page order."""
+    return tuple(w for page in doc.pages for w in page_warnings(doc, page))
+
+
+# ---------------------------------------------------------------------------------------------
+# pdfminer's log warnings, captured per file
+
+
+class _RecordCollector(logging.Handler):
+    """Keeps the messages of warning-level records, so they become data instead of log noise."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.name}: {record.getMessage()}")
+
+
+@contextmanager
+def captured_library_warnings() -> Iterator[list[str]]:
+    """Collect the PDF libraries' warning log records while reading one file."""
+    collector = _RecordCollector()
+    loggers = [logging.getLogger(name) for name in PDF_LIBRARY_MODULES]
+    for logger in loggers:
+        logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        for logger in loggers:
+            logger.removeHandler(collector)
+
+
+def library_warning_message(logged: str) -> str:
+    """Say in plain words what a logged library warning means for the extracted data."""
+    if "Data-loss while decompressing" in logged:
+        return f"recovered from a corrupted stream, some content may be missing ({logged})"
+    return f"PDF library warning ({logged})"
+
+
+def library_warnings(report_id: str, logged: Sequence[str]) -> tuple[Failure, ...]:
+    """Warning rows for the library log messages captured while reading one file, deduplicated."""
+    return tuple(
+        Failure(
+            check="pdf_library_warning",
+            message=library_warning_message(message),
+            report_id=report_id,
+            table="reports",
+            severity="warning",
+        )
+        for message in dict.fromkeys(logged)
+    )
