@@ -1,0 +1,219 @@
+"""Text cleanup: spacing repair, wrapped lines, hyphens, bullets, Unicode — seed strings and properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from extract.text import clean_findings, clean_text, is_word, repair_spacing
+
+SEED_ABBREVIATIONS = (
+    "AE = adv erse ev ents; ART = assisted reproductiv e technology ; IVIG = intrav enous "
+    "immunoglobulin; NK = natural killer; NKT = natural killer T; v s = v ersus"
+)
+SEED_ABBREVIATIONS_CLEAN = (
+    "AE = adverse events; ART = assisted reproductive technology; IVIG = intravenous "
+    "immunoglobulin; NK = natural killer; NKT = natural killer T; vs = versus"
+)
+
+REAL_WORDS = (
+    "the risk of adverse events was higher with treatment than placebo in women who had "
+    "recurrent miscarriage and live birth rates were not significantly different between "
+    "groups authors concluded that evidence is limited for patients a I into cannot some "
+    "times may be every one review reviewed systematic randomized trial studies nine versus"
+).split()
+
+
+def test_seed_abbreviation_footnote_cleans_to_the_printed_words() -> None:
+    assert clean_text(SEED_ABBREVIATIONS) == SEED_ABBREVIATIONS_CLEAN
+
+
+@pytest.mark.parametrize(
+    ("broken", "repaired"),
+    [
+        ("adv erse ev ents", "adverse events"),
+        ("nin e", "nine"),
+        ("assisted reproductiv e technology", "assisted reproductive technology"),
+        ("intrav enous", "intravenous"),
+        ("v s = v ersus", "vs = versus"),
+        ("sy stematic rev iews", "systematic reviews"),
+        ("rev iew ed", "reviewed"),
+        ("Adv erse, ev ents.", "Adverse, events."),
+        ("non-random ized studies", "non-randomized studies"),
+        ("technology ;", "technology;"),
+    ],
+)
+def test_repair_spacing_joins_fragments_into_words(broken: str, repaired: str) -> None:
+    assert repair_spacing(broken) == repaired
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "the risk",
+        "in to",
+        "can not",
+        "a void",
+        "IVIG vs placebo",
+        "NK cell activity",
+        "AE rate",
+        "Th17 cells",
+        "30.8% vs 61.5%",
+        "natural killer T cells",
+        "to re-implement",
+        "playwright-cli -s",
+    ],
+)
+def test_repair_spacing_leaves_words_abbreviations_and_numbers_apart(kept: str) -> None:
+    assert repair_spacing(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Five systematic reviews, three randomized controlled trials, and nine non -randomized\nstudies",
+         "Five systematic reviews, three randomized controlled trials, and nine non-randomized studies"),
+        ("three randomized controlled trials, and nin e non-randomized\nstudies were identified",
+         "three randomized controlled trials, and nine non-randomized studies were identified"),
+        ("Th17 cells were\ndown-regulated and\nTreg cells were upregulated significantly",
+         "Th17 cells were down-regulated and Treg cells were upregulated significantly"),
+        ("substitution for IVIG in\nthese patients .", "substitution for IVIG in these patients."),
+        ("Women who had\nexperienced ≥3\nconsecutive pregnancy\nloses after ART",
+         "Women who had experienced ≥3 consecutive pregnancy loses after ART"),
+        ("Paraneiplastic\ndermatomyositis", "Paraneiplastic dermatomyositis"),
+        ("After 3 cycles of IVIG,\nNK call percentages", "After 3 cycles of IVIG, NK call percentages"),
+        ("Authors’\nConclusions", "Authors’ Conclusions"),
+        ("expanded CD56(+)\ncells", "expanded CD56(+) cells"),
+        ("recurrent miscarriage (average =\n5) and elevated NK\ncells",
+         "recurrent miscarriage (average = 5) and elevated NK cells"),
+        ("therapies and meta -analyses\nare presented", "therapies and meta-analyses are presented"),
+    ],
+)
+def test_clean_text_on_seed_cells(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("the treat-\nment arm", "the treatment arm"),
+        ("was signifi-\ncantly lower", "was significantly lower"),
+        ("were down-\nregulated", "were down-regulated"),
+        ("at follow-\nup visits", "at follow-up visits"),
+        ("TNF-\nalpha antagonists", "TNF-alpha antagonists"),
+        ("from 2012-\n2017", "from 2012-2017"),
+        ("aspirin -\nheparin", "aspirin - heparin"),
+    ],
+)
+def test_clean_text_resolves_line_break_hyphens_by_the_lexicon(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+def test_clean_text_normalises_unicode_but_keeps_printed_symbols() -> None:
+    decomposed = "Cafe\u0301 patients\u00a0with ≥3 \u2018losses\u2019\x07\u200b"
+    assert clean_text(decomposed) == "Café patients with ≥3 ‘losses’"
+
+
+def test_clean_text_keeps_the_space_before_an_opening_bracket() -> None:
+    assert clean_text("rate (96.3% vs 30.6%) , [12]") == "rate (96.3% vs 30.6%), [12]"
+
+
+def test_clean_findings_splits_private_use_bullets_and_joins_wrapped_lines() -> None:
+    cell = (
+        "\uf0b7 No significant\ndifference in live births\nwas found between\nIVIG, placebo, or\n"
+        "usual care\n\uf0b7 The risk of AEs\nappeared to increase\nwith IVIG vs placebo"
+    )
+    assert clean_findings(cell) == (
+        "No significant difference in live births was found between IVIG, placebo, or usual care\n"
+        "The risk of AEs appeared to increase with IVIG vs placebo"
+    )
+
+
+@pytest.mark.parametrize("bullet", ["\uf0b7", "\uf0a7", "\uf0d8", "\uf076", "\uf0fc", "•", "▪", "◦"])
+def test_clean_findings_removes_every_bullet_glyph(bullet: str) -> None:
+    cell = f"{bullet} Live birth rate was\n30.8%\n{bullet} Rate of reduction of\nNK cell activity"
+    assert clean_findings(cell) == "Live birth rate was 30.8%\nRate of reduction of NK cell activity"
+
+
+@pytest.mark.parametrize("dash", ["-", "–"])
+def test_clean_findings_reads_a_dash_at_line_start_as_a_bullet(dash: str) -> None:
+    cell = f"{dash} 86.7% of women\nbecame pregnant\n{dash} 82.0% had a live birth"
+    assert clean_findings(cell) == "86.7% of women became pregnant\n82.0% had a live birth"
+
+
+def test_clean_findings_keeps_a_cell_without_bullets_as_one_finding() -> None:
+    cell = "More live births were\nreported with IVIG than\nplacebo, but the\ndifference was not\nsignificant"
+    assert clean_findings(cell) == (
+        "More live births were reported with IVIG than placebo, but the difference was not significant"
+    )
+
+
+def test_clean_findings_drops_empty_findings_and_keeps_the_lead_in() -> None:
+    cell = "Conditions:\n\uf0b7\n\uf0b7 Acute rejection\n \uf0b7  \n\uf0b7 Recurrent miscarriage\n"
+    assert clean_findings(cell) == "Conditions:\nAcute rejection\nRecurrent miscarriage"
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("adverse", True), ("Adverse,", True), ("a", True), ("I", True), ("IVIG", True),
+        ("NK", True), ("30.8%", True), ("non-randomized", True), ("heparin", True),
+        ("erse", False), ("nin", False), ("e", False), ("v", False), ("ersus", False),
+        ("ev", False), ("reproductiv", False),
+    ],
+)
+def test_is_word_tells_fragments_from_words(token: str, expected: bool) -> None:
+    assert is_word(token) is expected
+
+
+real_sentences = st.lists(st.sampled_from(REAL_WORDS), min_size=1, max_size=12).map(" ".join)
+
+
+@given(real_sentences)
+def test_repair_never_changes_text_made_of_real_words(sentence: str) -> None:
+    assert repair_spacing(sentence) == sentence
+
+
+@given(real_sentences)
+def test_clean_text_never_changes_a_clean_sentence(sentence: str) -> None:
+    assert clean_text(sentence) == sentence
+
+
+cell_text = st.lists(
+    st.one_of(
+        st.sampled_from(list(" \n-–,.;:()[]•\uf0b7\u00ad\t’'")),
+        st.sampled_from(["adv", "erse", "ev", "ents", "nin", "e", "v", "s", "the", "risk", "IVIG", "non"]),
+        st.characters(),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300)
+@given(cell_text)
+def test_clean_text_is_idempotent_and_total(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@settings(max_examples=300)
+@given(cell_text)
+def test_clean_findings_output_is_one_clean_finding_per_line(text: str) -> None:
+    findings = clean_findings(text).split("\n")
+    assert all(finding == clean_text(finding) != "" for finding in findings) or findings == [""]
+
+
+@settings(max_examples=300)
+@given(cell_text)
+def test_clean_findings_is_idempotent_once_findings_are_bulleted_again(text: str) -> None:
+    once = clean_findings(text)
+    rebulleted = "\n".join(f"\uf0b7 {finding}" for finding in once.split("\n"))
+    assert clean_findings(rebulleted) == once
+
+
+@given(st.text(max_size=40))
+def test_clean_findings_is_idempotent_on_a_single_finding(text: str) -> None:
+    once = clean_findings(text)
+    assume("\n" not in once)
+    assert clean_findings(once) == once
