@@ -1,0 +1,146 @@
+"""Turn the RawRows of study tables into contract study records, one dict per included study.
+
+The grain is one row per included study of a report. Text cells are cleaned by extract.text
+and author cells split by extract.fields; this module only routes cells to contract columns
+and keeps each cell's place on the page beside the record (`cell_provenance`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, Sequence
+
+from extract.fields import AuthorYearRef, design_for_label, split_author_year_ref
+from extract.model import Cell, RawRow, Table
+from extract.text import clean_findings, clean_text
+
+STUDY_COLUMNS: tuple[str, ...] = (
+    "report_id",
+    "study_key",
+    "ref_no",
+    "first_author",
+    "year",
+    "design",
+    "design_label",
+    "indication",
+    "population",
+    "results",
+    "authors_conclusions",
+    "source_page",
+    "table_label",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("study_design", "intervention", "comparator", "outcomes")
+RECORD_COLUMNS: tuple[str, ...] = (*STUDY_COLUMNS, *OPTIONAL_COLUMNS, "extra")
+
+_TEXT_FIELDS: tuple[str, ...] = ("indication", "population", "authors_conclusions", *OPTIONAL_COLUMNS)
+_EXTRA_PREFIX = "extra:"
+_PROVENANCE_COLUMN = {"author": "first_author", "ref": "ref_no"}
+
+
+def study_records(report_id: str, tables: Sequence[Table]) -> list[dict]:
+    """One contract record per study row of every table, in table and row order."""
+    return [study_record(report_id, table, row) for table in tables for row in table.rows]
+
+
+def study_record(report_id: str, table: Table, row: RawRow) -> dict:
+    """Route one row's cells to contract columns: split the author cell, clean the text cells."""
+    author = row_author(row)
+    record: dict = {column: None for column in RECORD_COLUMNS}
+    record.update(
+        report_id=report_id,
+        study_key=study_key(report_id, author),
+        ref_no=author.ref_no,
+        first_author=author.first_author,
+        year=author.year,
+        design=row_design(row),
+        design_label=design_label(row),
+        results=_cleaned(row, "results", clean_findings),
+        source_page=row.cells["author"].page_no if "author" in row.cells else None,
+        table_label=table.label,
+        extra=extra_json(row),
+    )
+    record.update({field: _cleaned(row, field, clean_text) for field in _TEXT_FIELDS})
+    return record
+
+
+def row_author(row: RawRow) -> AuthorYearRef:
+    """Split the author cell; a reference number printed apart from it fills in a missing ref_no."""
+    cell = row.cells.get("author")
+    parts = split_author_year_ref(cell.text) if cell is not None else AuthorYearRef(None, None)
+    if parts.ref_no is None and "ref" in row.cells:
+        return AuthorYearRef(parts.first_author, parts.year, parts.year_suffix, lone_ref_no(row.cells["ref"].text), parts.rest)
+    return parts
+
+
+def lone_ref_no(text: str) -> int | None:
+    """Read a reference number printed on its own (`1`, `[12]`); the first of a list counts."""
+    digits = ""
+    for char in text.strip().lstrip("[("):
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else None
+
+
+def study_key(report_id: str, author: AuthorYearRef) -> str:
+    """`{report_id}:{ref_no}`, or `{report_id}:{first_author}-{year}` when no reference is printed."""
+    if author.ref_no is not None:
+        return f"{report_id}:{author.ref_no}"
+    return f"{report_id}:{author.first_author}-{author.year}{author.year_suffix}"
+
+
+def row_design(row: RawRow) -> str | None:
+    """The design from the group heading, or from the Study Design cell when rows are not grouped."""
+    if row.group_label:
+        return design_for_label(row.group_label)
+    cell = row.cells.get("study_design")
+    return design_for_label(clean_text(cell.text)) if cell is not None else None
+
+
+def design_label(row: RawRow) -> str | None:
+    """The printed label the design was read from: the group heading, else the Study Design cell."""
+    if row.group_label:
+        return clean_text(row.group_label)
+    return _cleaned(row, "study_design", clean_text)
+
+
+def extra_json(row: RawRow) -> str | None:
+    """Columns the contract does not name, as a JSON object of printed header → cleaned text."""
+    extra = {
+        key[len(_EXTRA_PREFIX) :]: clean_text(cell.text) or None
+        for key, cell in row.cells.items()
+        if key.startswith(_EXTRA_PREFIX)
+    }
+    return json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+
+
+def _cleaned(row: RawRow, field: str, clean: Callable[[str], str]) -> str | None:
+    """A cell's cleaned text, or None when the cell is missing or empty after cleaning."""
+    cell: Cell | None = row.cells.get(field)
+    if cell is None:
+        return None
+    return clean(cell.text) or None
+
+
+def cell_provenance(report_id: str, tables: Sequence[Table]) -> list[dict]:
+    """Where each curated cell came from (page and box), so the review page can point at it."""
+    rows: list[dict] = []
+    for table in tables:
+        for row in table.rows:
+            key = study_key(report_id, row_author(row))
+            rows.extend(_cell_place(key, column, cell) for column, cell in row.cells.items())
+    return rows
+
+
+def _cell_place(key: str, column: str, cell: Cell) -> dict:
+    """One provenance row: the study, the column, the page and the box (None for text input)."""
+    box = cell.bbox
+    return {
+        "study_key": key,
+        "column": _PROVENANCE_COLUMN.get(column, column),
+        "page_no": cell.page_no,
+        "x0": box.x0 if box else None,
+        "top": box.top if box else None,
+        "x1": box.x1 if box else None,
+        "bottom": box.bottom if box else None,
+    }
