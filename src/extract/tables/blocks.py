@@ -97,11 +97,28 @@ def block_pieces(block: Block) -> list[Piece]:
     while index < len(lines):
         piece, used = _leading_piece(lines[index:], block, after_caption=_ends_in_caption(pieces))
         if piece is None:
-            pieces.append(Piece("data", "\n".join(lines[index:]), block))
+            pieces.extend(_data_and_trailing_headers(lines[index:], block))
             break
         pieces.append(piece)
         index += used
     return _merge_caption_lines(pieces)
+
+
+def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:
+    """Split off header cells glued under a cell: the next page's header, with no blank line between."""
+    trailing: list[Piece] = []
+    end = len(lines)
+    while end > 1:
+        size = next(
+            (n for n in range(min(_MAX_HEADER_LINES, end - 1), 0, -1) if is_header_cell("\n".join(lines[end - n : end]))),
+            0,
+        )
+        if not size:
+            break
+        header = "\n".join(lines[end - size : end])
+        trailing.insert(0, Piece("header", header, block, field=field_for_header(header)))
+        end -= size
+    return [Piece("data", "\n".join(lines[:end]), block), *trailing]
 
 
 def _ends_in_caption(pieces: list[Piece]) -> bool:

@@ -1,0 +1,200 @@
+"""tables/blocks.py: classifying text blocks and aligning them to the rows and columns of a table."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extract.model import Block, Document
+from extract.tables.blocks import (
+    Placement,
+    align_group,
+    block_pieces,
+    column_fit,
+    is_footnote,
+    order_inversions,
+    table_footnotes,
+    tables_from_blocks,
+)
+
+RIGHT, WRONG = 3.0, -1.0
+
+
+def document(*texts: str, page_nos: tuple[int | None, ...] | None = None) -> Document:
+    pages = page_nos or (None,) * len(texts)
+    blocks = tuple(Block(text=t, index=i, page_no=p) for i, (t, p) in enumerate(zip(texts, pages)))
+    return Document("invented", "invented.txt", "text", "0" * 64, blocks)
+
+
+# --- the alignment on its own ---------------------------------------------------------------
+
+
+def fits_for(columns: list[int], n_columns: int) -> list[list[float]]:
+    return [[RIGHT if c == column else WRONG for c in range(n_columns)] for column in columns]
+
+
+def test_interleaved_rows_are_aligned_in_order() -> None:
+    # A1 d d d A2 d d d: each author's cells follow it.
+    alignment = align_group(fits_for([0, 1, 2, 0, 1, 2], 3), [1, 1, 1, 2, 2, 2], [False] * 6, n_rows=2)
+    assert [(p.row, p.column) for p in alignment.placements if p] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
+
+
+def test_authors_grouped_ahead_of_their_rows() -> None:
+    # A1 A2 A3 then three rows of two cells each.
+    alignment = align_group(fits_for([0, 1] * 3, 2), [3] * 6, [False] * 6, n_rows=3)
+    assert [p.row for p in alignment.placements if p] == [0, 0, 1, 1, 2, 2]
+
+
+def test_a_row_may_lack_its_last_cell() -> None:
+    alignment = align_group(fits_for([0, 1, 2, 0, 1], 3), [1, 1, 1, 2, 2], [False] * 5, n_rows=2)
+    assert alignment.placements[-1] == Placement(1, 1)
+
+
+def test_a_cell_split_at_a_page_break_is_continued() -> None:
+    fits = fits_for([0, 1, 1, 2], 3)
+    alignment = align_group(fits, [1, 1, 1, 1], [False, False, True, False], n_rows=1)
+    assert alignment.placements == (Placement(0, 0), Placement(0, 1), Placement(0, 1, True), Placement(0, 2))
+
+
+def test_data_before_any_author_is_left_unassigned() -> None:
+    alignment = align_group(fits_for([0, 0], 1), [0, 1], [False, False], n_rows=1)
+    assert alignment.placements == (None, Placement(0, 0))
+
+
+@st.composite
+def laid_out_tables(draw: st.DrawFn) -> tuple[list[int], list[int], list[tuple[int, int]], int, int]:
+    """A true table (rows of cells, some lacking their last cell) emitted in a valid block order."""
+    n_rows = draw(st.integers(1, 6))
+    n_columns = draw(st.integers(1, 5))
+    columns: list[int] = []
+    authors_before: list[int] = []
+    truth: list[tuple[int, int]] = []
+    seen_authors = 0
+    for row in range(n_rows):
+        seen_authors = draw(st.integers(max(seen_authors, row + 1), n_rows))
+        width = n_columns - draw(st.integers(0, min(1, n_columns - 1)))
+        for column in range(width):
+            columns.append(column)
+            authors_before.append(seen_authors)
+            truth.append((row, column))
+    return columns, authors_before, truth, n_rows, n_columns
+
+
+@given(laid_out_tables())
+def test_alignment_recovers_any_valid_block_order(table: tuple) -> None:
+    columns, authors_before, truth, n_rows, n_columns = table
+    alignment = align_group(fits_for(columns, n_columns), authors_before, [False] * len(columns), n_rows)
+    assert [(p.row, p.column) if p else None for p in alignment.placements] == truth
+
+
+def test_order_inversions_counts_swapped_pairs() -> None:
+    assert order_inversions(("a", "b", "c"), ("a", "b", "c")) == 0
+    assert order_inversions(("c", "b", "a"), ("a", "b", "c")) == 3
+
+
+# --- column fits and block kinds ------------------------------------------------------------
+
+
+def test_conclusion_wording_fits_conclusions_better_than_results() -> None:
+    text = "The authors concluded\nthat the program may\nbe an option."
+    assert column_fit(text, "authors_conclusions") > column_fit(text, "results")
+
+
+def test_numbers_and_comparisons_fit_results_better_than_conclusions() -> None:
+    text = "Mortality was 12% vs\n18% (RR 0.67; 95% CI\n0.5 to 0.9)"
+    assert column_fit(text, "results") > column_fit(text, "authors_conclusions")
+
+
+def test_population_and_indication_are_told_apart() -> None:
+    assert column_fit("Adults aged 40 years\nwith heart failure", "population") > column_fit(
+        "Adults aged 40 years\nwith heart failure", "indication"
+    )
+    assert column_fit("Chronic heart failure", "indication") > column_fit("Chronic heart failure", "population")
+
+
+def test_not_reported_cells_fit_every_column_alike() -> None:
+    fits = {column_fit("Not reported in the\nabstract", f) for f in ("indication", "population", "results")}
+    assert fits == {0.0}
+
+
+def test_abbreviation_lists_are_footnotes_and_cells_are_not() -> None:
+    assert is_footnote("AE = adverse events; CI = confidence interval")
+    assert is_footnote("Abbreviations: RCT, randomized controlled trial")
+    assert not is_footnote("Mortality was lower (OR = 0.8; p = 0.03)")
+    assert not is_footnote("The authors concluded that more research is needed.")
+
+
+def test_a_caption_block_yields_the_caption_and_its_first_header_cell() -> None:
+    pieces = block_pieces(Block("Table 4: Summary of Included\nStudies\nFirst Author, Year", 0))
+    assert [(p.kind, p.text) for p in pieces] == [
+        ("caption", "Table 4: Summary of Included Studies"),
+        ("header", "First Author, Year"),
+    ]
+
+
+def test_a_heading_block_yields_the_heading_and_the_author() -> None:
+    pieces = block_pieces(Block("Randomized Controlled Trials\nGarcia (2020)4", 0))
+    assert [p.kind for p in pieces] == ["heading", "author"]
+    assert pieces[1].author is not None and pieces[1].author.ref_no == 4
+
+
+# --- whole tables from block sequences ------------------------------------------------------
+
+
+def test_table_with_page_furniture_and_a_floating_header_cell() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Study",
+        "Population",
+        "Results",
+        "Authors' Conclusions",
+        "Randomized Controlled Trials",
+        "Garcia et al. (2020)",
+        "1",
+        "Adults with asthma",
+        "Exacerbations fell by 30% vs\nplacebo",
+        "The authors concluded that the\ninhaler is effective.",
+        "Page 7",
+        "Results",
+        "Authors' Conclusions",
+        "Population",
+        "Study",
+        "Kim (2018)2",
+        "Children with asthma",
+        "No significant difference in\nadmissions",
+        "Study",
+        "AE = adverse event; ICS = inhaled corticosteroid",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert table.label == "Table 2: Summary of Included Studies"
+    assert table.header == ("author", "population", "results", "authors_conclusions")
+    assert [row.cells["author"].text for row in table.rows] == ["Garcia et al. (2020)", "Kim (2018)2"]
+    assert table.rows[0].cells["ref"].text == "1"
+    assert table.rows[0].group_label == "Randomized Controlled Trials"
+    assert table.rows[1].cells["results"].text == "No significant difference in\nadmissions"
+    assert "authors_conclusions" not in table.rows[1].cells
+    assert table.report.strategy == "text-blocks"
+    assert table.report.confidence < 1.0
+    assert table_footnotes(doc) == ("AE = adverse event; ICS = inhaled corticosteroid",)
+
+
+def test_selection_criteria_table_is_not_a_study_table() -> None:
+    doc = document("Table 1: Selection Criteria", "Population", "Adults with asthma", "Intervention", "Inhalers")
+    assert tables_from_blocks(doc) == ()
+
+
+def test_rows_carry_the_page_of_their_cells() -> None:
+    doc = document(
+        "Table 3: Summary of Included Studies",
+        "Author, Year",
+        "Indication",
+        "Results",
+        "Lopez, 2019",
+        "Asthma",
+        "Symptoms improved in 40%",
+        page_nos=(4, 4, 4, 4, 5, 5, 5),
+    )
+    (table,) = tables_from_blocks(doc)
+    (row,) = table.rows
+    assert row.cells["author"].page_no == 5
+    assert table.report.pages == (4, 5)
