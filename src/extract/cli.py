@@ -49,7 +49,34 @@ def add_run_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_command)
 
 
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_run_command,)
+def inspect_command(args: argparse.Namespace) -> int:
+    """Draw the detected tables of one PDF report onto PNGs of its pages."""
+    from extract.inspect import inspect_pdf
+
+    report = Path(args.report)
+    if not report.is_file():
+        print(f"evidence-extract inspect: no report at {report}", file=sys.stderr)
+        return EXIT_USAGE
+    for png in inspect_pdf(report, Path(args.out), args.page):
+        print(png, flush=True)
+    return EXIT_OK
+
+
+def add_inspect_command(subparsers: argparse._SubParsersAction) -> None:
+    """`inspect`: PNGs of a PDF's pages with the detected tables, columns, rows and cells drawn."""
+    parser = subparsers.add_parser(
+        "inspect",
+        help="draw the detected tables of a PDF report onto page images",
+        description="Render the pages of REPORT that hold a detected summary table (or only "
+        "--page N) as PNGs in --out, with captions, columns, rows and cells drawn on them.",
+    )
+    parser.add_argument("report", help="the PDF report to inspect")
+    parser.add_argument("--page", type=int, default=None, help="only this 1-based page")
+    parser.add_argument("--out", default="inspect", help="folder for the PNGs (default: inspect)")
+    parser.set_defaults(handler=inspect_command)
+
+
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_run_command, add_inspect_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

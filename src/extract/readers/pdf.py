@@ -367,3 +367,36 @@ def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYO
     groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]
     blocks = tuple(block_from_lines(group, index) for index, group in enumerate(groups))
     return Document(path.stem, str(path), "pdf", file_sha256(path), blocks, pages, len(sizes))
+
+
+# ---------------------------------------------------------------- visual debugging
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Boxes to draw on one page in one colour (RGBA), for the `inspect` command."""
+
+    boxes: tuple[BBox, ...]
+    stroke: tuple[int, int, int, int]
+    width: int = 1
+
+
+def render_resolution(width_pt: float, height_pt: float, limits: Limits, wanted_dpi: float = 110.0) -> float:
+    """The highest resolution up to `wanted_dpi` whose image stays within limits.max_render_pixels."""
+    pixels_at_72 = max(width_pt * height_pt, 1.0)
+    return min(wanted_dpi, 72.0 * (limits.max_render_pixels / pixels_at_72) ** 0.5)
+
+
+def draw_page_overlays(path: Path, page_no: int, overlays: Sequence[Overlay], out_path: Path, limits: Limits) -> Path:
+    """Render one page with pdfplumber's visual debugging and draw the overlays on it as a PNG."""
+    with pdfplumber.open(path, pages=[page_no]) as pdf:
+        page = pdf.pages[0]
+        try:
+            image = page.to_image(resolution=render_resolution(float(page.width), float(page.height), limits))
+            for overlay in overlays:
+                rects = [(b.x0, b.top, b.x1, b.bottom) for b in overlay.boxes]
+                image.draw_rects(rects, stroke=overlay.stroke, fill=(0, 0, 0, 0), stroke_width=overlay.width)
+            image.save(out_path, format="PNG")
+        finally:
+            page.close()
+    return out_path

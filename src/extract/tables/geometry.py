@@ -486,17 +486,19 @@ def grids_to_table(caption: Caption, grids: Sequence[PageGrid], settings: TableS
     return Table(caption.text, header, tuple(rows), report)
 
 
-def tables_from_pages(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> tuple[Table, ...]:
-    """Every summary-of-studies table of a PDF document, stitched across pages."""
+def summary_table_grids(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> list[tuple[Caption, list[PageGrid]]]:
+    """Each summary caption with the page grids of its table (what `inspect` draws)."""
     pages = tuple(p for p in doc.pages if p.words)
     captions = [c for page in pages for c in page_captions(page, settings)]
-    tables = []
+    found = []
     for index, caption in enumerate(captions):
-        if not is_summary_caption(caption.text):
-            continue
-        next_tops = {c.page_no: c.bbox.top for c in reversed(captions[index + 1:])}
-        grids = table_grids(pages, caption, next_tops, settings)
-        table = grids_to_table(caption, grids, settings) if grids else None
-        if table is not None:
-            tables.append(table)
-    return tuple(tables)
+        if is_summary_caption(caption.text):
+            next_tops = {c.page_no: c.bbox.top for c in reversed(captions[index + 1:])}
+            found.append((caption, table_grids(pages, caption, next_tops, settings)))
+    return found
+
+
+def tables_from_pages(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> tuple[Table, ...]:
+    """Every summary-of-studies table of a PDF document, stitched across pages."""
+    tables = (grids_to_table(caption, grids, settings) for caption, grids in summary_table_grids(doc, settings) if grids)
+    return tuple(table for table in tables if table is not None)
