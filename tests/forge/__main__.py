@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     spec = dataclasses.replace(spec, report_id=args.report_id or args.out.stem)
     truth = draw_report(spec, args.out)
     if args.truth:
-        payload = {"report": truth.report, "studies": list(truth.studies)}
+        payload = {"report": truth.report, "studies": list(truth.studies),
+                   "row_pages": {key: list(span) for key, span in truth.row_pages.items()}}
         args.truth.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
                               encoding="utf-8")
     print(f"{args.out}: {truth.pages} pages, {len(truth.studies)} studies")

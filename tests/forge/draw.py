@@ -261,8 +261,8 @@ def draw_header_row(w: PageWriter, header: tuple[list[Line], ...], edges: list[f
         w.canvas.line(edges[0], w.y, edges[-1], w.y)
 
 
-def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, int]:
-    """Draw caption, header (repeated on each page) and rows; return row index → start page."""
+def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, tuple[int, int]]:
+    """Draw caption, header (repeated on each page) and rows; return row index → first, last page."""
     size = w.spec.table_size
     leading = size * 1.25
     edges = column_edges(table.columns)
@@ -275,7 +275,7 @@ def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, int]:
     w.ensure(w.spec.body_size * 2 + header_height + 2 * minimum_chunk)
     w.paragraph((Item((Span(table.label, bold=True),)),), w.spec.body_size, space_after=3)
     draw_header_row(w, header, edges, size, table.ruled)
-    pages: dict[int, int] = {}
+    pages: dict[int, tuple[int, int]] = {}
     for entry in table_entries(table, widths, size, spaced):
         if isinstance(entry, GroupRow):
             if w.room() < leading + 2 * CELL_PAD + minimum_chunk:
@@ -293,7 +293,7 @@ def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, int]:
                 w.new_page()
                 draw_header_row(w, header, edges, size, table.ruled)
                 continue
-            pages.setdefault(entry.row_index, w.page_no)
+            pages[entry.row_index] = (pages.get(entry.row_index, (w.page_no,))[0], w.page_no)
             chunk = tuple(lines[:fitting] for lines in remaining)
             remaining = tuple(lines[fitting:] for lines in remaining)
             draw_row_chunk(w, chunk, edges, size, table.ruled, None)
@@ -379,8 +379,8 @@ def methods_text(spec: ReportSpec) -> str:
             f"Internet links were provided, where available.")
 
 
-def draw_body(w: PageWriter) -> dict[tuple[int, int], int]:
-    """Sections in CADTH order; returns (table index, row index) → page where the row starts."""
+def draw_body(w: PageWriter) -> dict[tuple[int, int], tuple[int, int]]:
+    """Sections in CADTH order; returns (table index, row index) → first and last page of the row."""
     spec = w.spec
     body = spec.body_size
     w.paragraph((Item((Span(spec.title, bold=True),)),), 16, space_after=10)
@@ -402,7 +402,7 @@ def draw_body(w: PageWriter) -> dict[tuple[int, int], int]:
                                  key_findings_sentences(spec))),)),), body)
     w.heading("Overall Summary of Findings")
     w.paragraph((Item(summary_spans(spec)),), body, space_after=12)
-    pages: dict[tuple[int, int], int] = {}
+    pages: dict[tuple[int, int], tuple[int, int]] = {}
     for table_index, table in enumerate(spec.tables):
         for row_index, page in draw_study_table(w, table).items():
             pages[(table_index, row_index)] = page
@@ -413,7 +413,8 @@ def draw_body(w: PageWriter) -> dict[tuple[int, int], int]:
     return pages
 
 
-def render(spec: ReportSpec, n_pages: int) -> tuple[bytes, int, dict[tuple[int, int], int]]:
+def render(spec: ReportSpec,
+           n_pages: int) -> tuple[bytes, int, dict[tuple[int, int], tuple[int, int]]]:
     """Draw the whole report once; returns the PDF bytes, its page count and row pages."""
     register_fonts()
     buffer = io.BytesIO()
@@ -433,4 +434,7 @@ def draw_report(spec: ReportSpec, path: Path) -> GroundTruth:
     _, n_pages, _ = render(spec, 0)
     pdf, n_pages, pages = render(spec, n_pages)
     path.write_bytes(pdf)
-    return GroundTruth(expected_studies(spec, pages), expected_report(spec, n_pages), n_pages)
+    studies = expected_studies(spec, {key: first for key, (first, _) in pages.items()})
+    keys = [str(record["study_key"]) for record in studies]
+    spans = dict(zip(keys, (pages[key] for key in sorted(pages))))
+    return GroundTruth(studies, expected_report(spec, n_pages), n_pages, spans)

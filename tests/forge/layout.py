@@ -184,3 +184,10 @@ def draw_line(canvas: Canvas, line: Line, left: float, baseline: float, spaced: 
     """Draw a laid-out line with its left edge at `left`."""
     for run in line_runs(line, spaced):
         draw_run(canvas, run, left, baseline, spaced)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Characters the forge's font cannot draw, which would silently print as empty boxes."""
+    register_fonts()
+    regular = pdfmetrics.getFont(REGULAR)
+    return {ch for ch in set(text) if ch.strip() and ord(ch) not in regular.face.charToGlyph}

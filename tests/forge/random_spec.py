@@ -24,7 +24,7 @@ SURNAMES = (
     "Okonkwo", "Petrov", "Quintero", "Rasmussen", "Sandoval", "Takahashi", "Urquhart",
     "Vasquez", "Whitfield", "Xu", "Yilmaz", "Zielinski", "Lee", "Park", "Fyfe", "Vaughan",
     "García-Lopez", "Smith-Jones", "van der Berg", "de la Cruz", "van Dijk", "O'Neil",
-    "D'Amico", "Müller", "Ødegaard", "Šimić", "Håkansson", "Nguyễn", "Le Roux", "McAvoy",
+    "D'Amico", "Müller", "Ødegaard", "Šimić", "Håkansson", "Sørensen", "Le Roux", "McAvoy",
 )
 CONDITIONS = (
     "Chronic heart failure", "Type 2 diabetes", "Moderate to severe plaque psoriasis",
@@ -154,17 +154,24 @@ def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
 
 
 def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_ref: int,
-                refs: bool, long_cells: bool) -> tuple[StudyRow, ...]:
-    """`n` studies sorted by design as CADTH orders evidence, numbered from `first_ref`."""
+                refs: bool, long_cells: bool,
+                taken: tuple[tuple[str, int], ...]) -> tuple[StudyRow, ...]:
+    """`n` studies sorted by design as CADTH orders evidence, numbered from `first_ref`.
+
+    `taken` lists the (surname, year) pairs of earlier tables, so printed authors stay distinct.
+    """
     designs = sorted(rng.sample(DESIGN_GROUPS, rng.randint(1, 4)),
                      key=DESIGN_GROUPS.index)
     drawn = sorted((pick(rng, designs) for _ in range(n)), key=DESIGN_GROUPS.index)
     rows = []
-    used: set[tuple[str, int]] = set()
+    used: list[tuple[str, int]] = list(taken)
     for offset, (design, label, design_cell) in enumerate(drawn):
         surname, year = pick(rng, SURNAMES), rng.randint(2008, 2023)
-        suffix = "a" if (surname, year) in used else ""
-        used.add((surname, year))
+        while not refs and (surname, year) in used:
+            year += 1  # without reference numbers the study key is surname-year: keep it unique
+        repeats = used.count((surname, year))
+        suffix = "abcdefghijklmnopqrstuvwxyz"[repeats - 1] if repeats else ""
+        used.append((surname, year))
         long_cell = long_cells and rng.random() < 0.15
         rows.append(StudyRow(surname, year, first_ref + offset if refs else None, design, label,
                              row_cells(rng, columns, pick(rng, CONDITIONS), design_cell,
@@ -180,13 +187,13 @@ def with_design_column(columns: tuple[Column, ...]) -> tuple[Column, ...]:
 
 
 def random_table(rng: random.Random, label: str, n: int, first_ref: int, refs: bool,
-                 long_cells: bool) -> TableSpec:
+                 long_cells: bool, taken: tuple[tuple[str, int], ...]) -> TableSpec:
     """One study table with a random column set and printing style."""
     grouped = rng.random() < 0.6
     columns = pick(rng, COLUMN_SETS)
     if not grouped:
         columns = with_design_column(columns)
-    rows = random_rows(rng, columns, n, first_ref, refs, long_cells)
+    rows = random_rows(rng, columns, n, first_ref, refs, long_cells, taken)
     text = " ".join(v for row in rows for values in row.cells.values() for v in values)
     abbreviations = tuple((a, e) for a, e in ABBREVIATIONS if a in text.split()
                           or f"{a} " in text or f"({a}" in text)
@@ -226,11 +233,13 @@ def random_spec(seed: int, **overrides: Any) -> ReportSpec:
                  f"for {condition.lower()}?")[:n_tables]
     split = rng.randint(1, n_studies - 1) if n_tables == 2 and n_studies > 1 else n_studies
     sizes = (split, n_studies - split) if n_tables == 2 else (n_studies,)
-    tables, first_ref = [], 1
+    tables: list[TableSpec] = []
+    first_ref = 1
     for index, size in enumerate(s for s in sizes if s):
         label = (f"Table {index + 2}: Summary of Included Studies"
                  + (f" for Research Question {index + 1}" if n_tables == 2 else ""))
-        tables.append(random_table(rng, label, size, first_ref, refs, long_cells))
+        taken = tuple((row.surname, row.year) for table in tables for row in table.rows)
+        tables.append(random_table(rng, label, size, first_ref, refs, long_cells, taken))
         first_ref += size
     end = date(2016, 1, 1) + timedelta(days=rng.randrange(2500))
     spec = ReportSpec(

@@ -7,7 +7,7 @@ each table row starts on, which only the drawer knows and passes in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Mapping
 
@@ -155,11 +155,16 @@ class ReportSpec:
 
 @dataclass(frozen=True)
 class GroundTruth:
-    """What an extractor must find in the drawn PDF: contract study records and report metadata."""
+    """What an extractor must find in the drawn PDF: contract study records and report metadata.
+
+    `row_pages` maps a study key to the first and last page its table row is drawn on, so
+    tests can pick the rows broken across pages.
+    """
 
     studies: tuple[Mapping[str, object], ...]
     report: Mapping[str, object]
     pages: int = 0
+    row_pages: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def all_rows(spec: ReportSpec) -> tuple[StudyRow, ...]:

@@ -1,0 +1,263 @@
+"""The report forge draws what its ground truth says, where it says, reproducibly."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.forge import GroundTruth, ReportSpec, draw_report, random_spec, seed_spec
+from tests.forge.__main__ import main as forge_main
+from tests.forge.layout import ARTIFACT_LETTERS, missing_glyphs
+from tests.forge.spec import STUDY_FIELDS, TableSpec
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_DIR = REPO / "tests" / "fixtures" / "seed"
+SAMPLES = {"forged-cadth-style-1": 3, "forged-cadth-style-2": 4, "forged-cadth-style-3": 12}
+
+
+def squeeze(text: str) -> str:
+    """Text with all whitespace removed, so artifact-spaced and clean text compare equal."""
+    return "".join(text.split())
+
+
+def page_texts(path: Path) -> list[str]:
+    """pdfplumber's text of every page."""
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def with_table(spec: ReportSpec, **changes: object) -> ReportSpec:
+    """The spec with every study table's printing style changed."""
+    tables = tuple(dataclasses.replace(table, **changes) for table in spec.tables)
+    return dataclasses.replace(spec, tables=tables)
+
+
+def test_same_spec_draws_byte_identical_pdfs(tmp_path: Path) -> None:
+    first = draw_report(random_spec(7), tmp_path / "a.pdf")
+    second = draw_report(random_spec(7), tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert first == second
+
+
+@pytest.mark.parametrize("stem", sorted(SAMPLES))
+def test_committed_samples_regenerate_from_their_seed(tmp_path: Path, stem: str) -> None:
+    out = tmp_path / f"{stem}.pdf"
+    truth_file = tmp_path / f"{stem}.json"
+    forge_main(["--seed", str(SAMPLES[stem]), "--out", str(out), "--truth", str(truth_file)])
+    assert out.read_bytes() == (REPO / "raw" / f"{stem}.pdf").read_bytes()
+    committed = json.loads((REPO / "tests" / "forge" / "truth" / f"{stem}.json").read_text())
+    assert json.loads(truth_file.read_text()) == committed
+    assert out.stat().st_size < 100_000
+
+
+def test_seed_spec_ground_truth_equals_the_golden_csv(tmp_path: Path) -> None:
+    truth = draw_report(seed_spec(), tmp_path / "seed.pdf")
+    with (SEED_DIR / "expected-studies.csv").open(encoding="utf-8", newline="") as handle:
+        golden = list(csv.DictReader(handle))
+    assert len(truth.studies) == 17
+    for record, expected in zip(truth.studies, golden):
+        as_text = {k: "" if v is None else str(v) for k, v in record.items() if k in expected}
+        assert as_text == expected
+    assert truth.studies[-1]["ref_no"] == 17
+    assert truth.studies[-1]["authors_conclusions"] is None
+
+
+def test_seed_spec_report_metadata_matches_the_golden_json(tmp_path: Path) -> None:
+    truth = draw_report(seed_spec(), tmp_path / "seed.pdf")
+    golden = json.loads((SEED_DIR / "expected-report.json").read_text(encoding="utf-8"))
+    for key in ("research_questions", "search_start", "search_end", "declared_counts"):
+        assert truth.report[key] == golden["report"][key]
+    assert truth.report["selection_criteria"] == golden["selection_criteria"]
+    assert truth.report["abbreviations"] == golden["abbreviations"]
+    text = squeeze(" ".join(page_texts(tmp_path / "seed.pdf")))
+    assert squeeze("published between January 1, 2012 and October 26, 2017") in text
+    assert squeeze("Five systematic reviews, three randomized controlled trials, and nine "
+                   "non-randomized studies were identified") in text
+
+
+def assert_rows_start_on_recorded_pages(truth: GroundTruth, pdf_path: Path) -> None:
+    """Each study's surname and year are on the page the ground truth says its row starts."""
+    texts = [squeeze(text) for text in page_texts(pdf_path)]
+    assert len(texts) == truth.pages
+    for record in truth.studies:
+        page = record["source_page"]
+        assert isinstance(page, int)
+        assert squeeze(str(record["first_author"])) in texts[page - 1], record["study_key"]
+        assert str(record["year"]) in texts[page - 1]
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_every_row_starts_on_its_recorded_page(tmp_path_factory: pytest.TempPathFactory,
+                                               seed: int) -> None:
+    path = tmp_path_factory.mktemp("forge") / "report.pdf"
+    truth = draw_report(random_spec(seed), path)
+    assert_rows_start_on_recorded_pages(truth, path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_random_specs_respect_the_contract_shape(seed: int) -> None:
+    spec = random_spec(seed)
+    rows = [row for table in spec.tables for row in table.rows]
+    assert 3 <= len(rows) <= 30
+    assert 1 <= len(spec.tables) <= 2
+    refs = [row.ref_no for row in rows]
+    assert refs == list(range(1, len(rows) + 1)) or refs == [None] * len(rows)
+    printed = [f"{row.surname} ({row.year}{row.year_suffix})" for row in rows]
+    assert len(set(printed)) == len(printed)
+    keys = [row.ref_no or f"{row.surname}-{row.year}" for row in rows]
+    assert len(set(keys)) == len(keys)
+    for table in spec.tables:
+        assert table.grouped or any(c.field == "study_design" for c in table.columns)
+
+
+def spec_strings(value: object) -> list[str]:
+    """Every string anywhere inside a spec, to check the font can draw all of them."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value):
+        return spec_strings(dataclasses.astuple(value))  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        return spec_strings(list(value.items()))
+    if isinstance(value, (tuple, list)):
+        return [text for item in value for text in spec_strings(item)]
+    return []
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_the_font_can_draw_every_character_of_a_random_spec(seed: int) -> None:
+    assert missing_glyphs(" ".join(spec_strings(random_spec(seed)))) == set()
+
+
+def test_the_font_can_draw_the_seed_report_and_tricky_names() -> None:
+    assert missing_glyphs(" ".join(spec_strings(seed_spec()))) == set()
+    assert missing_glyphs("van der Berg O'Neil Müller Ødegaard ≥ • ’") == set()
+    assert missing_glyphs("Nguy\u1ec5n") == {"\u1ec5"}
+
+
+def test_records_have_the_contract_columns_and_unique_keys(tmp_path: Path) -> None:
+    truth = draw_report(random_spec(2), tmp_path / "r.pdf")
+    assert all(tuple(record) == STUDY_FIELDS for record in truth.studies)
+    keys = [record["study_key"] for record in truth.studies]
+    assert len(set(keys)) == len(keys)
+    labels = {record["table_label"] for record in truth.studies}
+    assert labels == set(truth.report["table_labels"])  # type: ignore[arg-type]
+    assert len(labels) == 2
+
+
+def test_running_header_and_footer_on_every_page(tmp_path: Path) -> None:
+    spec = random_spec(5)
+    path = tmp_path / "r.pdf"
+    truth = draw_report(spec, path)
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == truth.pages > 3
+        for number, page in enumerate(pdf.pages, start=1):
+            lines = (page.extract_text() or "").splitlines()
+            assert lines[0] == spec.title
+            assert lines[-1].endswith(f"Page {number}")
+            assert spec.service_line in lines[-1]
+
+
+def test_superscript_references_are_smaller_and_raised(tmp_path: Path) -> None:
+    spec = with_table(seed_spec(), ref_placement="after_year")
+    path = tmp_path / "seed.pdf"
+    truth = draw_report(spec, path)
+    record = truth.studies[1]
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[int(record["source_page"]) - 1].extract_words(  # type: ignore[arg-type]
+            extra_attrs=["size"])
+    year_word = next(w for w in words if w["text"] == f"({record['year']})")
+    ref_word = next(w for w in words if w["text"] == str(record["ref_no"])
+                    and abs(w["x0"] - year_word["x1"]) < 1.0)
+    assert ref_word["size"] < year_word["size"] * 0.8
+    assert ref_word["bottom"] < year_word["bottom"] - 1.0
+
+
+def test_inline_references_keep_the_body_size(tmp_path: Path) -> None:
+    spec = with_table(seed_spec(), ref_placement="inline")
+    path = tmp_path / "seed.pdf"
+    truth = draw_report(spec, path)
+    record = truth.studies[4]
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[int(record["source_page"]) - 1]  # type: ignore[arg-type]
+        words = page.extract_words(extra_attrs=["size"])
+    ref_word = next(w for w in words if w["text"] == f"[{record['ref_no']}]")
+    assert ref_word["size"] == spec.table_size
+
+
+def test_spacing_artifact_breaks_words_after_f_v_y(tmp_path: Path) -> None:
+    clean_path, spaced_path = tmp_path / "clean.pdf", tmp_path / "spaced.pdf"
+    clean = draw_report(random_spec(7, spacing_artifact=False), clean_path)
+    spaced = draw_report(random_spec(7, spacing_artifact=True), spaced_path)
+    assert clean.studies == spaced.studies
+    with pdfplumber.open(clean_path) as pdf:
+        clean_words = [w["text"] for w in pdf.pages[1].extract_words()]
+    with pdfplumber.open(spaced_path) as pdf:
+        spaced_words = [w["text"] for w in pdf.pages[1].extract_words()]
+    assert "effectiveness" in clean_words
+    assert "effectiveness" not in spaced_words
+    assert {"ef", "f", "ectiv", "eness"} <= set(spaced_words)
+    broken = [w for w in spaced_words[2:] if w[-1] in ARTIFACT_LETTERS]
+    assert len(broken) > 20
+    assert squeeze(" ".join(clean_words[2:])) == squeeze(" ".join(spaced_words[2:]))
+
+
+def study_table_vertical_lines(path: Path, truth: GroundTruth) -> int:
+    """How many vertical lines are drawn below the study table's caption on its pages."""
+    label = str(truth.report["table_labels"][0])  # type: ignore[index]
+    first = min(start for start, _ in truth.row_pages.values())
+    last = max(end for _, end in truth.row_pages.values())
+    count = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[first - 1:last]:
+            found = page.search(label)
+            caption_top = found[0]["top"] if found else 0.0
+            count += sum(1 for line in page.lines
+                         if line["x0"] == line["x1"] and line["top"] > caption_top)
+    return count
+
+
+def test_ruled_tables_have_grid_lines_and_unruled_only_rules(tmp_path: Path) -> None:
+    ruled, unruled = tmp_path / "ruled.pdf", tmp_path / "unruled.pdf"
+    ruled_truth = draw_report(with_table(random_spec(7), ruled=True), ruled)
+    unruled_truth = draw_report(with_table(random_spec(7), ruled=False), unruled)
+    assert study_table_vertical_lines(ruled, ruled_truth) > 10
+    assert study_table_vertical_lines(unruled, unruled_truth) == 0
+    with pdfplumber.open(unruled) as pdf:
+        first_page = pdf.pages[unruled_truth.studies[0]["source_page"] - 1]  # type: ignore[operator]
+        assert any(line["x0"] != line["x1"] for line in first_page.lines)
+
+
+def long_row_spec() -> ReportSpec:
+    """The seed report with one study's results made long enough to cross a page."""
+    spec = seed_spec()
+    table: TableSpec = spec.tables[0]
+    rows = list(table.rows)
+    findings = tuple(f"{rows[2].cells['results'][0]} (finding {n})" for n in range(1, 25))
+    rows[2] = dataclasses.replace(rows[2], cells={**rows[2].cells, "results": findings})
+    return dataclasses.replace(spec, tables=(dataclasses.replace(table, rows=tuple(rows)),))
+
+
+def test_long_rows_break_across_pages_under_a_repeated_header(tmp_path: Path) -> None:
+    path = tmp_path / "long.pdf"
+    truth = draw_report(long_row_spec(), path)
+    record = truth.studies[2]
+    first, last = truth.row_pages[str(record["study_key"])]
+    assert last > first == record["source_page"]
+    texts = page_texts(path)
+    assert "(finding 1)" in texts[first - 1]
+    assert "(finding 24)" in texts[last - 1]
+    assert "(finding 24)" not in texts[first - 1]
+    for page in range(first, last + 1):
+        assert "First Author," in texts[page - 1]
+        assert "Indication" in texts[page - 1]
+    assert str(record["results"]).count("\n") == 23
