@@ -169,8 +169,16 @@ def test_selection_criterion_outside_the_list_and_repeats_are_caught() -> None:
     criteria = pd.DataFrame(
         {"report_id": [REPORT_ID] * 3, "criterion": ["population", "population", "setting"], "text": ["a", "b", "c"]}
     )
-    checks = {f.check for f in failures_of(criteria, SelectionCriteriaModel)}
-    assert checks == {"criterion_enum", "unique_criterion"}
+    failures = failures_of(criteria, SelectionCriteriaModel)
+    assert sorted((f.check, f.failure_case) for f in failures) == [
+        ("criterion_enum", "setting"),
+        ("unique_criterion", f"{REPORT_ID} / population"),
+        ("unique_criterion", f"{REPORT_ID} / population"),
+    ]
+    assert {f.message.split(":")[0] for f in failures if f.check == "unique_criterion"} == {
+        "Row 1 of selection_criteria",
+        "Row 2 of selection_criteria",
+    }
 
 
 def test_abbreviation_without_expansion_is_required() -> None:

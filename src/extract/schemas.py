@@ -274,25 +274,44 @@ def schema_failures(
     """Turn pandera's failure-cases frame into Failures carrying the failing row's identity."""
     return [
         _schema_failure(table, case, table_name, report_id)
-        for case in failure_cases.to_dict("records")
+        for case in collapse_key_cases(failure_cases).to_dict("records")
     ]
+
+
+def collapse_key_cases(failure_cases: pd.DataFrame) -> pd.DataFrame:
+    """Pandera reports a repeated multi-column key once per column; a steward needs one row."""
+    if failure_cases.empty:
+        return failure_cases
+    is_key = failure_cases["check"] == "multiple_fields_uniqueness"
+    keys = failure_cases[is_key].groupby("index", sort=False).agg(
+        {"schema_context": "first", "check": "first", "failure_case": lambda v: " / ".join(map(str, v))}
+    )
+    keys = keys.reset_index().assign(column=None)
+    return pd.concat([failure_cases[~is_key], keys], ignore_index=True) if len(keys) else failure_cases
+
+
+def failing_column(case: dict[str, object]) -> str | None:
+    """The column a failure case is about: its own column, or the one found missing."""
+    if case.get("check") == "column_in_dataframe":
+        return str(case.get("failure_case"))
+    if case.get("schema_context") == "Column" and _present(case.get("column")) is not None:
+        return str(case["column"])
+    return None
 
 
 def _schema_failure(
     table: pd.DataFrame, case: dict[str, object], table_name: str, report_id: str
 ) -> SchemaFailure:
     """Build one Failure from one pandera failure case, looking up the row it points at."""
-    column = _present(case.get("column"))
-    column = str(column) if column is not None and str(column) != table_name else None
+    column = failing_column(case)
     code = check_code(str(case["check"]), column)
     failure_case = _present(case.get("failure_case"))
     position = _row_position(table, case.get("index"))
     row = table.iloc[position].to_dict() if position is not None else {}
-    if code == "missing_column" or code == "column_order":
-        column = str(failure_case) if code == "missing_column" else None
+    where = where_in_table(table_name, position, row)
     failure = Failure(
         check=code,
-        message=schema_message(code, table_name, column, failure_case, row),
+        message=schema_message(code, where, table_name, column, failure_case),
         report_id=report_id,
         table=table_name,
         study_key=cell_text(row.get("study_key")),
@@ -304,11 +323,19 @@ def _schema_failure(
     return SchemaFailure(position, failure)
 
 
+def where_in_table(table_name: str, position: int | None, row: dict[str, object]) -> str:
+    """Point at a failing row the way a steward finds it: a study by ref, others by row number."""
+    if position is None:
+        return f"The {table_name} table"
+    if "study_key" in row:
+        return row_description(row)
+    return f"Row {position + 1} of {table_name}"
+
+
 def schema_message(
-    code: str, table_name: str, column: str | None, failure_case: object, row: dict[str, object]
+    code: str, where: str, table_name: str, column: str | None, failure_case: object
 ) -> str:
     """Say what is wrong in words a data steward understands without reading code."""
-    where = row_description(row) if row else f"The {table_name} table"
     if code == "required":
         return f"{where}: {column} is empty, but the contract requires it."
     if code == "type":
@@ -322,7 +349,7 @@ def schema_message(
     if code.endswith("_enum"):
         return f"{where}: {column} {failure_case!r} is not one of the contract's allowed values."
     if code.startswith("unique_"):
-        return f"{where}: {column} {failure_case!r} appears on more than one row."
+        return f"{where}: {column or 'the key'} {failure_case!r} appears on more than one row."
     if code == "study_key_format":
         return f"{where}: study_key {failure_case!r} is not `report_id:ref_no` or `report_id:author-year`."
     return f"{where}: {column} value {failure_case!r} breaks the contract ({code})."
