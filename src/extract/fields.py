@@ -40,6 +40,7 @@ _AUTHOR_CELL = re.compile(
 )
 _REF_AFTER_YEAR = re.compile(r"^\s*(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3}))(?!\d)(?P<rest>.*)$", re.DOTALL)
 _TRAILING_ET_AL = re.compile(rf"^\s*,?\s*{_ET_AL}(?P<rest>.*)$", re.DOTALL)
+_LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*\n\s*")
 _INITIALS = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})$")
 _CO_AUTHOR = re.compile(r"(?:,|\s+(?:and|&)\s).*$")
 
@@ -53,7 +54,7 @@ def split_author_year_ref(text: str) -> AuthorYearRef:
     or printed after the year bare, in brackets or in parentheses. Text with no 19xx/20xx year
     keeps everything in `rest`.
     """
-    flat = " ".join(text.split())
+    flat = " ".join(_LINE_BREAK_HYPHEN.sub("-", text).split())
     match = _AUTHOR_CELL.match(flat)
     if match is None:
         return AuthorYearRef(first_author=None, year=None, rest=flat)
