@@ -394,3 +394,22 @@ def test_lead_in_before_numbered_questions_is_not_a_question() -> None:
         )
     )
     assert meta.research_questions == ("Is drug A effective for adults?", "Is drug A safe?")
+
+
+def test_bullet_glyphs_read_apart_from_their_items() -> None:
+    meta = report_meta(
+        document_of(
+            "Table 1: Selection Criteria",
+            "Population",
+            "Adults with any of the following:\nChronic cough\nAsthma",
+            "\u2022",
+            "\u2022",
+            "Outcomes",
+            "Symptom relief\nquality of life",
+            "\u2022",
+        )
+    )
+    assert dict(meta.selection_criteria) == {
+        "population": "Adults with any of the following: Chronic cough; Asthma",
+        "outcomes": "Symptom relief quality of life",
+    }

@@ -65,6 +65,7 @@ QUESTION_BREAK = re.compile(r"(?<=\?)\s+(?=[A-Z])")
 LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-z])[.)]\s+")
 BULLET_GLYPHS = "\uf0b7\uf0a7\uf0d8\uf076\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u27a2"
 BULLET_START = re.compile(rf"^\s*[{BULLET_GLYPHS}]\s*")
+LONE_BULLET = re.compile(rf"\s*[{BULLET_GLYPHS}]\s*")
 
 MONTH = (
     r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -521,8 +522,8 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
     return rows
 
 
-def bullet_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
-    """Split a cell into its lead-in lines and bullet items.
+def marked_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """Split a cell into its lead-in lines and the items that start at a bullet or indent.
 
     An item starts at a bullet glyph or, after the first line, at an indented line: text
     extraction often drops the private-use bullet glyph and leaves only its space.
@@ -537,6 +538,21 @@ def bullet_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]
             items[-1].append(text)
         else:
             lead.append(text)
+    return lead, items
+
+
+def bullet_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """Lead-in lines and bullet items, also when the glyphs were read apart from their text.
+
+    A PDF can yield the glyphs as lines of their own; when there are exactly as many lines
+    after a lead-in ending in `:` as detached glyphs, each of those lines is one item.
+    """
+    lines = [text for text in value_lines if not LONE_BULLET.fullmatch(text)]
+    detached = len(value_lines) - len(lines)
+    lead, items = marked_items(lines)
+    split_at = len(lead) - detached
+    if detached and not items and split_at > 0 and lead[split_at - 1].rstrip().endswith(":"):
+        return lead[:split_at], [[text] for text in lead[split_at:]]
     return lead, items
 
 
