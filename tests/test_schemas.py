@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from extract.schemas import (
     DESIGNS,
     SCHEMA_CHECK_CODES,
+    TABLE_MODELS,
     YEAR_MAX,
     YEAR_MIN,
     AbbreviationsModel,
@@ -38,8 +39,9 @@ def seed_studies() -> pd.DataFrame:
 
 
 def failures_of(table: pd.DataFrame, model: type = StudiesModel) -> list:
+    name = next(name for name, candidate in TABLE_MODELS.items() if candidate is model)
     coerced, cases = validate_table(table, model)
-    return [s.failure for s in schema_failures(coerced, cases, "studies", REPORT_ID)]
+    return [s.failure for s in schema_failures(coerced, cases, name, REPORT_ID)]
 
 
 def test_seed_studies_meet_the_contract() -> None:
