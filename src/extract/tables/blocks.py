@@ -587,7 +587,7 @@ class AlignmentSettings:
     continuation_cost: float = 4.0
     unassigned_cost: float = 7.0
     pending_rows_window: int = 12
-    beam_width: float = 30.0
+    beam_width: float = 12.0
 
 
 @dataclass(frozen=True)
@@ -656,13 +656,36 @@ def _block_moves(
         _offer(best, (row, column), cost + settings.unassigned_cost, _Step((row, column), None))
         if row >= max(lowest_row, 0):
             _offer_same_row(best, (row, column), cost, block_fits, at_page_break, settings)
-        for new_row in range(max(row + 1, lowest_row), authors_before):
-            opened = cost + _row_end_cost(row, column, n_columns, settings)
-            opened += (new_row - row - 1) * n_columns * settings.skip_cost
-            for new_column in range(n_columns):
-                total = opened + new_column * settings.skip_cost - block_fits[new_column]
-                _offer(best, (new_row, new_column), total, _Step((row, column), Placement(new_row, new_column)))
+    for new_row, (opened, previous) in _row_openings(states, authors_before, n_columns, settings).items():
+        if new_row < lowest_row:
+            continue
+        for new_column in range(n_columns):
+            total = opened + new_column * settings.skip_cost - block_fits[new_column]
+            _offer(best, (new_row, new_column), total, _Step(previous, Placement(new_row, new_column)))
     return best
+
+
+def _row_openings(
+    states: dict[State, float], authors_before: int, n_columns: int, settings: AlignmentSettings
+) -> dict[int, tuple[float, State]]:
+    """Cheapest way to open each row whose author is already printed: close a row, skip empty ones."""
+    closed: dict[int, tuple[float, State]] = {}
+    for (row, column), cost in states.items():
+        total = cost + _row_end_cost(row, column, n_columns, settings)
+        if row not in closed or total < closed[row][0]:
+            closed[row] = (total, (row, column))
+    openings: dict[int, tuple[float, State]] = {}
+    carried: tuple[float, State] | None = None
+    empty_row_cost = n_columns * settings.skip_cost
+    for new_row in range(authors_before):
+        if carried is not None:
+            carried = (carried[0] + empty_row_cost, carried[1])
+        just_closed = closed.get(new_row - 1)
+        if just_closed is not None and (carried is None or just_closed[0] < carried[0]):
+            carried = just_closed
+        if carried is not None:
+            openings[new_row] = carried
+    return openings
 
 
 def _offer_same_row(
