@@ -56,6 +56,7 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _SPACE_BEFORE_CLOSING_PUNCT = re.compile(r"[ \t]+([,;:.!?)\]])(?=\s|$)")
 _SPACE_BEFORE_PREFIX_HYPHEN = re.compile(r"(?<!\S)([^\W\d_]{2,}) -([^\W\d_]{2,})(?=[\s,.;:)]|$)")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, newline kept
 
 
 @lru_cache(maxsize=200_000)
@@ -129,6 +130,7 @@ class _Token:
     last_is_word: bool
 
 
+@lru_cache(maxsize=200_000)
 def _token(text: str) -> _Token:
     """Describe a token: which of its edges may join, and whether its edge segments are words."""
     lead, core, trail = _core(text)
@@ -256,7 +258,7 @@ def normalize_characters(text: str) -> str:
     """NFC-normalise and drop control and invisible characters, keeping printed symbols as they are."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE_CHARS)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
-    return "".join(char for char in text if char == "\n" or unicodedata.category(char) != "Cc")
+    return _CONTROL_CHARS.sub("", text)
 
 
 def _keeps_line_break_hyphen(left: str, right: str) -> bool:
