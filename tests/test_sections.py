@@ -16,6 +16,7 @@ from extract.sections import (
     caption_title,
     databases,
     report_meta,
+    search_window,
     section_key,
 )
 
@@ -154,7 +155,7 @@ def test_numbered_research_questions_are_split_and_unnumbered(digits_meta: Repor
 def test_month_year_search_window_and_two_languages(digits_meta: ReportMeta) -> None:
     assert digits_meta.search_start is not None and digits_meta.search_end is not None
     assert (digits_meta.search_start.year, digits_meta.search_start.month) == (2015, 1)
-    assert (digits_meta.search_end.year, digits_meta.search_end.month) == (2020, 3)
+    assert digits_meta.search_end == date(2020, 3, 31)
     assert digits_meta.languages == ("English", "French")
 
 
@@ -413,3 +414,20 @@ def test_bullet_glyphs_read_apart_from_their_items() -> None:
         "population": "Adults with any of the following: Chronic cough; Asthma",
         "outcomes": "Symptom relief quality of life",
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("Documents published from 2012 to October 2017 were searched.", date(2012, 1, 1),
+         date(2017, 10, 31)),
+        ("The search was limited to studies published between 2010 and 2015.", date(2010, 1, 1),
+         date(2015, 12, 31)),
+        ("The search was limited to documents published since January 1, 2012.",
+         date(2012, 1, 1), None),
+        ("Retrieval was limited to documents published from 21 June 2016 to 3 February 2020.",
+         date(2016, 6, 21), date(2020, 2, 3)),
+    ],
+)
+def test_search_window_bounds(sentence: str, start: date, end: date | None) -> None:
+    assert search_window(sentence) == (start, end)

@@ -7,6 +7,7 @@ dates, design labels, declared counts and citation ranges to `extract.fields`.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -382,8 +383,25 @@ def search_window(methods: str) -> tuple[date | None, date | None]:
             match = pattern.search(sentence)
             if match:
                 end = match.groupdict().get("end")
-                return fields.parse_date(match["start"]), fields.parse_date(end) if end else None
+                return window_start(match["start"]), window_end(end) if end else None
     return None, None
+
+
+def window_start(text: str) -> date | None:
+    """A window's first day: `2012` is January 1, `March 2020` its first day."""
+    year_only = re.fullmatch(r"\d{4}", text.strip())
+    return date(int(text), 1, 1) if year_only else fields.parse_date(text)
+
+
+def window_end(text: str) -> date | None:
+    """A window's last day: `2017` is December 31, `October 2017` is October 31."""
+    if re.fullmatch(r"\d{4}", text.strip()):
+        return date(int(text), 12, 31)
+    day = fields.parse_date(text)
+    has_day = bool(re.search(r"\b\d{1,2}\b", text))
+    if day is None or has_day:
+        return day
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def languages(methods: str) -> tuple[str, ...]:
