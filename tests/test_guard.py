@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -347,3 +348,14 @@ def test_corpus_file_is_processed_or_given_its_stable_reason(name: str) -> None:
         assert name in unreadable.source_file
         outcome = unreadable.reason
     assert outcome == expected
+
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("encrypted-user-password.pdf", "encrypted_password_required"), ("truncated-header-only.pdf", "corrupt_pdf")],
+)
+def test_pdfium_errors_are_classified_by_their_text(name: str, reason: str) -> None:
+    with pytest.raises(pdfium.PdfiumError) as caught:
+        pdfium.PdfDocument(str(BAD / name))
+    assert classify_exception(caught.value, BAD / name).reason == reason

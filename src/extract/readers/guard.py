@@ -56,6 +56,7 @@ _CORRUPTION_HINTS: tuple[tuple[str, str], ...] = (
     ("PDFNoValidXRef", "cross-reference table is broken"),
     ("PDFSyntaxError", "file structure is broken (no readable catalog or xref)"),
     ("PSEOF", "file ends unexpectedly"),
+    ("PdfiumError", "PDFium cannot load the file structure"),
     ("error", "a compressed stream is damaged"),
     ("TypeError", "malformed object (a required entry such as /MediaBox is missing)"),
     ("KeyError", "malformed object (a required entry is missing)"),
@@ -152,10 +153,17 @@ def is_corruption(outer: BaseException, cause: BaseException) -> bool:
     names = class_names(cause)
     if "PSException" in names or "MalformedPDFException" in names or isinstance(cause, zlib.error):
         return True
+    if type(cause).__module__.startswith(PDF_LIBRARY_MODULES):
+        return True
     if isinstance(cause, RecursionError) or outer is not cause:
         return True
     library_raised = (TypeError, KeyError, ValueError, AssertionError, IndexError, EOFError)
     return isinstance(cause, library_raised) and raised_inside_pdf_library(outer)
+
+
+def is_pdfium_password_error(exc: BaseException) -> bool:
+    """pypdfium2 says a password is needed only in its error text (`Incorrect password error`)."""
+    return "PdfiumError" in class_names(exc) and "password" in str(exc).lower()
 
 
 def classify_exception(
@@ -166,7 +174,7 @@ def classify_exception(
         return exc
     cause = wrapped_cause(exc)
     names = class_names(cause)
-    if "PDFPasswordIncorrect" in names:
+    if "PDFPasswordIncorrect" in names or is_pdfium_password_error(cause):
         return unreadable("encrypted_password_required", path, page_no=page_no)
     if "PDFEncryptionError" in names:
         return unreadable("encrypted_unsupported", path, exception_detail(cause), page_no)
