@@ -100,7 +100,9 @@ def covered_designs(declared: str, declared_designs: Iterable[str]) -> frozenset
 
 def refs_of(studies: pd.DataFrame) -> list[int]:
     """The reference numbers of some study rows, missing ones left out."""
-    return [n for n in (cell_int(v) for v in studies.get("ref_no", pd.Series(dtype="Int64"))) if n is not None]
+    if "ref_no" not in studies.columns:
+        return []
+    return [n for n in studies["ref_no"].map(cell_int) if n is not None]
 
 
 def _listing(studies: pd.DataFrame) -> str:
@@ -377,8 +379,12 @@ def cross_check_failures(studies: pd.DataFrame, extraction: Extraction) -> list[
     """Run every cross-check of one report's study rows against what the report says."""
     meta, report_id = extraction.meta, extraction.document.report_id
     return [
-        *count_failures(studies, meta.declared_counts, report_id, "declared_count", "Key Findings declare"),
-        *count_failures(studies, meta.summary_counts, report_id, "summary_count", "The Overall Summary reports"),
+        *count_failures(
+            studies, meta.declared_counts, report_id, "declared_count", "Key Findings declare"
+        ),
+        *count_failures(
+            studies, meta.summary_counts, report_id, "summary_count", "The Overall Summary reports"
+        ),
         *citation_range_failures(studies, meta.citation_ranges, report_id),
         *duplicate_ref_no_failures(studies, report_id),
         *ref_no_gap_failures(studies, report_id),

@@ -54,7 +54,8 @@ class ContractTable(pa.DataFrameModel):
         """Downstream readers rely on the listed columns leading, in the contract's order."""
         listed = list(cls.to_schema().columns)
         present = [column for column in table.columns if column in listed]
-        return present == [c for c in listed if c in present] and list(table.columns[: len(present)]) == present
+        in_order = present == [column for column in listed if column in present]
+        return in_order and list(table.columns[: len(present)]) == present
 
 
 class StudiesModel(ContractTable):

@@ -33,7 +33,8 @@ CHECKED_TABLES: tuple[str, ...] = ("studies", "reports", "selection_criteria", "
 
 def load_severity_policy(toml_text: str | None = None) -> dict[str, Severity]:
     """Read check code → severity from the shipped policy file (or given TOML text)."""
-    text = toml_text if toml_text is not None else files("extract").joinpath("severity.toml").read_text("utf-8")
+    shipped = files("extract").joinpath("severity.toml")
+    text = toml_text if toml_text is not None else shipped.read_text("utf-8")
     table = tomllib.loads(text).get("severity", {})
     wrong = {code: value for code, value in table.items() if value not in ("error", "warning")}
     if wrong:
