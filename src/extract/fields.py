@@ -48,11 +48,11 @@ _CO_AUTHOR = re.compile(r"(?:,|\s+(?:and|&)\s).*$")
 def split_author_year_ref(text: str) -> AuthorYearRef:
     """Split `Mekinian (2016)2`, `Smith et al., 2019`, `Katsoula, 20171` into their parts.
 
-    The first author is the surname as printed: `et al.`, co-authors after a comma, `and` or `&`,
-    and initials written before or after the surname (`Smith JA`, `J. Smith`) are left out. A reference number is a 1–3 digit
-    number glued to the name (`Smith et al.3`), glued to the year (`20171` is 2017 and ref 1),
-    or printed after the year bare, in brackets or in parentheses. Text with no 19xx/20xx year
-    keeps everything in `rest`.
+    The first author is the surname as printed: `et al.`, co-authors after a comma, `and` or
+    `&`, and initials written before or after the surname (`Smith JA`, `J. Smith`) are left
+    out. A reference number is a 1–3 digit number glued to the name (`Smith et al.3`), glued
+    to the year (`20171` is 2017 and ref 1), or printed after the year bare, in brackets or in
+    parentheses. Text with no 19xx/20xx year keeps everything in `rest`.
     """
     flat = " ".join(_LINE_BREAK_HYPHEN.sub("-", text).split())
     match = _AUTHOR_CELL.match(flat)
@@ -113,21 +113,38 @@ DESIGNS = (
 MAX_LABEL_WORDS = 15
 
 _NON_RANDOMIZED = r"non[- ]?randomi[sz]ed"
+_DESIGN_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("health_technology_assessment", (r"health technology assessments?", r"htas?")),
+    ("systematic_review", (
+        r"systematic(?: literature)? reviews?",
+        r"overviews? of (?:systematic )?reviews",
+        r"umbrella reviews?",
+    )),
+    ("meta_analysis", (r"meta[- ]?analy[sz][ie]s",)),
+    ("guideline", (r"guidelines?", r"consensus statements?", r"practice recommendations")),
+    ("economic_evaluation", (
+        r"economic (?:evaluations?|analys[ie]s|stud(?:y|ies))",
+        r"cost[- ](?:effectiveness|utility|benefit|minimi[sz]ation|consequences?)",
+        r"cost analys[ie]s",
+    )),
+    ("prospective_observational", (
+        rf"prospective\b.*\b(?:{_NON_RANDOMIZED}|observational|cohorts?|stud(?:y|ies)|series|registry)",
+    )),
+    ("retrospective_observational", (r"retrospective", r"case[- ]control", r"chart reviews?")),
+    ("non_randomized_study", (_NON_RANDOMIZED, r"quasi[- ]?experimental", r"before[- ]and[- ]after")),
+    ("randomized_controlled_trial", (r"randomi[sz]ed", r"rcts?")),
+    ("non_randomized_study", (
+        r"observational", r"cohorts?", r"cross[- ]sectional", r"controlled (?:clinical )?trials?",
+    )),
+    ("other", (
+        r"case (?:series|reports?)", r"qualitative", r"mixed[- ]methods?", r"surveys?",
+        r"diagnostic (?:accuracy )?stud(?:y|ies)", r"other (?:studies|designs|study designs)",
+        r"clinical trials?",
+    )),
+)
 _DESIGN_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (design, re.compile(pattern))
-    for design, pattern in (
-        ("health_technology_assessment", r"\bhealth technology assessments?\b|\bhtas?\b"),
-        ("systematic_review", r"\bsystematic(?: literature)? reviews?\b|\boverviews? of (?:systematic )?reviews\b|\bumbrella reviews?\b"),
-        ("meta_analysis", r"\bmeta[- ]?analy[sz][ie]s\b"),
-        ("guideline", r"\bguidelines?\b|\bconsensus statements?\b|\bpractice recommendations\b"),
-        ("economic_evaluation", r"\beconomic (?:evaluation|analys[ie]s|stud(?:y|ies))|\bcost[- ](?:effectiveness|utility|benefit|minimi[sz]ation|consequence)\b|\bcost analys[ie]s\b"),
-        ("prospective_observational", rf"\bprospective\b.*\b(?:{_NON_RANDOMIZED}|observational|cohort|studies|study|series|registry)\b"),
-        ("retrospective_observational", rf"\bretrospective\b|\bcase[- ]control\b|\bchart reviews?\b"),
-        ("non_randomized_study", rf"\b{_NON_RANDOMIZED}\b|\bquasi[- ]?experimental\b|\bbefore[- ]and[- ]after\b"),
-        ("randomized_controlled_trial", r"\brandomi[sz]ed\b|\brcts?\b"),
-        ("non_randomized_study", r"\bobservational\b|\bcohorts?\b|\bcross[- ]sectional\b|\bcontrolled (?:clinical )?trials?\b"),
-        ("other", r"\bcase (?:series|reports?)\b|\bqualitative\b|\bmixed[- ]methods?\b|\bsurveys?\b|\bdiagnostic (?:accuracy )?stud(?:y|ies)\b|\bother (?:studies|designs|study designs)\b|\bclinical trials?\b"),
-    )
+    (design, re.compile("|".join(rf"\b{phrase}\b" for phrase in phrases)))
+    for design, phrases in _DESIGN_PHRASES
 )
 
 
@@ -276,8 +293,9 @@ _FILLER_WORDS = frozenset(
     "relevant additional eligible included published potentially new unique separate primary "
     "recent further other".split()
 )
+_CITED_ITEM = r"\d{1,4}(?:\s?[-–]\s?\d{1,4})?"
 _CITATION_LIST = re.compile(
-    r"(?:,|\s)?\s?[\[(]?(?P<cites>\d{1,4}(?:\s?[-–]\s?\d{1,4})?(?:\s?,\s?\d{1,4}(?:\s?[-–]\s?\d{1,4})?)*)[\])]?(?![\w%.])"
+    rf"(?:,|\s)?\s?[\[(]?(?P<cites>{_CITED_ITEM}(?:\s?,\s?{_CITED_ITEM})*)[\])]?(?![\w%.])"
 )
 MAX_CITATION_RANGE = 500
 

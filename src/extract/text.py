@@ -41,11 +41,9 @@ SINGLE_LETTER_WORDS = frozenset({"a", "A", "I"})
 UNKNOWN_WORD_LOG10_PROB = -12.0
 MAX_TOKENS_JOINED = 6
 
-_APOSTROPHES = "'’"
 _LEADING_PUNCT = "\"“‘'([{<«"
 _TRAILING_PUNCT = "\"”’'.,;:!?)]}>»"
 _LEXICAL_SEGMENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_LETTER = re.compile(r"[^\W\d_]")
 
 # Private-use glyphs (Symbol/Wingdings bullets) and the usual bullet characters.
 _BULLET_CHARS = "•▪◦●○■□►▸‣⁃∙➢➤✓✔❖◆◇"
@@ -203,7 +201,8 @@ def _best_joining(tokens: list[str]) -> list[str]:
                 continue
             score, joins, words = best[start]
             glued = "".join(parts)
-            candidates.append((score + _log10_probability(_core(glued)[1]), joins + len(parts) - 1, words + [glued]))
+            score += _log10_probability(_core(glued)[1])
+            candidates.append((score, joins + len(parts) - 1, words + [glued]))
         best.append(max(candidates, key=lambda item: (round(item[0], 9), -item[1])))
     return best[-1][2]
 
@@ -229,7 +228,7 @@ def _repair_line(line: str) -> str:
 
 
 def tidy_punctuation_spacing(text: str) -> str:
-    """Remove spaces a PDF put before closing punctuation (`patients .`) and before a prefix hyphen (`non -randomized`)."""
+    """Remove spaces a PDF put before closing punctuation (`patients .`) and hyphens (`non -randomized`)."""
     text = _SPACE_BEFORE_CLOSING_PUNCT.sub(r"\1", text)
     return _SPACE_BEFORE_PREFIX_HYPHEN.sub(_join_prefix_hyphen, text)
 
