@@ -42,6 +42,7 @@ def test_seed_abbreviation_footnote_cleans_to_the_printed_words() -> None:
         ("Adv erse, ev ents.", "Adverse, events."),
         ("non-random ized studies", "non-randomized studies"),
         ("technology ;", "technology;"),
+        ("co -morbidity and pre -treatment", "co-morbidity and pre-treatment"),
     ],
 )
 def test_repair_spacing_joins_fragments_into_words(broken: str, repaired: str) -> None:

@@ -238,7 +238,7 @@ def _join_prefix_hyphen(match: re.Match[str]) -> str:
     prefix, word = match.group(1), match.group(2)
     if _is_taken_as_printed(prefix) or _is_taken_as_printed(word):
         return match.group()
-    if _lexicon_word(prefix) and _lexicon_word(word):
+    if _zipf(prefix) > 0 and _lexicon_word(word):  # any known prefix: `co -morbidity`, `re -treated`
         return f"{prefix}-{word}"
     return match.group()
 
