@@ -246,20 +246,44 @@ def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
     return Word("".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no)
 
 
-def split_at_rulings(raw: dict, verticals: Sequence[Ruling], page_no: int) -> list[Word]:
-    """Split a word whose characters run across a vertical ruling: two cells' texts, not one word."""
+def stream_chains(chars: Sequence[dict], stream_index: dict[int, int]) -> list[list[dict]]:
+    """Split a word's chars into runs drawn one after another: glyphs glued from two drawing runs part."""
+    ordered = sorted(chars, key=lambda c: stream_index.get(id(c), 0))
+    chains: list[list[dict]] = []
+    for char in ordered:
+        if chains and stream_index.get(id(char), 0) == stream_index.get(id(chains[-1][-1]), 0) + 1:
+            chains[-1].append(char)
+        else:
+            chains.append([char])
+    return [sorted(chain, key=lambda c: c["x0"]) for chain in chains]
+
+
+def cut_at_ruling(chars: Sequence[dict], verticals: Sequence[Ruling]) -> list[list[dict]]:
+    """Cut a run of chars where a vertical ruling passes through a gap between two of them.
+
+    A word overflowing its cell (no gap at the ruling) stays whole.
+    """
+    pieces: list[list[dict]] = [[chars[0]]] if chars else []
+    for before, after in zip(chars, chars[1:]):
+        ruled_gap = after["x0"] - before["x1"] >= 0.3 and any(
+            before["x1"] <= (r.bbox.x0 + r.bbox.x1) / 2 <= after["x0"]
+            and r.bbox.top <= after["bottom"] and r.bbox.bottom >= after["top"]
+            for r in verticals
+        )
+        if ruled_gap:
+            pieces.append([after])
+        else:
+            pieces[-1].append(after)
+    return pieces
+
+
+def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int) -> list[Word]:
+    """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued together."""
     chars = raw.get("chars") or []
-    cuts = sorted(
-        (r.bbox.x0 + r.bbox.x1) / 2 for r in verticals
-        if raw["x0"] < (r.bbox.x0 + r.bbox.x1) / 2 < raw["x1"] and r.bbox.top <= raw["bottom"] and r.bbox.bottom >= raw["top"]
-    )
-    if not cuts or not chars:
+    if not chars:
         return [Word(raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no)]
-    pieces: dict[int, list[dict]] = defaultdict(list)
-    for char in chars:
-        centre = (char["x0"] + char["x1"]) / 2
-        pieces[sum(1 for cut in cuts if centre > cut)].append(char)
-    return [_word_from_chars(pieces[key], page_no) for key in sorted(pieces)]
+    pieces = [piece for chain in stream_chains(chars, stream_index) for piece in cut_at_ruling(chain, verticals)]
+    return [_word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
 
 
 def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
@@ -287,8 +311,10 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
         x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
         keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True,
     )
+    stream_index = {id(char): index for index, char in enumerate(plumber_page.chars)}
     words = tuple(
-        word for raw in raw_words for word in split_at_rulings(raw, verticals, page_no) if not _inside_any(word, furniture)
+        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
+        if not _inside_any(word, furniture)
     )
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings)
 

@@ -250,13 +250,23 @@ def _column_index(bounds: Sequence[float], x: float) -> int:
     return index
 
 
+def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
+    """How many inner column starts one run of a line runs across."""
+    box = _box_of(segment)
+    return sum(1 for start in bounds[1:-1] if box.x0 < start - settings.snap_pt < box.x1)
+
+
 def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
-    """True when one run of a line runs across a column start: a full-width row, not cells."""
-    for segment in line_segments(line, settings):
-        box = _box_of(segment)
-        if any(box.x0 < start - settings.snap_pt < box.x1 for start in bounds[1:-1]):
-            return True
-    return False
+    """True for a run starting in the first column that runs into the next: a full-width row."""
+    first = line_segments(line, settings)[0]
+    return _column_index(bounds, first[0].bbox.x0) == 0 and _boundaries_crossed(first, bounds, settings) >= 1
+
+
+def _is_full_width(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
+    """True for a paragraph or heading line below a table, not a cell's word overflowing its column."""
+    segments = line_segments(line, settings)
+    spans_two = any(_boundaries_crossed(s, bounds, settings) >= 2 for s in segments)
+    return spans_two or (len(segments) == 1 and _crosses_columns(line, bounds, settings))
 
 
 def _is_design_heading(text: str) -> bool:
@@ -297,7 +307,7 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
     if header:
         bounds = aligned_bounds(header, page, settings)
         body_lines, header_lines = lines[body_start:], lines[:body_start]
-    elif previous is not None and lines and not _crosses_columns(lines[0], previous.bounds, settings):
+    elif previous is not None and lines and not _is_full_width(lines[0], previous.bounds, settings):
         bounds, body_lines, header_lines = previous.bounds, lines, []
     else:
         return None
@@ -315,7 +325,7 @@ def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float],
         gap = line[0].bbox.top - _box_of(kept[-1]).bottom if kept else 0.0
         if CAPTION.match(text) or gap > settings.end_gap_em * max(w.size for w in line):
             return kept, True
-        if _crosses_columns(line, bounds, settings) and not _is_design_heading(text):
+        if _is_full_width(line, bounds, settings) and not _is_design_heading(text):
             return kept, True
         kept.append(line)
     return kept, False
