@@ -218,3 +218,9 @@ def test_clean_findings_is_idempotent_on_a_single_finding(text: str) -> None:
     once = clean_findings(text)
     assume("\n" not in once)
     assert clean_findings(once) == once
+
+
+def test_indented_lines_are_findings_whose_bullet_glyph_was_lost() -> None:
+    cell = " No significant\ndifference in rates\n The risk of AEs\nappeared to increase"
+    assert clean_findings(cell) == "No significant difference in rates\nThe risk of AEs appeared to increase"
+    assert clean_findings("One finding\nwrapped once") == "One finding wrapped once"

@@ -49,6 +49,8 @@ _LEXICAL_SEGMENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _BULLET_CHARS = "•▪◦●○■□►▸‣⁃∙➢➤✓✔❖◆◇"
 _BULLET_ANYWHERE = re.compile(f"[\ue000-\uf8ff{_BULLET_CHARS}]")
 _DASH_BULLET_AT_LINE_START = re.compile(r"^[ \t]*(?:[-–—*](?:[ \t]+|$))+", re.MULTILINE)
+# Text tools often drop a private-use bullet glyph and keep only the indent it left.
+_INDENTED_LINE_START = re.compile(r"^[ \t\u00a0]+(?=\S)", re.MULTILINE)
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _SPACE_BEFORE_CLOSING_PUNCT = re.compile(r"[ \t]+([,;:.!?)\]])(?=\s|$)")
@@ -303,7 +305,8 @@ def clean_text(text: str) -> str:
 
 
 def split_findings(text: str) -> list[str]:
-    """Split a cell's raw text at bullet glyphs and line-start dash bullets into raw findings."""
+    """Split a cell's raw text at bullet glyphs, line-start dash bullets and indented lines."""
+    text = _INDENTED_LINE_START.sub("\ue000", text)
     text = normalize_characters(text)
     text = _DASH_BULLET_AT_LINE_START.sub("\ue000", text)
     return _BULLET_ANYWHERE.split(text)
