@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from tests.forge import GroundTruth, ReportSpec, draw_report, random_spec, seed_spec
 from tests.forge.__main__ import main as forge_main
-from tests.forge.layout import ARTIFACT_LETTERS, missing_glyphs
+from tests.forge.draw import BodyRow, cell_widths, column_edges, table_entries
+from tests.forge.layout import ARTIFACT_LETTERS, line_width, missing_glyphs
 from tests.forge.spec import STUDY_FIELDS, TableSpec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,6 +118,34 @@ def test_random_specs_respect_the_contract_shape(seed: int) -> None:
     assert len(set(keys)) == len(keys)
     for table in spec.tables:
         assert table.grouped or any(c.field == "study_design" for c in table.columns)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_cell_text_stays_inside_its_column(seed: int) -> None:
+    spec = random_spec(seed)
+    for table in spec.tables:
+        widths = cell_widths(column_edges(table.columns))
+        for entry in table_entries(table, widths, spec.table_size, spec.spacing_artifact):
+            if isinstance(entry, BodyRow):
+                for lines, width in zip(entry.cells, widths):
+                    assert all(line_width(line, spec.spacing_artifact) <= width for line in lines)
+
+
+def test_words_wider_than_a_column_break_after_their_hyphen(tmp_path: Path) -> None:
+    spec = seed_spec()
+    table = spec.tables[0]
+    wide = "Community-acquired-ventilator-associated-pneumonia"
+    first = dataclasses.replace(table.rows[0], cells={**table.rows[0].cells, "indication": (wide,)})
+    spec = dataclasses.replace(spec, tables=(dataclasses.replace(
+        table, rows=(first,) + table.rows[1:]),))
+    truth = draw_report(spec, tmp_path / "wide.pdf")
+    assert truth.studies[0]["indication"] == wide
+    with pdfplumber.open(tmp_path / "wide.pdf") as pdf:
+        page = pdf.pages[int(truth.studies[0]["source_page"]) - 1]  # type: ignore[arg-type]
+        words = [w["text"] for w in page.extract_words()]
+    assert "Community-" in words
+    assert wide not in words
 
 
 def spec_strings(value: object) -> list[str]:

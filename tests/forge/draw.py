@@ -229,6 +229,11 @@ def column_edges(columns: tuple[Column, ...]) -> list[float]:
     return edges
 
 
+def cell_widths(edges: list[float]) -> list[float]:
+    """Room for text in each column once the cell padding is taken off both sides."""
+    return [right - left - 2 * CELL_PAD for left, right in zip(edges, edges[1:])]
+
+
 def draw_row_chunk(w: PageWriter, cells: tuple[list[Line], ...], edges: list[float],
                    size: float, ruled: bool, fill: Color | None) -> None:
     """Draw the given lines of one row (or part of a row) and its grid at the cursor."""
@@ -266,7 +271,7 @@ def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, tuple[int, in
     size = w.spec.table_size
     leading = size * 1.25
     edges = column_edges(table.columns)
-    widths = [b - a - 2 * CELL_PAD for a, b in zip(edges, edges[1:])]
+    widths = cell_widths(edges)
     spaced = w.spec.spacing_artifact
     header = tuple(layout_items((Item((Span(col.header, bold=True),)),), width, size, spaced)
                    for col, width in zip(table.columns, widths))
@@ -329,7 +334,7 @@ def draw_criteria_table(w: PageWriter) -> None:
     spec = w.spec
     size = spec.table_size
     edges = [MARGIN_X, MARGIN_X + FRAME_WIDTH * 0.22, MARGIN_X + FRAME_WIDTH]
-    widths = [b - a - 2 * CELL_PAD for a, b in zip(edges, edges[1:])]
+    widths = cell_widths(edges)
     w.ensure(spec.body_size * 2 + 60)
     w.paragraph((Item((Span("Table 1: Selection Criteria", bold=True),)),), spec.body_size,
                 space_after=3)

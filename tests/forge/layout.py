@@ -6,7 +6,9 @@ superscripts and the CADTH character-spacing artifact exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from dataclasses import dataclass
 
 import reportlab
@@ -54,13 +56,14 @@ class Item:
 
 @dataclass(frozen=True)
 class Token:
-    """One word, styled, knowing whether a space separates it from the word before."""
+    """One word (or part after a hyphen), styled, knowing what separates it from the one before."""
 
     text: str
     font: str
     size: float
     rise: float
     space_before: bool
+    breakable_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Run:
 
 def text_width(text: str, font: str, size: float, spaced: bool) -> float:
     """Advance width of `text`, including the artifact's extra advance when it is drawn."""
+    register_fonts()
     width = pdfmetrics.stringWidth(text, font, size)
     if spaced:
         width += ARTIFACT_ADVANCE * sum(1 for ch in text if ch in ARTIFACT_LETTERS)
@@ -102,19 +106,45 @@ def span_tokens(spans: tuple[Span, ...], size: float) -> list[Token]:
     return tokens
 
 
+def split_at_hyphens(token: Token, width: float, spaced: bool) -> list[Token]:
+    """A word too wide for its cell breaks after its hyphens, as word processors do."""
+    if text_width(token.text, token.font, token.size, spaced) <= width or "-" not in token.text:
+        return [token]
+    parts = re.findall(r"[^-]+-|[^-]+$|-", token.text)
+    first = dataclasses.replace(token, text=parts[0])
+    rest = [dataclasses.replace(token, text=part, space_before=False, breakable_before=True)
+            for part in parts[1:]]
+    return [first, *rest]
+
+
+def unbreakable_groups(tokens: list[Token]) -> list[list[Token]]:
+    """Tokens that must stay on one line together: a word with its glued superscript."""
+    groups: list[list[Token]] = []
+    for token in tokens:
+        if groups and not (token.space_before or token.breakable_before):
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
 def wrap_tokens(tokens: list[Token], width: float, spaced: bool) -> list[Line]:
-    """Greedy line breaking at spaces; glued tokens never start a line."""
+    """Greedy line breaking at spaces and, for words wider than the line, after hyphens."""
     lines: list[Line] = []
     current: list[tuple[float, Token]] = []
     x = 0.0
-    for token in tokens:
-        gap = text_width(" ", token.font, token.size, False) if token.space_before else 0.0
-        token_w = text_width(token.text, token.font, token.size, spaced)
-        if current and token.space_before and x + gap + token_w > width:
+    pieces = [piece for token in tokens for piece in split_at_hyphens(token, width, spaced)]
+    for group in unbreakable_groups(pieces):
+        head = group[0]
+        gap = text_width(" ", head.font, head.size, False) if head.space_before else 0.0
+        group_w = sum(text_width(t.text, t.font, t.size, spaced) for t in group)
+        if current and x + gap + group_w > width:
             lines.append(Line(tuple(current)))
             current, x, gap = [], 0.0, 0.0
-        current.append((x + gap, token))
-        x += gap + token_w
+        x += gap
+        for token in group:
+            current.append((x, token))
+            x += text_width(token.text, token.font, token.size, spaced)
     if current:
         lines.append(Line(tuple(current)))
     return lines
@@ -191,3 +221,9 @@ def missing_glyphs(text: str) -> set[str]:
     register_fonts()
     regular = pdfmetrics.getFont(REGULAR)
     return {ch for ch in set(text) if ch.strip() and ord(ch) not in regular.face.charToGlyph}
+
+
+def line_width(line: Line, spaced: bool) -> float:
+    """Where a laid-out line's last glyph ends, measured from its left edge."""
+    return max((x + text_width(token.text, token.font, token.size, spaced)
+                for x, token in line.tokens), default=0.0)

@@ -96,7 +96,7 @@ COLUMN_SETS: tuple[tuple[Column, ...], ...] = (
     (Column("First Author, Year", "author", 1.0), Column("Indication", "indication", 1.0),
      Column("Population", "population", 1.0), Column("Results", "results", 1.3),
      Column("Authors' Conclusions", "authors_conclusions", 1.2)),
-    (Column("Study, Year", "author", 0.9), Column("Study Design", "study_design", 0.8),
+    (Column("Study, Year", "author", 0.9), Column("Study Design", "study_design", 1.0),
      Column("Population", "population", 1.0),
      Column("Intervention and Comparator", "intervention", 1.0),
      Column("Outcomes", "outcomes", 0.9),
@@ -104,7 +104,7 @@ COLUMN_SETS: tuple[tuple[Column, ...], ...] = (
     (Column("Author (Year)", "author", 1.0), Column("Condition", "indication", 1.0),
      Column("Patients", "population", 1.0), Column("Key Findings", "results", 1.5),
      Column("Conclusions", "authors_conclusions", 1.2)),
-    (Column("First Author, Year", "author", 1.0), Column("Study Design", "study_design", 0.9),
+    (Column("First Author, Year", "author", 1.0), Column("Study Design", "study_design", 1.0),
      Column("Country", "extra", 0.7), Column("Intervention", "intervention", 0.9),
      Column("Comparator", "comparator", 0.9), Column("Results", "results", 1.5)),
 )
@@ -183,7 +183,7 @@ def with_design_column(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     """An ungrouped table must print the design, so add a Study Design column if missing."""
     if any(c.field == "study_design" for c in columns):
         return columns
-    return columns[:1] + (Column("Study Design", "study_design", 0.8),) + columns[1:]
+    return columns[:1] + (Column("Study Design", "study_design", 1.0),) + columns[1:]
 
 
 def random_table(rng: random.Random, label: str, n: int, first_ref: int, refs: bool,

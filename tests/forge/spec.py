@@ -7,6 +7,7 @@ each table row starts on, which only the drawer knows and passes in.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Mapping
@@ -249,7 +250,7 @@ def study_record(
         design_label=design_label_for(row, table),
         source_page=source_page,
         table_label=table.label,
-        extra=extra,
+        extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
     )
     return record
 
