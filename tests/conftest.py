@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from extract.prefect_env import configure_prefect
 
@@ -18,6 +19,11 @@ SEED_DIR = PROJECT_DIR / "tests" / "fixtures" / "seed"
 SEED_REPORT = SEED_DIR / "ivig-offlabel-2017.txt"
 
 configure_prefect(PROJECT_DIR / ".prefect")
+
+# No wall-clock limits in tests: hypothesis's per-example deadline is one, and the first
+# example pays for loading the word list, so it is turned off for every property test.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 
 @pytest.fixture(scope="session")
