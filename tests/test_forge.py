@@ -290,3 +290,17 @@ def test_long_rows_break_across_pages_under_a_repeated_header(tmp_path: Path) ->
         assert "First Author," in texts[page - 1]
         assert "Indication" in texts[page - 1]
     assert str(record["results"]).count("\n") == 23
+
+
+def test_unmapped_columns_land_in_extra_as_json(tmp_path: Path) -> None:
+    spec = next(s for s in map(random_spec, range(100))
+                if any(c.field == "extra" for t in s.tables for c in t.columns))
+    path = tmp_path / "extra.pdf"
+    truth = draw_report(spec, path)
+    texts = [squeeze(text) for text in page_texts(path)]
+    with_extra = [r for r in truth.studies if r["extra"] is not None]
+    assert with_extra
+    for record in with_extra:
+        country = json.loads(str(record["extra"]))["Country"]
+        assert squeeze(country) in texts[int(record["source_page"]) - 1]  # type: ignore[arg-type]
+    assert all(r["intervention"] for r in with_extra)
