@@ -88,15 +88,28 @@ def _vertical_overlap(a: BBox, b: BBox) -> float:
 
 def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
     """Group words into visual lines (a raised superscript joins its line), each sorted left to right."""
-    lines: list[list[Word]] = []
+    lines: list[tuple[BBox, list[Word]]] = []
     for word in sorted(words, key=lambda w: (w.bbox.top, w.bbox.x0)):
-        line = next((ln for ln in lines if _vertical_overlap(_box_of(ln), word.bbox) >= settings.line_overlap), None)
-        if line is None:
-            lines.append([word])
+        position = _line_for(lines, word, settings)
+        if position is None:
+            lines.append((word.bbox, [word]))
         else:
-            line.append(word)
-    ordered = sorted(lines, key=lambda ln: min(w.bbox.top for w in ln))
-    return [tuple(sorted(line, key=lambda w: w.bbox.x0)) for line in ordered]
+            box, members = lines[position]
+            members.append(word)
+            lines[position] = (box.union(word.bbox), members)
+    ordered = sorted(lines, key=lambda line: line[0].top)
+    return [tuple(sorted(members, key=lambda w: w.bbox.x0)) for _, members in ordered]
+
+
+def _line_for(lines: Sequence[tuple[BBox, list[Word]]], word: Word, settings: TableSettings) -> int | None:
+    """Index of the open line a word overlaps enough to join; only lines reaching down to it are looked at."""
+    for position in range(len(lines) - 1, -1, -1):
+        box = lines[position][0]
+        if _vertical_overlap(box, word.bbox) >= settings.line_overlap:
+            return position
+        if box.bottom < word.bbox.top - 3 * max(word.size, 1.0):
+            return None
+    return None
 
 
 def _box_of(words: Sequence[Word]) -> BBox:
@@ -129,6 +142,21 @@ def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tup
         if small and raised and REF_TEXT.match(word.text):
             refs.append(word)
     return tuple(w for w in words if w not in refs), tuple(refs)
+
+
+# ---------------------------------------------------------------- headers
+
+MAX_HEADER_CHARS = 80
+
+
+def header_text(text: str) -> str:
+    """A printed header cell as the synonym table reads it: broken spacing repaired, lines joined."""
+    return clean_text(text) if len(text) <= MAX_HEADER_CHARS else " ".join(text.split())
+
+
+def is_known_header(text: str) -> bool:
+    """True when a cell's text, spacing repaired, is a header the synonym table knows."""
+    return len(text) <= MAX_HEADER_CHARS and is_header_cell(header_text(text))
 
 
 # ---------------------------------------------------------------- captions
@@ -237,7 +265,7 @@ def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[W
 def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]] | None:
     """A line's segments when at least two of them are known header cells, else None."""
     segments = line_segments(line, settings)
-    known = sum(1 for s in segments if is_header_cell(" ".join(w.text for w in s)))
+    known = sum(1 for s in segments if is_known_header(" ".join(w.text for w in s)))
     return segments if known >= 2 and len(segments) >= 2 else None
 
 
@@ -406,7 +434,7 @@ def _cell_texts(row: GridRow, settings: TableSettings) -> list[str]:
 def is_header_row(row: GridRow, settings: TableSettings) -> bool:
     """A row of which at least two cells, and at least half of the filled ones, are known headers."""
     texts = [t for t in _cell_texts(row, settings) if t.strip()]
-    known = sum(1 for t in texts if is_header_cell(t))
+    known = sum(1 for t in texts if is_known_header(t))
     return known >= 2 and 2 * known >= len(texts)
 
 
@@ -422,7 +450,7 @@ def group_label(row: GridRow, settings: TableSettings) -> str | None:
 
 def column_fields(header: GridRow, settings: TableSettings) -> tuple[str | None, ...]:
     """The contract field of each column, from its header text; None for a column with no header."""
-    return tuple(field_for_header(" ".join(t.split())) if t.strip() else None for t in _cell_texts(header, settings))
+    return tuple(field_for_header(header_text(t)) if t.strip() else None for t in _cell_texts(header, settings))
 
 
 def row_cells(row: GridRow, fields: Sequence[str | None], settings: TableSettings) -> dict[str, Cell]:
@@ -488,7 +516,7 @@ def grids_to_rows(grids: Sequence[PageGrid], settings: TableSettings) -> tuple[t
 def grids_to_table(caption: Caption, grids: Sequence[PageGrid], settings: TableSettings) -> Table | None:
     """A Table with its parsing report, or None when no column holds the study author."""
     header, rows = grids_to_rows(grids, settings)
-    if "author" not in {field_for_header(h) for h in header if h}:
+    if "author" not in {field_for_header(header_text(h)) for h in header if h}:
         return None
     strategies = tuple(dict.fromkeys(g.strategy for g in grids))
     notes = tuple(f"page {g.page_no}: {g.strategy}, {len(g.rows)} grid rows" for g in grids)
