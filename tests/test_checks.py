@@ -233,3 +233,13 @@ def parse_ranges(text: str) -> set[int]:
 @given(st.sets(st.integers(1, 300)))
 def test_ref_ranges_print_exactly_the_numbers_given(refs: set[int]) -> None:
     assert parse_ranges(ref_ranges(refs)) == refs
+
+
+def test_ref_checks_ignore_missing_numbers_in_a_nullable_int_column() -> None:
+    """Regression: a table with no reference numbers crashed the gap check (<NA> in range())."""
+    from extract.checks import ref_no_gap_failures, refs_of
+
+    studies = pd.DataFrame({"ref_no": pd.array([None, 3, None, 5], dtype="Int64")})
+    assert refs_of(studies) == [3, 5]
+    assert ref_no_gap_failures(studies.iloc[[0, 2]], "r") == []
+    assert [f.check for f in ref_no_gap_failures(studies, "r")][0] == "ref_no_gap"

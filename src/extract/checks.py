@@ -102,7 +102,9 @@ def refs_of(studies: pd.DataFrame) -> list[int]:
     """The reference numbers of some study rows, missing ones left out."""
     if "ref_no" not in studies.columns:
         return []
-    return [n for n in studies["ref_no"].map(cell_int) if n is not None]
+    # Not Series.map: on an Int64 column it turns cell_int's None back into <NA>.
+    numbers = (cell_int(value) for value in studies["ref_no"].tolist())
+    return [n for n in numbers if n is not None]
 
 
 def _listing(studies: pd.DataFrame) -> str:
