@@ -262,9 +262,20 @@ def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[W
     return [tuple(s) for s in segments]
 
 
+def split_known_headers(segment: Sequence[Word]) -> list[tuple[Word, ...]]:
+    """Part a run holding two headers set close together (`Study Design Condition`) at the known ones."""
+    for end in range(len(segment) - 1, 0, -1):
+        if is_known_header(" ".join(w.text for w in segment[:end])):
+            return [tuple(segment[:end]), *split_known_headers(segment[end:])]
+    return [tuple(segment)]
+
+
 def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]] | None:
-    """A line's segments when at least two of them are known header cells, else None."""
-    segments = line_segments(line, settings)
+    """A line's header cells when at least two of them are known header cells, else None."""
+    segments = [
+        part for segment in line_segments(line, settings)
+        for part in ([segment] if is_known_header(" ".join(w.text for w in segment)) else split_known_headers(segment))
+    ]
     known = sum(1 for s in segments if is_known_header(" ".join(w.text for w in s)))
     return segments if known >= 2 and len(segments) >= 2 else None
 
@@ -290,11 +301,16 @@ def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: Ta
     return _column_index(bounds, first[0].bbox.x0) == 0 and _boundaries_crossed(first, bounds, settings) >= 1
 
 
+def _straddled_starts(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
+    """How many inner column starts fall inside a word: cell text never runs over a column start."""
+    return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - settings.snap_pt < w.bbox.x1 for w in line))
+
+
 def _is_full_width(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
-    """True for a paragraph or heading line below a table, not a cell's word overflowing its column."""
-    segments = line_segments(line, settings)
-    spans_two = any(_boundaries_crossed(s, bounds, settings) >= 2 for s in segments)
-    return spans_two or (len(segments) == 1 and _crosses_columns(line, bounds, settings))
+    """True for a paragraph, note or heading line below a table, not a cell's word overflowing its column."""
+    if _straddled_starts(line, bounds, settings) >= 2:
+        return True
+    return len(line_segments(line, settings)) == 1 and _crosses_columns(line, bounds, settings)
 
 
 def _is_design_heading(text: str) -> bool:
@@ -521,7 +537,7 @@ def grids_to_table(caption: Caption, grids: Sequence[PageGrid], settings: TableS
     strategies = tuple(dict.fromkeys(g.strategy for g in grids))
     notes = tuple(f"page {g.page_no}: {g.strategy}, {len(g.rows)} grid rows" for g in grids)
     report = ParsingReport("+".join(strategies), tuple(g.page_no for g in grids), min(g.confidence for g in grids), notes)
-    return Table(caption.text, header, tuple(rows), report)
+    return Table(clean_text(caption.text), header, tuple(rows), report)
 
 
 def summary_table_grids(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> list[tuple[Caption, list[PageGrid]]]:
