@@ -361,13 +361,20 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
     return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
 
 
+def _is_note(line: Sequence[Word], body_size: float) -> bool:
+    """True for a line printed smaller than the table's text that is not a lone reference number."""
+    small = all(w.size < 0.92 * body_size for w in line)
+    return small and not all(REF_TEXT.match(w.text) for w in line)
+
+
 def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float], settings: TableSettings) -> tuple[list[tuple[Word, ...]], bool]:
-    """Keep lines until the table visibly ends: a caption, a wide gap, or a full-width paragraph."""
+    """Keep lines until the table visibly ends: a caption, a wide gap, a note, or a full-width paragraph."""
+    body_size = median([w.size for line in lines[:6] for w in line] or [0.0])
     kept: list[tuple[Word, ...]] = []
     for line in lines:
         text = " ".join(w.text for w in line)
         gap = line[0].bbox.top - _box_of(kept[-1]).bottom if kept else 0.0
-        if CAPTION.match(text) or gap > settings.end_gap_em * max(w.size for w in line):
+        if CAPTION.match(text) or gap > settings.end_gap_em * max(w.size for w in line) or _is_note(line, body_size):
             return kept, True
         if _is_full_width(line, bounds, settings) and not _is_design_heading(text):
             return kept, True
