@@ -16,6 +16,7 @@ from typing import Sequence
 
 from extract.fields import design_for_label
 from extract.model import BBox, Cell, Document, Page, ParsingReport, RawRow, Ruling, Table, Word
+from extract.readers.pdf import CAPTION, is_summary_caption
 from extract.tables.headers import field_for_header, is_header_cell
 from extract.text import clean_text
 
@@ -41,8 +42,6 @@ class TableSettings:
 
 DEFAULT_TABLE_SETTINGS = TableSettings()
 
-CAPTION = re.compile(r"^\s*Table\s+\d+\s*[:.\-–—]\s*\S", re.IGNORECASE)
-NON_STUDY_CAPTION = re.compile(r"selection criteria|inclusion criteria|eligibility", re.IGNORECASE)
 REF_TEXT = re.compile(r"^[\d,\-–]+$")
 
 
@@ -160,11 +159,6 @@ def is_known_header(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- captions
-
-
-def is_summary_caption(text: str) -> bool:
-    """A `Table N: …` caption that is not a selection-criteria table."""
-    return CAPTION.match(text) is not None and NON_STUDY_CAPTION.search(text) is None
 
 
 def page_captions(page: Page, settings: TableSettings) -> list[Caption]:
