@@ -21,6 +21,7 @@ from types import TracebackType
 from extract.errors import UnreadableReport
 from extract.model import Document, Failure, Page
 from extract.settings import Limits
+from extract.text import is_word
 
 PDF_MAGIC = b"%PDF-"
 PDF_MAGIC_WINDOW_BYTES = 1024
@@ -30,6 +31,8 @@ MIN_DECODABLE_ALNUM_SHARE = 0.5
 MAX_DECODABLE_CID_SHARE = 0.3
 MAX_SINGLE_LETTER_SHARE = 0.4
 MAX_SIDEWAYS_WORD_SHARE = 0.5
+MAX_UNKNOWN_WORD_SHARE = 0.6
+MIN_LETTERS_FOR_LOOKUP = 4
 SINGLE_LETTER_WORDS = frozenset("aAI")
 MIN_TOKENS_FOR_QUALITY = 20
 
@@ -287,13 +290,20 @@ def single_letter_share(text: str) -> float:
     return single / len(alphabetic) if alphabetic else 0.0
 
 
+def unknown_word_share(text: str) -> float:
+    """Share of longer alphabetic tokens that are no known word: reversed (`gnikirts`) or garbled text."""
+    candidates = [t.strip(".,;:()[]\"'") for t in text.split()]
+    lookups = [t for t in candidates if t.isalpha() and len(t) >= MIN_LETTERS_FOR_LOOKUP]
+    return sum(not is_word(t) for t in lookups) / len(lookups) if lookups else 0.0
+
+
 def sideways_share(page: Page) -> float:
     """Share of a page's words that are not upright: rotated text breaks row and column finding."""
     return sum(not w.upright for w in page.words) / len(page.words) if page.words else 0.0
 
 
 def page_warnings(doc: Document, page: Page) -> list[Failure]:
-    """Warnings for one page: sideways text, coordinates off the page, letter-spaced text."""
+    """Warnings for one page: sideways text, coordinates off the page, letter-spaced or reversed text."""
     found: list[Failure] = []
     if sideways_share(page) > MAX_SIDEWAYS_WORD_SHARE:
         rotate = f"page /Rotate {page.rotation % 360}°, " if page.rotation % 360 else ""
@@ -308,6 +318,9 @@ def page_warnings(doc: Document, page: Page) -> list[Failure]:
         share = single_letter_share(text)
         if share > MAX_SINGLE_LETTER_SHARE:
             message = f"low-quality text: {share:.0%} of words are single letters (letter-spaced?)"
+            found.append(report_warning(doc, "low_quality_text", message, page.page_no))
+        elif (unknown := unknown_word_share(text)) > MAX_UNKNOWN_WORD_SHARE:
+            message = f"low-quality text: {unknown:.0%} of words are unknown (reversed, garbled or not English?)"
             found.append(report_warning(doc, "low_quality_text", message, page.page_no))
     return found
 
