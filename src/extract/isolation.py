@@ -4,6 +4,10 @@ The worker is started from the "forkserver" context (a clean, single-threaded pa
 inherited locks or Prefect state) and reports back over a pipe with plain, picklable data:
 the result, or an UnreadableReport's fields. Exceptions are classified inside the worker,
 where their traceback still says whether a PDF library raised them.
+
+As with any forkserver/spawn worker, a script that calls run_isolated at import time must guard
+its entry point with `if __name__ == "__main__":` (console scripts and pytest already do);
+otherwise the worker re-runs the script and dies, reported as `worker_crashed`.
 """
 
 from __future__ import annotations
