@@ -19,7 +19,7 @@ from extract.pipeline import unreadable_tables
 
 PROCESSED = ReportOutcome("good.txt", studies=16, quarantined=1, errors=1, warnings=2)
 UNREADABLE = ReportOutcome(
-    "bad.pdf", unreadable_reason="corrupt_pdf", unreadable_message="bad.pdf (no page) could not be read"
+    "bad.pdf", unreadable_reason="corrupt_pdf", unreadable_message="bad.pdf, page 2: corrupt_pdf: broken xref"
 )
 
 
@@ -48,7 +48,7 @@ def test_progress_line_names_the_file_and_its_counts() -> None:
     line = outcome_line(PROCESSED)
     assert line.strip().startswith("good.txt")
     assert "16 studies + 1 quarantined" in line and "1 error, 2 warnings" in line
-    assert "unreadable (corrupt_pdf)" in outcome_line(UNREADABLE)
+    assert outcome_line(UNREADABLE).split() == ["bad.pdf", "unreadable,", "page", "2:", "corrupt_pdf:", "broken", "xref"]
 
 
 def test_summary_counts_reports_studies_failures_and_says_where() -> None:

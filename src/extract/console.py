@@ -112,11 +112,17 @@ def outcome_line(outcome: ReportOutcome, name_width: int = 32) -> str:
     """One progress line: the file, then its studies and failures, or why it could not be read."""
     name = outcome.source_file.ljust(name_width)
     if not outcome.processed:
-        return f"  {name}  unreadable ({outcome.unreadable_reason}): {outcome.unreadable_message}"
+        return f"  {name}  unreadable{unreadable_detail(outcome)}"
     kept = plural(outcome.studies, "study")
     quarantined = f" + {outcome.quarantined} quarantined" if outcome.quarantined else ""
     failures = f"{plural(outcome.errors, 'error')}, {plural(outcome.warnings, 'warning')}"
     return f"  {name}  {kept}{quarantined}  {failures}"
+
+
+def unreadable_detail(outcome: ReportOutcome) -> str:
+    """The failure message without the file name the progress line already shows."""
+    message = outcome.unreadable_message or f": {outcome.unreadable_reason}"
+    return message.removeprefix(outcome.source_file) if message.startswith(outcome.source_file) else f": {message}"
 
 
 def summary_lines(summary: RunSummary) -> list[str]:

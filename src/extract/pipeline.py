@@ -259,11 +259,11 @@ def failures_as_frame(failures: Iterable[Failure]) -> pd.DataFrame:
 
 def unreadable_failure(error: UnreadableReport) -> Failure:
     """A report-level failure for a file that could not be read, naming file, page and reason."""
-    page = f"page {error.page_no}" if error.page_no is not None else "no page"
     source = Path(error.source_file)
+    where = source.name if error.page_no is None else f"{source.name}, page {error.page_no}"
     return Failure(
         check=error.reason,
-        message=f"{source.name} ({page}) could not be read: {error.reason}: {error.message}",
+        message=f"{where}: {error.reason}: {error.message}",
         report_id=source.stem,
         table="reports",
         severity="error",
