@@ -256,19 +256,26 @@ def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[W
     return [tuple(s) for s in segments]
 
 
-def split_known_headers(segment: Sequence[Word]) -> list[tuple[Word, ...]]:
-    """Part a run holding two headers set close together (`Study Design Condition`) at the known ones."""
+def split_known_headers(segment: Sequence[Word]) -> list[tuple[Word, ...]] | None:
+    """Part a run holding several headers set close together (`Study Design Condition`).
+
+    Only a partition into known headers counts, so `Main Findings and Authors'` stays whole.
+    """
+    if is_known_header(" ".join(w.text for w in segment)):
+        return [tuple(segment)]
     for end in range(len(segment) - 1, 0, -1):
         if is_known_header(" ".join(w.text for w in segment[:end])):
-            return [tuple(segment[:end]), *split_known_headers(segment[end:])]
-    return [tuple(segment)]
+            rest = split_known_headers(segment[end:])
+            if rest is not None:
+                return [tuple(segment[:end]), *rest]
+    return None
 
 
 def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]] | None:
     """A line's header cells when at least two of them are known header cells, else None."""
     segments = [
         part for segment in line_segments(line, settings)
-        for part in ([segment] if is_known_header(" ".join(w.text for w in segment)) else split_known_headers(segment))
+        for part in (split_known_headers(segment) or [segment])
     ]
     known = sum(1 for s in segments if is_known_header(" ".join(w.text for w in s)))
     return segments if known >= 2 and len(segments) >= 2 else None
