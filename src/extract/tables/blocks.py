@@ -58,6 +58,7 @@ _SECTION_AFTER_TABLE = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADER_LINES = 3
+_MAX_HEADER_WORDS = 6
 _MAX_AUTHOR_CHARS = 80
 _MAX_AUTHOR_WORDS = 5
 
@@ -95,11 +96,11 @@ def block_pieces(block: Block) -> list[Piece]:
     pieces: list[Piece] = []
     index = 0
     while index < len(lines):
-        piece, used = _leading_piece(lines[index:], block, after_caption=_ends_in_caption(pieces))
-        if piece is None:
+        leading, used = _leading_pieces(lines[index:], block, after_caption=_ends_in_caption(pieces))
+        if not leading:
             pieces.extend(_data_and_trailing_headers(lines[index:], block))
             break
-        pieces.append(piece)
+        pieces.extend(leading)
         index += used
     return _merge_caption_lines(pieces)
 
@@ -110,15 +111,30 @@ def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:
     end = len(lines)
     while end > 1:
         size = next(
-            (n for n in range(min(_MAX_HEADER_LINES, end - 1), 0, -1) if is_header_cell("\n".join(lines[end - n : end]))),
+            (n for n in range(min(_MAX_HEADER_LINES, end - 1), 0, -1) if header_cells("\n".join(lines[end - n : end]))),
             0,
         )
         if not size:
             break
-        header = "\n".join(lines[end - size : end])
-        trailing.insert(0, Piece("header", header, block, field=field_for_header(header)))
+        cells = header_cells("\n".join(lines[end - size : end]))
+        trailing[:0] = [Piece("header", cell, block, field=field_for_header(cell)) for cell in cells]
         end -= size
     return [Piece("data", "\n".join(lines[:end]), block), *trailing]
+
+
+def header_cells(text: str) -> tuple[str, ...]:
+    """Split text into known header cells, fewest first: a text tool merges the header cells of
+    one printed line (`Study Design Indication`); empty when the text is not all header cells."""
+    words = text.split()
+    fewest: list[tuple[str, ...] | None] = [()] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        for start in range(max(0, end - _MAX_HEADER_WORDS), end):
+            before = fewest[start]
+            cell = " ".join(words[start:end])
+            if before is not None and is_header_cell(cell):
+                if fewest[end] is None or len(before) + 1 < len(fewest[end] or ()):
+                    fewest[end] = (*before, cell)
+    return fewest[-1] or ()
 
 
 def _ends_in_caption(pieces: list[Piece]) -> bool:
@@ -126,15 +142,22 @@ def _ends_in_caption(pieces: list[Piece]) -> bool:
     return bool(pieces) and pieces[-1].kind == "caption"
 
 
-def _leading_piece(lines: list[str], block: Block, after_caption: bool) -> tuple[Piece | None, int]:
-    """Recognise the structural piece the lines start with, and how many lines it takes."""
+def _leading_pieces(lines: list[str], block: Block, after_caption: bool) -> tuple[list[Piece], int]:
+    """Recognise the structural pieces the lines start with, and how many lines they take."""
     first = lines[0]
     if _CAPTION.match(first):
-        return Piece("caption", first.strip(), block), 1
+        return [Piece("caption", first.strip(), block)], 1
     for size in range(min(_MAX_HEADER_LINES, len(lines)), 0, -1):
-        candidate = "\n".join(lines[:size])
-        if is_header_cell(candidate):
-            return Piece("header", candidate, block, field=field_for_header(candidate)), size
+        cells = header_cells("\n".join(lines[:size]))
+        if cells:
+            return [Piece("header", cell, block, field=field_for_header(cell)) for cell in cells], size
+    piece, used = _leading_body_piece(lines, block, after_caption)
+    return ([piece] if piece is not None else []), used
+
+
+def _leading_body_piece(lines: list[str], block: Block, after_caption: bool) -> tuple[Piece | None, int]:
+    """Recognise a heading, author, number, furniture or section end at the start of the lines."""
+    first = lines[0]
     if is_design_heading(" ".join(first.split())):
         return Piece("heading", first, block), 1
     author, size = _leading_author(lines)

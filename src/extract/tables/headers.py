@@ -78,6 +78,9 @@ HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
 _FIELD_BY_HEADER: Mapping[str, str] = {
     synonym: field for field, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms
 }
+_FIELD_BY_SQUEEZED_HEADER: Mapping[str, str] = {
+    "".join(synonym.split()): field for synonym, field in _FIELD_BY_HEADER.items()
+}
 _APOSTROPHES = re.compile(r"\s*['\u2019\u2018\u02bc`\u00b4]")
 
 
@@ -88,9 +91,15 @@ def normalise_header(text: str) -> str:
     return " ".join(folded.split()).strip(" :*")
 
 
+def known_header_field(header: str) -> str | None:
+    """The field of a known header, also when the PDF's character spacing split its words (`Interv ention`)."""
+    key = normalise_header(header)
+    return _FIELD_BY_HEADER.get(key) or _FIELD_BY_SQUEEZED_HEADER.get("".join(key.split()))
+
+
 def field_for_header(header: str) -> str:
     """Name the contract field a printed header fills, or `extra:<header>` when none does."""
-    field = _FIELD_BY_HEADER.get(normalise_header(header))
+    field = known_header_field(header)
     if field is not None:
         return field
     return f"extra:{clean_text(header)}"
@@ -98,4 +107,4 @@ def field_for_header(header: str) -> str:
 
 def is_header_cell(text: str) -> bool:
     """Tell whether a text is exactly one known header cell, so repeated page headers can be set aside."""
-    return normalise_header(text) in _FIELD_BY_HEADER
+    return known_header_field(text) is not None
