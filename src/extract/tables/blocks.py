@@ -61,6 +61,8 @@ _MAX_HEADER_LINES = 3
 _MAX_HEADER_WORDS = 6
 _MAX_AUTHOR_CHARS = 80
 _MAX_AUTHOR_WORDS = 5
+_MAX_AUTHOR_LINES = 3
+_YEAR_END = re.compile(r"(?:19|20)\d{2}[a-z]?(?:\d{1,3}(?!\d))?(?:\s*[)\]](?:\s*\[\d{1,3}\]|\d{1,3}(?!\d))?)?")
 
 
 def tables_from_blocks(doc: Document) -> tuple[Table, ...]:
@@ -97,6 +99,12 @@ def block_pieces(block: Block) -> list[Piece]:
     index = 0
     while index < len(lines):
         leading, used = _leading_pieces(lines[index:], block, after_caption=_ends_in_caption(pieces))
+        merged = author_and_rest(lines[index]) if not leading else None
+        if merged is not None:
+            author, prefix, rest = merged
+            pieces.append(Piece("author", prefix, block, author=author))
+            lines = [*lines[:index], rest, *lines[index + 1 :]]
+            continue
         if not leading:
             pieces.extend(_data_and_trailing_headers(lines[index:], block))
             break
@@ -187,13 +195,25 @@ def _merge_caption_lines(pieces: list[Piece]) -> list[Piece]:
 
 
 def _leading_author(lines: list[str]) -> tuple[AuthorYearRef | None, int]:
-    """An author cell on the first line, or wrapped so that its year starts the second line."""
-    single = author_parts(lines[0])
-    if single is not None:
-        return single, 1
-    if len(lines) >= 2 and not re.search(r"\d{4}", lines[0]) and re.match(r"\W*\d{4}", lines[1].strip()):
-        return author_parts("\n".join(lines[:2])), 2
+    """An author cell on the first line, or wrapped over up to three lines with its year on the last."""
+    for size in range(1, min(_MAX_AUTHOR_LINES, len(lines)) + 1):
+        if size > 1 and re.search(r"\d{4}", lines[size - 2]):
+            break
+        if re.search(r"\d{4}", lines[size - 1]):
+            parts = author_parts("\n".join(lines[:size]))
+            return (parts, size) if parts is not None else (None, 0)
     return None, 0
+
+
+def author_and_rest(line: str) -> tuple[AuthorYearRef, str, str] | None:
+    """An author cell merged on one line with the first line of the next cell (`Lee (2015)2 Chronic`):
+    a text tool joins the two when the gap between the columns is narrow."""
+    for match in _YEAR_END.finditer(line):
+        prefix, rest = line[: match.end()], line[match.end() :]
+        parts = author_parts(prefix)
+        if parts is not None and re.match(r"\s+[^\W\d]", rest):
+            return parts, prefix.rstrip(), rest.strip()
+    return None
 
 
 def author_parts(text: str) -> AuthorYearRef | None:
