@@ -9,8 +9,10 @@ from extract.model import Block, Document
 from extract.tables.blocks import (
     Placement,
     align_group,
+    author_and_rest,
     block_pieces,
     column_fit,
+    header_cells,
     is_footnote,
     order_inversions,
     table_footnotes,
@@ -198,3 +200,35 @@ def test_rows_carry_the_page_of_their_cells() -> None:
     (row,) = table.rows
     assert row.cells["author"].page_no == 5
     assert table.report.pages == (4, 5)
+
+
+# --- pdfminer-style quirks (found by tests/test_roundtrip_text.py) --------------------------
+
+
+def test_header_cells_merged_on_one_line_are_split_fewest_first() -> None:
+    assert header_cells("Study Design Indication") == ("Study Design", "Indication")
+    assert header_cells("Study, Year Study Design Population") == ("Study, Year", "Study Design", "Population")
+    assert header_cells("Main Findings and\nAuthors' Conclusions") == ("Main Findings and Authors' Conclusions",)
+    assert header_cells("Study Design Country") == ()
+
+
+def test_header_cells_split_by_character_spacing_are_known() -> None:
+    pieces = block_pieces(Block("Interv ention Comparator", 0))
+    assert [(p.kind, p.field) for p in pieces] == [("header", "intervention"), ("header", "comparator")]
+
+
+def test_author_cell_wrapped_over_three_lines_with_its_reference_after() -> None:
+    pieces = block_pieces(Block("van der Berg et\nal. (2013)\n4", 0))
+    assert [p.kind for p in pieces] == ["author", "number"]
+    assert pieces[0].author is not None and (pieces[0].author.first_author, pieces[0].author.year) == ("van der Berg", 2013)
+
+
+def test_author_cell_merged_with_the_next_cells_first_line_is_split_off() -> None:
+    pieces = block_pieces(Block("Castellano2, 2010 Osteoarthritis of\nthe knee", 0))
+    assert [(p.kind, p.text) for p in pieces] == [("author", "Castellano2, 2010"), ("data", "Osteoarthritis of\nthe knee")]
+    assert author_and_rest("Lee et al. (2015)2 Chronic") is not None
+    assert author_and_rest("Kim (2019) 4 Adults") is None  # a bare number after the year could start the next cell
+
+
+def test_a_cell_starting_with_a_number_after_an_author_is_not_split() -> None:
+    assert author_and_rest("Lee (2015) 12 patients") is None
