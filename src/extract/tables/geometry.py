@@ -17,7 +17,7 @@ from typing import Sequence
 from extract.fields import design_for_label
 from extract.model import BBox, Cell, Document, Page, ParsingReport, RawRow, Ruling, Table, Word
 from extract.readers.pdf import CAPTION, is_summary_caption
-from extract.tables.headers import field_for_header, is_header_cell
+from extract.tables.headers import HEADER_SYNONYMS, field_for_header, is_header_cell, normalise_header
 from extract.text import clean_text
 
 
@@ -146,6 +146,9 @@ def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tup
 # ---------------------------------------------------------------- headers
 
 MAX_HEADER_CHARS = 80
+SQUEEZED_HEADERS = frozenset(
+    "".join(normalise_header(synonym).split()) for synonyms in HEADER_SYNONYMS.values() for synonym in synonyms
+)
 
 
 def header_text(text: str) -> str:
@@ -154,8 +157,14 @@ def header_text(text: str) -> str:
 
 
 def is_known_header(text: str) -> bool:
-    """True when a cell's text, spacing repaired, is a header the synonym table knows."""
-    return len(text) <= MAX_HEADER_CHARS and is_header_cell(header_text(text))
+    """True when a cell's text, spacing repaired, is a header the synonym table knows.
+
+    Spacing artifacts only insert spaces, so a text that matches no header with spaces squeezed
+    out is turned away before the (costlier) repair.
+    """
+    if len(text) > MAX_HEADER_CHARS or "".join(normalise_header(text).split()) not in SQUEEZED_HEADERS:
+        return False
+    return is_header_cell(header_text(text))
 
 
 # ---------------------------------------------------------------- captions
