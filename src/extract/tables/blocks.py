@@ -421,9 +421,14 @@ def _study_group(label: str | None, pieces: Sequence[Piece]) -> StudyGroup:
         elif piece.kind == "data":
             data.append(piece)
             authors_before.append(len(authors))
-            at_page_break.append(page_break)
+            at_page_break.append(page_break or _continues_a_sentence(piece.text))
             page_break = False
     return StudyGroup(label, tuple(authors), tuple(data), tuple(authors_before), tuple(at_page_break))
+
+
+def _continues_a_sentence(text: str) -> bool:
+    """A block starting in lower case continues a cell a text tool cut (a bullet's hanging indent)."""
+    return text.lstrip()[:1].islower()
 
 
 # --- fitting blocks to columns --------------------------------------------------------------
