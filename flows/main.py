@@ -24,6 +24,8 @@ from extract.isolation import run_isolated
 from extract.pipeline import REPORT_SUFFIXES, combine, extract_report, report_tables, unreadable_tables
 from extract.publish import PublishLocked, publish
 from extract.readers.guard import classify_exception
+from extract.review.apply import decide_report, decide_unreadable
+from extract.review.decisions import Decision, stale_failures, undecided_reports
 from extract.settings import Limits
 from extract.validate import validate_report
 
@@ -47,7 +49,11 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
 
 
 def validated_report_tables(
-    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime
+    path: Path,
+    limits: Limits,
+    extractor_version: str,
+    extracted_at: datetime,
+    decisions: Sequence[Decision] = (),
 ) -> dict[str, pd.DataFrame]:
     """One report's validated tables, or its report-level failure row when it cannot be read.
 
@@ -58,19 +64,24 @@ def validated_report_tables(
         extraction = run_isolated(
             extract_report, path, limits, timeout_s=limits.timeout_s, source_file=path.name
         )
-        return validate_report(report_tables(extraction, extractor_version, extracted_at), extraction)
+        tables = report_tables(extraction, extractor_version, extracted_at)
+        return decide_report(tables, extraction, decisions, validate_report)
     except UnreadableReport as unreadable:
-        return unreadable_tables(unreadable)
+        return decide_unreadable(unreadable_tables(unreadable), path.stem, decisions)
     except Exception as error:  # any bug or bad input becomes this report's failure, not the run's
-        return unreadable_tables(classify_exception(error, path))
+        return decide_unreadable(unreadable_tables(classify_exception(error, path)), path.stem, decisions)
 
 
 @task(name="extract-report", cache_policy=NONE, task_run_name="extract {path.name}")
 def extract_report_task(
-    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime
+    path: Path,
+    limits: Limits,
+    extractor_version: str,
+    extracted_at: datetime,
+    decisions: Sequence[Decision] = (),
 ) -> dict[str, pd.DataFrame]:
-    """Extract and validate one report; never raises, so one bad file cannot stop the batch."""
-    return validated_report_tables(path, limits, extractor_version, extracted_at)
+    """Extract, validate and apply decisions to one report; never raises, so one bad file cannot stop the batch."""
+    return validated_report_tables(path, limits, extractor_version, extracted_at, decisions)
 
 
 @task(name="publish-curated", cache_policy=NONE)
@@ -89,6 +100,7 @@ def extract_reports(
     curated_dir: str,
     limits: Limits = Limits(),
     show_progress: bool = True,
+    decisions: Sequence[Decision] = (),
 ) -> RunSummary:
     """Extract every report in raw_dir, validate it, and publish all tables to curated_dir."""
     raw, curated = Path(raw_dir), Path(curated_dir)
@@ -100,7 +112,8 @@ def extract_reports(
         print(progress_header(raw, len(paths)), flush=True)
     extracted_at = datetime.now(timezone.utc)
     futures = {
-        extract_report_task.submit(path, limits, __version__, extracted_at): path for path in paths
+        extract_report_task.submit(path, limits, __version__, extracted_at, decisions): path
+        for path in paths
     }
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
     for future in as_completed(list(futures)):
@@ -109,7 +122,9 @@ def extract_reports(
         if show_progress:
             print(outcome_line(report_outcome(path.name, per_report[path])), flush=True)
     outcomes = report_outcomes(paths, per_report)
-    publish_error = publish_task(combine([per_report[path] for path in paths]), curated)
+    orphans = stale_failures((d, "stale") for d in undecided_reports(decisions, [p.stem for p in paths]))
+    tables = [per_report[path] for path in paths] + [{"validation_failures": pd.DataFrame(orphans)}]
+    publish_error = publish_task(combine(tables), curated)
     return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped)
 
 

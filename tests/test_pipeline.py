@@ -109,7 +109,8 @@ def test_unreadable_report_becomes_one_report_level_error_row() -> None:
 
 def test_failures_frame_is_typed_when_empty() -> None:
     frame = failures_as_frame([])
-    assert list(frame.columns) == list(TABLE_MODELS["validation_failures"].to_schema().columns)
+    contract = list(TABLE_MODELS["validation_failures"].to_schema().columns)
+    assert list(frame.columns) == [*contract, "status", "decision"]  # review columns extend the contract
     assert str(frame["ref_no"].dtype) == "Int64" and str(frame["message"].dtype) == "string"
 
 
@@ -204,6 +205,6 @@ def test_combine_keeps_columns_beyond_the_listed_ones_as_text() -> None:
     frames["studies"]["extra"] = [{"Setting": "ward"}]
     frames["studies"]["funding"] = ["public"]
     studies = combine([frames])["studies"]
-    assert list(studies.columns) == [*STUDY_COLUMNS, "funding"]
+    assert list(studies.columns) == [*STUDY_COLUMNS, "review_audit", "funding"]
     assert json.loads(studies.iloc[0]["extra"]) == {"Setting": "ward"}
     assert studies.iloc[0]["funding"] == "public"

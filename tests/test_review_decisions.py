@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from extract.review.apply import settle_quarantine
 from extract.review.decisions import (
     DECISION_COLUMNS,
     DecisionError,
@@ -18,7 +19,6 @@ from extract.review.decisions import (
     apply_verdicts,
     new_decision,
     read_decisions,
-    split_quarantine,
     stale_failures,
 )
 
@@ -121,25 +121,42 @@ def test_correction_for_vanished_study_is_stale_not_applied() -> None:
     assert rows[0]["check"] == "stale_decision" and "r:9" in rows[0]["message"]
 
 
-def test_accept_waives_failure_and_unblocks_row() -> None:
+def held_and_published() -> tuple[pd.DataFrame, pd.DataFrame]:
+    studies = studies_frame()
+    return studies.iloc[[0]].reset_index(drop=True), studies.iloc[[1]].reset_index(drop=True)
+
+
+def test_accept_waives_failure_and_releases_held_row() -> None:
+    published, held = held_and_published()
     applied = apply_verdicts(studies_frame(), failures_frame(), [decision()])
     assert applied.failures["status"].tolist() == ["waived", "open"]
     assert "accept by ana" in applied.failures.loc[0, "decision"]
-    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
-    assert published["study_key"].tolist() == ["r:1", "r:2"] and quarantine.empty
+    out, quarantine = settle_quarantine(published, held, applied.failures, applied.rejected_keys)
+    assert out["study_key"].tolist() == ["r:1", "r:2"] and quarantine.empty
 
 
-def test_open_error_quarantines_row_with_reason() -> None:
+def test_open_error_keeps_row_held_with_reason() -> None:
+    published, held = held_and_published()
     applied = apply_verdicts(studies_frame(), failures_frame(), [])
-    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
-    assert published["study_key"].tolist() == ["r:1"]
+    out, quarantine = settle_quarantine(published, held, applied.failures, applied.rejected_keys)
+    assert out["study_key"].tolist() == ["r:1"]
     assert quarantine["quarantine_reason"].tolist() == ["required"]
 
 
+def test_held_row_without_keyed_failures_stays_held() -> None:
+    """A row validation held for a failure it could not key (e.g. a missing study_key) is not released."""
+    published, held = held_and_published()
+    no_keyed = failures_frame().iloc[[1]]
+    applied = apply_verdicts(studies_frame(), no_keyed, [])
+    out, quarantine = settle_quarantine(published, held, applied.failures, applied.rejected_keys)
+    assert quarantine["study_key"].tolist() == ["r:2"] and quarantine["quarantine_reason"].tolist() == ["error"]
+
+
 def test_reject_moves_row_to_quarantine_as_rejected() -> None:
+    published, held = held_and_published()
     applied = apply_verdicts(studies_frame(), failures_frame(), [decision(study_key="r:1", column="", check="", action="reject")])
-    published, quarantine = split_quarantine(applied.studies, applied.failures, applied.rejected_keys)
-    assert published.empty or "r:1" not in published["study_key"].tolist()
+    out, quarantine = settle_quarantine(published, held, applied.failures, applied.rejected_keys)
+    assert out.empty
     assert quarantine.set_index("study_key").loc["r:1", "quarantine_reason"] == "rejected"
 
 

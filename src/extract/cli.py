@@ -14,10 +14,12 @@ from pathlib import Path
 from extract import __version__
 from extract.console import format_summary
 from extract.prefect_env import configure_prefect
+from extract.review.decisions import DecisionError, read_decisions
 
 EXIT_OK = 0
 EXIT_NOTHING_PROCESSED = 1
 EXIT_USAGE = 2
+DEFAULT_DECISIONS = Path("review") / "decisions.csv"
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -26,10 +28,19 @@ def run_command(args: argparse.Namespace) -> int:
     if not raw_dir.is_dir():
         print(f"evidence-extract run: no raw folder at {raw_dir}/", file=sys.stderr)
         return EXIT_USAGE
+    decisions_path = Path(args.decisions)
+    if args.decisions != str(DEFAULT_DECISIONS) and not decisions_path.is_file():
+        print(f"evidence-extract run: no decisions file at {decisions_path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        decisions = read_decisions(decisions_path)
+    except DecisionError as error:
+        print(f"evidence-extract run: {error}", file=sys.stderr)
+        return EXIT_USAGE
     configure_prefect(Path.cwd() / ".prefect")
     from flows.main import extract_reports  # imported late: Prefect reads its settings on import
 
-    summary = extract_reports(raw_dir=str(raw_dir), curated_dir=str(curated_dir))
+    summary = extract_reports(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
     return EXIT_OK if summary.succeeded else EXIT_NOTHING_PROCESSED
 
@@ -45,6 +56,11 @@ def add_run_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--raw", default="raw", help="folder of source reports (default: raw)")
     parser.add_argument(
         "--curated", default="curated", help="folder the curated tables go to (default: curated)"
+    )
+    parser.add_argument(
+        "--decisions",
+        default=str(DEFAULT_DECISIONS),
+        help=f"stewards' decisions to apply after validation (default: {DEFAULT_DECISIONS}, when it exists)",
     )
     parser.set_defaults(handler=run_command)
 
@@ -76,7 +92,48 @@ def add_inspect_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=inspect_command)
 
 
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_run_command, add_inspect_command)
+def review_command(args: argparse.Namespace) -> int:
+    """Serve the review page for a curated folder until interrupted."""
+    from extract.review.server import ReviewConfig, is_loopback, serve
+
+    curated = Path(args.curated)
+    if not (curated / "validation_failures.parquet").is_file():
+        print(f"evidence-extract review: no curated tables at {curated}/; run `evidence-extract run` first", file=sys.stderr)
+        return EXIT_USAGE
+    if not is_loopback(args.host):
+        print(f"evidence-extract review: the page only listens on loopback, not {args.host}", file=sys.stderr)
+        return EXIT_USAGE
+    config = ReviewConfig(curated, Path(args.decisions), Path(args.raw))
+    print(f"Review page at http://{args.host}:{args.port}/ — decisions go to {args.decisions}. Ctrl-C to stop.", flush=True)
+    try:
+        serve(config, host=args.host, port=args.port)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def add_review_command(subparsers: argparse._SubParsersAction) -> None:
+    """`review`: a local web page listing open failures beside their source, to record decisions."""
+    parser = subparsers.add_parser(
+        "review",
+        help="review validation failures in a local web page and record decisions",
+        description="Serve a page on loopback listing the open validation failures of CURATED, "
+        "each beside its source, with a form to accept, correct or reject it. Decisions are "
+        "appended to DECISIONS; the next `run` applies them.",
+    )
+    parser.add_argument("--curated", default="curated", help="curated folder to review (default: curated)")
+    parser.add_argument("--decisions", default=str(DEFAULT_DECISIONS), help=f"decisions file (default: {DEFAULT_DECISIONS})")
+    parser.add_argument("--raw", default="raw", help="folder of source reports, for context (default: raw)")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    parser.set_defaults(handler=review_command)
+
+
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    add_run_command,
+    add_inspect_command,
+    add_review_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

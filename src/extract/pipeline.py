@@ -20,13 +20,13 @@ from extract.model import Document, Extraction, Failure, ReportMeta, Table
 from extract.readers.guard import precheck
 from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
-from extract.rows import study_records
+from extract.rows import cell_provenance, study_records
 from extract.sections import report_meta
 from extract.settings import Limits
 from extract.tables.blocks import tables_from_blocks
 from extract.tables.geometry import tables_from_pages
 
-ColumnKind = Literal["string", "int", "date", "timestamp"]
+ColumnKind = Literal["string", "int", "float", "date", "timestamp"]
 
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".text")
 PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
@@ -53,9 +53,22 @@ STUDY_COLUMNS: dict[str, ColumnKind] = {
     "extra": "string",
 }
 
+# Columns after the contract's: the stewards' audit trail, and where each cell was found.
+REVIEW_AUDIT: dict[str, ColumnKind] = {"review_audit": "string"}
+PROVENANCE_COLUMNS: dict[str, ColumnKind] = {
+    "report_id": "string",
+    "study_key": "string",
+    "column": "string",
+    "page_no": "int",
+    "x0": "float",
+    "top": "float",
+    "x1": "float",
+    "bottom": "float",
+}
+
 TABLE_COLUMNS: dict[str, dict[str, ColumnKind]] = {
-    "studies": STUDY_COLUMNS,
-    "quarantine_studies": STUDY_COLUMNS,
+    "studies": {**STUDY_COLUMNS, **REVIEW_AUDIT},
+    "quarantine_studies": {**STUDY_COLUMNS, **REVIEW_AUDIT, "quarantine_reason": "string"},
     "reports": {
         "report_id": "string",
         "source_file": "string",
@@ -88,7 +101,10 @@ TABLE_COLUMNS: dict[str, dict[str, ColumnKind]] = {
         "failure_case": "string",
         "message": "string",
         "source_page": "int",
+        "status": "string",
+        "decision": "string",
     },
+    "provenance": PROVENANCE_COLUMNS,
 }
 
 SORT_KEYS: dict[str, tuple[str, ...]] = {
@@ -97,6 +113,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "reports": ("report_id",),
     "selection_criteria": ("report_id", "criterion"),
     "abbreviations": ("report_id", "abbreviation", "expansion"),
+    "provenance": ("report_id", "study_key", "column"),
     "validation_failures": (
         "report_id",
         "table",
@@ -173,6 +190,10 @@ def report_tables(
     studies = studies_frame(study_records(report_id, extraction.tables))
     return {
         "studies": studies,
+        "provenance": typed_frame(
+            [{"report_id": report_id, **place} for place in cell_provenance(report_id, extraction.tables)],
+            "provenance",
+        ),
         "reports": reports_frame(
             extraction.document, extraction.meta, len(studies), extractor_version, extracted_at
         ),
@@ -338,6 +359,8 @@ def typed_column(values: pd.Series | None, kind: ColumnKind, length: int) -> pd.
     raw = pd.Series([None] * length, dtype=object) if values is None else values.astype(object)
     if kind == "int":
         return pd.Series(pd.array([as_int(v) for v in raw], dtype="Int64"), index=raw.index)
+    if kind == "float":
+        return pd.Series(pd.array([None if is_missing(v) else float(v) for v in raw], dtype="Float64"), index=raw.index)
     if kind == "date":
         return pd.Series([as_date(v) for v in raw], index=raw.index, dtype=object)
     if kind == "timestamp":

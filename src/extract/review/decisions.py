@@ -159,6 +159,12 @@ def decisions_for(decisions: Iterable[Decision], report_ids: Sequence[str]) -> t
     return tuple(d for d in decisions if d.report_id in wanted)
 
 
+def undecided_reports(decisions: Iterable[Decision], report_ids: Sequence[str]) -> tuple[Decision, ...]:
+    """Decisions about reports that are not in this run: they can be applied to nothing."""
+    present = set(report_ids)
+    return tuple(d for d in decisions if d.report_id not in present)
+
+
 def audit_entry(decision: Decision, original: object) -> dict[str, str]:
     """What a correction changed, for the row's audit trail."""
     return {
@@ -263,40 +269,15 @@ def stale_failures(outcomes: Iterable[tuple[Decision, str]]) -> list[dict[str, o
                 "severity": "warning",
                 "failure_case": decision.value or None,
                 "message": (
-                    f"A {decision.action} decision ({decision.label}) for "
+                    f"The {decision.action} decision ({decision.label}) for "
                     f"{decision.study_key or decision.report_id}"
                     f"{' / ' + decision.column if decision.column else ''}"
                     f"{' on check ' + decision.check if decision.check else ''} no longer matches "
                     "anything in this run; it was not applied. Review it or remove it from the decisions file."
                 ),
                 "source_page": None,
+                "status": "open",
             }
         )
     return rows
 
-
-def split_quarantine(
-    studies: pd.DataFrame, failures: pd.DataFrame, rejected_keys: frozenset[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split studies into published and quarantined rows, with the reason for each quarantined one.
-
-    A row is quarantined when it has an open (not waived) error on a study, or was rejected.
-    """
-    open_errors = failures[
-        (failures["severity"] == "error")
-        & (failures.get("status", pd.Series("open", index=failures.index)) == "open")
-        & failures["study_key"].notna()
-    ]
-    reasons: dict[str, list[str]] = {}
-    for key, check in zip(open_errors["study_key"], open_errors["check"]):
-        reasons.setdefault(str(key), []).append(str(check))
-    for key in rejected_keys:
-        reasons.setdefault(key, []).insert(0, "rejected")
-    held = studies["study_key"].isin(list(reasons))
-    quarantine = studies[held].copy()
-    quarantine["quarantine_reason"] = pd.Series(
-        [", ".join(dict.fromkeys(reasons[k])) for k in quarantine["study_key"]],
-        index=quarantine.index,
-        dtype="string",
-    )
-    return studies[~held].copy(), quarantine

@@ -1,0 +1,120 @@
+"""Decisions applied to a real report's tables: the seed's one error corrected, waived or rejected."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extract.pipeline import extract_report, report_tables, unreadable_tables
+from extract.errors import UnreadableReport
+from extract.review.apply import decide_report, decide_unreadable
+from extract.review.decisions import DECISION_COLUMNS, new_decision
+from extract.settings import Limits
+from extract.validate import validate_report
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "ivig-offlabel-2017.txt"
+REPORT = "ivig-offlabel-2017"
+KEY = f"{REPORT}:17"
+WHEN = datetime(2026, 11, 26, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def seed_extraction():
+    extraction = extract_report(SEED, Limits())
+    return extraction, report_tables(extraction, "test", WHEN)
+
+
+def decided(seed_extraction, *decisions):
+    extraction, tables = seed_extraction
+    return decide_report(tables, extraction, list(decisions), validate_report)
+
+
+def on_17(**changes):
+    base = dict(report_id=REPORT, study_key=KEY, column="authors_conclusions", check="required",
+                action="accept", comment="", decided_by="ana", now=WHEN)
+    return new_decision(**{**base, **changes})
+
+
+def open_errors(tables) -> pd.DataFrame:
+    failures = tables["validation_failures"]
+    return failures[(failures["severity"] == "error") & (failures["status"] == "open")]
+
+
+def test_without_decisions_ref_17_is_quarantined_with_its_reason(seed_extraction) -> None:
+    tables = decided(seed_extraction)
+    assert tables["quarantine_studies"]["study_key"].tolist() == [KEY]
+    assert tables["quarantine_studies"]["quarantine_reason"].tolist() == ["required"]
+    assert open_errors(tables)["study_key"].tolist() == [KEY]
+
+
+def test_correction_publishes_ref_17_with_audit_and_no_open_error(seed_extraction) -> None:
+    tables = decided(seed_extraction, on_17(action="correct", value="The authors concluded it helps."))
+    row = tables["studies"].set_index("study_key").loc[KEY]
+    assert row["authors_conclusions"] == "The authors concluded it helps."
+    assert json.loads(row["review_audit"])[0] == {
+        "column": "authors_conclusions", "action": "correct", "original": "",
+        "value": "The authors concluded it helps.", "decided_by": "ana",
+        "decided_at": "2026-11-26T00:00:00+00:00", "comment": "",
+    }
+    assert tables["quarantine_studies"].empty and open_errors(tables).empty
+
+
+def test_corrected_value_is_validated_again(seed_extraction) -> None:
+    tables = decided(seed_extraction, on_17(column="year", check="", action="correct", value="1700"))
+    assert "year_range" in open_errors(tables)["check"].tolist()
+
+
+def test_accept_waives_and_publishes_keeping_the_failure_on_record(seed_extraction) -> None:
+    tables = decided(seed_extraction, on_17())
+    assert KEY in tables["studies"]["study_key"].tolist()
+    failures = tables["validation_failures"]
+    waived = failures[failures["status"] == "waived"]
+    assert waived["study_key"].tolist() == [KEY] and "accept by ana" in waived["decision"].iloc[0]
+
+
+def test_reject_removes_a_clean_row_to_quarantine(seed_extraction) -> None:
+    key = f"{REPORT}:3"
+    tables = decided(seed_extraction, on_17(study_key=key, column="", check="", action="reject"))
+    assert key not in tables["studies"]["study_key"].tolist()
+    held = tables["quarantine_studies"].set_index("study_key")
+    assert held.loc[key, "quarantine_reason"] == "rejected"
+
+
+def test_decision_for_a_vanished_cell_is_reported_stale(seed_extraction) -> None:
+    tables = decided(seed_extraction, on_17(study_key=f"{REPORT}:99", action="correct", value="x"))
+    stale = tables["validation_failures"].query("check == 'stale_decision'")
+    assert len(stale) == 1 and f"{REPORT}:99" in stale["message"].iloc[0]
+    assert tables["quarantine_studies"]["study_key"].tolist() == [KEY]  # nothing else changed
+
+
+def test_unreadable_report_failure_can_be_waived() -> None:
+    tables = unreadable_tables(UnreadableReport("no_summary_table", "no study table", "memo.txt"))
+    decision = new_decision(report_id="memo", study_key="", column="", check="no_summary_table",
+                            action="accept", decided_by="ana", now=WHEN)
+    failures = decide_unreadable(tables, "memo", [decision])["validation_failures"]
+    assert failures["status"].tolist() == ["waived"]
+
+
+def test_hand_written_decisions_file_applies_on_the_next_run(tmp_path: Path) -> None:
+    """A steward edits the CSV by hand; `evidence-extract run` picks it up from the default path."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / SEED.name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "decisions.csv").write_text(
+        ",".join(DECISION_COLUMNS) + "\n"
+        + f'{REPORT},{KEY},authors_conclusions,,correct,"Written by hand, with a comma.",from PDF,ana,\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, "-m", "extract", "run"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    studies = pd.read_csv(tmp_path / "curated" / "studies.csv", dtype=str, keep_default_na=False)
+    row = studies.set_index("study_key").loc[KEY]
+    assert row["authors_conclusions"] == "Written by hand, with a comma."
+    failures = pd.read_csv(tmp_path / "curated" / "validation_failures.csv", dtype=str, keep_default_na=False)
+    assert failures[(failures["severity"] == "error") & (failures["status"] == "open")].empty
