@@ -50,6 +50,10 @@ REASON_MESSAGES: dict[str, str] = {
     "no_text_layer": "no text layer (scanned?): OCR needed",
     "undecodable_text": "text not decodable (font without a Unicode map): glyphs, not words",
     "internal_error": "the extractor failed on this file: a bug to report",
+    # raised by the text reader and by the pipeline's reader choice; listed so that
+    # READ_FAILURE_REASONS names every reason a read can fail with
+    "not_a_report": "not a report: binary content where text was expected",
+    "unsupported_format": "a file type the extractor does not read",
 }
 READ_FAILURE_REASONS: frozenset[str] = frozenset(REASON_MESSAGES)
 

@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -23,6 +23,14 @@ import pypdfium2.raw as pdfium_raw
 
 from extract.errors import UnreadableReport
 from extract.model import BBox, Block, Document, Page, Ruling, Word
+from extract.readers.guard import (
+    captured_library_warnings,
+    check_page_count,
+    check_page_texts,
+    classify_exception,
+    layout_warnings,
+    library_warnings,
+)
 from extract.settings import Limits
 
 
@@ -243,7 +251,10 @@ def check_text_layer(page_texts: Sequence[str], source_file: str, settings: Layo
 def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
     """A word made of pdfplumber chars, with the first char's font."""
     box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
-    return Word("".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no)
+    return Word(
+        "".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no,
+        bool(chars[0].get("upright", True)),
+    )
 
 
 def stream_chains(chars: Sequence[dict], stream_index: dict[int, int]) -> list[list[dict]]:
@@ -281,7 +292,10 @@ def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[
     """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued together."""
     chars = raw.get("chars") or []
     if not chars:
-        return [Word(raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no)]
+        return [Word(
+            raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no,
+            bool(raw.get("upright", True)),
+        )]
     pieces = [piece for chain in stream_chains(chars, stream_index) for piece in cut_at_ruling(chain, verticals)]
     return [_word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
 
@@ -316,7 +330,8 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
         word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
         if not _inside_any(word, furniture)
     )
-    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings)
+    rotation = int(plumber_page.rotation or 0)
+    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
 
 
 def read_geometry(path: Path, page_numbers: Sequence[int], furniture_by_page: dict[int, list[BBox]], settings: LayoutSettings) -> dict[int, Page]:
@@ -346,6 +361,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def pdfminer_page_count(path: Path) -> int:
+    """How many pages pdfminer finds: pdfium infers page trees pdfminer cannot read, and table pages are read with pdfminer."""
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def _pdfium_page(document: pdfium.PdfDocument, index: int, path: Path) -> pdfium.PdfPage:
+    """One pdfium page, or UnreadableReport naming the page pdfium cannot load."""
+    try:
+        return document[index]
+    except pdfium.PdfiumError as exc:
+        raise classify_exception(exc, path, index + 1) from exc
+
+
 def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], list[str], list[tuple[float, float]]]:
     """Every page's text runs, plain text and size from pypdfium2, after the page-count limits."""
     document = pdfium.PdfDocument(str(path))
@@ -357,7 +386,7 @@ def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], lis
             raise UnreadableReport("too_large", f"{n_pages} pages exceed the limit of {limits.max_pages}", str(path))
         runs, texts, sizes = [], [], []
         for index in range(n_pages):
-            page = document[index]
+            page = _pdfium_page(document, index, path)
             textpage = page.get_textpage()
             try:
                 width, height = page.get_size()
@@ -375,11 +404,27 @@ def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], lis
 def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYOUT) -> Document:
     """Read a PDF: blocks for every page, words and rulings for the summary-table pages.
 
-    Pages not triaged as table pages carry no words: their text is in `blocks`.
+    Pages not triaged as table pages carry no words: their text is in `blocks`. Whatever the PDF
+    libraries raise becomes an UnreadableReport with a stable reason; what they log while reading,
+    and suspicious table-page geometry (sideways text, words off the page), become the Document's
+    warnings.
     """
     path = Path(path)
+    with captured_library_warnings() as logged:
+        try:
+            document = _read_pdf_document(path, limits, settings)
+        except Exception as exc:  # a damaged file can make the libraries raise anything
+            raise classify_exception(exc, path) from exc
+    found = layout_warnings(document) + library_warnings(document.report_id, logged)
+    return replace(document, warnings=found)
+
+
+def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings) -> Document:
+    """The Document of a PDF whose page tree and text layer pass the guard's checks."""
+    check_page_count(path, pdfminer_page_count(path))
     runs_by_page, texts, sizes = _pdfium_pages(path, limits)
     check_text_layer(texts, str(path), settings)
+    check_page_texts(path, texts)
     heights = [height for _, height in sizes]
     keys = furniture_keys(runs_by_page, heights, settings)
     body_by_page: list[list[TextLine]] = []
@@ -392,7 +437,7 @@ def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYO
     pages = tuple(geometry.get(n, Page(n, w, h)) for n, (w, h) in enumerate(sizes, start=1))
     groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]
     blocks = tuple(block_from_lines(group, index) for index, group in enumerate(groups))
-    return Document(path.stem, str(path), "pdf", file_sha256(path), blocks, pages, len(sizes))
+    return Document(path.stem, path.name, "pdf", file_sha256(path), blocks, pages, len(sizes))
 
 
 # ---------------------------------------------------------------- visual debugging
