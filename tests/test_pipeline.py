@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 from extract.errors import UnreadableReport
 from extract.model import Failure
 from extract.pipeline import (
-    STUDY_COLUMNS,
-    TABLE_COLUMNS,
     combine,
     extract_report,
     failures_as_frame,
@@ -26,6 +24,7 @@ from extract.pipeline import (
 )
 from extract.schemas import TABLE_MODELS
 from extract.settings import Limits
+from extract.tables_spec import STUDY_COLUMNS, TABLE_COLUMNS
 
 SEED_DIR = Path(__file__).parent / "fixtures" / "seed"
 EXPECTED_REPORT = json.loads((SEED_DIR / "expected-report.json").read_text(encoding="utf-8"))
