@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import shutil
 import time
@@ -45,76 +44,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-CONTRACT_VERSION = "1"
+from extract.casts import as_date, as_text
+from extract.tables_spec import CONTRACT_VERSION, TABLES, ColumnKind, ColumnSpec
+
 PARQUET_ROW_GROUP_SIZE = 65_536
 PARQUET_COMPRESSION = "zstd"
-TABLE_SUBPATHS: dict[str, str] = {"quarantine_studies": "quarantine/studies"}
 
-_STRING = pa.string()
-_INT = pa.int64()
-_DATE = pa.date32()
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
-
-_STUDY_COLUMNS: dict[str, pa.DataType] = {
-    "report_id": _STRING,
-    "study_key": _STRING,
-    "ref_no": _INT,
-    "first_author": _STRING,
-    "year": _INT,
-    "design": _STRING,
-    "design_label": _STRING,
-    "indication": _STRING,
-    "population": _STRING,
-    "results": _STRING,
-    "authors_conclusions": _STRING,
-    "source_page": _INT,
-    "table_label": _STRING,
+ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
 }
-_STUDY_OPTIONAL_COLUMNS: dict[str, pa.DataType] = {
-    "study_design": _STRING,
-    "intervention": _STRING,
-    "comparator": _STRING,
-    "outcomes": _STRING,
-    "extra": _STRING,
-}
-
-CONTRACT_COLUMNS: dict[str, dict[str, pa.DataType]] = {
-    "studies": _STUDY_COLUMNS,
-    "quarantine_studies": _STUDY_COLUMNS,
-    "reports": {
-        "report_id": _STRING,
-        "source_file": _STRING,
-        "source_sha256": _STRING,
-        "source_format": _STRING,
-        "title": _STRING,
-        "publication_date": _DATE,
-        "research_questions": _STRING,
-        "search_start": _DATE,
-        "search_end": _DATE,
-        "n_studies": _INT,
-        "pages": _INT,
-        "extractor_version": _STRING,
-        "extracted_at": _TIMESTAMP,
-    },
-    "selection_criteria": {"report_id": _STRING, "criterion": _STRING, "text": _STRING},
-    "abbreviations": {"report_id": _STRING, "abbreviation": _STRING, "expansion": _STRING},
-    "validation_failures": {
-        "report_id": _STRING,
-        "table": _STRING,
-        "study_key": _STRING,
-        "ref_no": _INT,
-        "column": _STRING,
-        "check": _STRING,
-        "severity": _STRING,
-        "failure_case": _STRING,
-        "message": _STRING,
-        "source_page": _INT,
-    },
-}
-OPTIONAL_COLUMNS: dict[str, dict[str, pa.DataType]] = {
-    "studies": _STUDY_OPTIONAL_COLUMNS,
-    "quarantine_studies": _STUDY_OPTIONAL_COLUMNS,
-}
+# Extension columns keep the types pandas' inference first gave them (large_string for text), so
+# files published before the types were declared stay byte-identical.
+EXTENSION_ARROW_TYPES: dict[ColumnKind, pa.DataType] = {**ARROW_TYPES, "string": pa.large_string()}
 
 
 class PublishLocked(RuntimeError):
@@ -151,7 +96,8 @@ def lock_owner_path(curated_dir: Path) -> Path:
 
 def table_relpath(name: str, suffix: str) -> PurePosixPath:
     """The file a table is written to inside a snapshot (`quarantine_studies` → quarantine/)."""
-    return PurePosixPath(f"{TABLE_SUBPATHS.get(name, name)}.{suffix}")
+    stem = TABLES[name].path if name in TABLES else name
+    return PurePosixPath(f"{stem}.{suffix}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,54 +152,47 @@ def run_lock(curated_dir: Path) -> Iterator[None]:
 # Frames → typed Arrow tables
 
 
-def _is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pd.NA: the values written as null."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+def declared_arrow_type(column: ColumnSpec) -> pa.DataType:
+    """The Arrow type a declared column is written with."""
+    types = EXTENSION_ARROW_TYPES if column.role == "extension" else ARROW_TYPES
+    return types[column.kind]
 
 
-def _as_text(value: Any) -> str | None:
-    """Text for a string column: JSON for mappings and lists (sorted keys), str() otherwise."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return str(value)
-
-
-def _as_date(value: Any) -> date | None:
-    """A calendar date from a date, datetime, Timestamp or ISO string."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def arrow_types(name: str) -> dict[str, pa.DataType]:
+    """Every declared column's Arrow type for one table; an undeclared table has none."""
+    return {column.name: declared_arrow_type(column) for column in TABLES[name].columns} if name in TABLES else {}
 
 
 def column_array(values: pd.Series, arrow_type: pa.DataType | None) -> pa.Array:
-    """Cast one column to its contract type; unknown columns are inferred, all-null ones as text."""
-    if arrow_type == _STRING:
-        return pa.array([_as_text(v) for v in values], type=_STRING)
-    if arrow_type == _INT:
-        return pa.array(pd.array(values.astype(object), dtype="Int64"), type=_INT, from_pandas=True)
-    if arrow_type == _DATE:
-        return pa.array([_as_date(v) for v in values], type=_DATE)
-    if arrow_type == _TIMESTAMP:
+    """Cast one column to its declared type; undeclared columns are inferred, all-null ones as text."""
+    if arrow_type is None:
+        return inferred_array(values)
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pa.array([as_text(v) for v in values], type=arrow_type)
+    if pa.types.is_integer(arrow_type):
+        return pa.array(pd.array(values.astype(object), dtype="Int64"), type=arrow_type, from_pandas=True)
+    if pa.types.is_floating(arrow_type):
+        return pa.array(pd.array(values.astype(object), dtype="Float64"), type=arrow_type, from_pandas=True)
+    if pa.types.is_date(arrow_type):
+        return pa.array([as_date(v) for v in values], type=arrow_type)
+    if pa.types.is_timestamp(arrow_type):
         stamps = pd.to_datetime(values.astype(object), utc=True)
-        return pa.array(stamps, type=_TIMESTAMP, from_pandas=True)
+        return pa.array(stamps, type=arrow_type, from_pandas=True)
+    raise ValueError(f"no cast is declared for Arrow type {arrow_type}")
+
+
+def inferred_array(values: pd.Series) -> pa.Array:
+    """An undeclared column as Arrow infers it; text when inference fails or finds only nulls."""
     try:
         inferred = pa.array(values, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([_as_text(v) for v in values], type=_STRING)
-    return pa.array([None] * len(values), type=_STRING) if pa.types.is_null(inferred.type) else inferred
+        return pa.array([as_text(v) for v in values], type=pa.string())
+    return pa.array([None] * len(values), type=pa.string()) if pa.types.is_null(inferred.type) else inferred
 
 
 def ordered_columns(name: str, frame: pd.DataFrame) -> list[str]:
     """Contract columns first in contract order, then the frame's other columns as given."""
-    contract = list(CONTRACT_COLUMNS.get(name, {}))
+    contract = list(TABLES[name].contract_columns) if name in TABLES else []
     missing = [c for c in contract if c not in frame.columns]
     if missing and len(frame) > 0:
         raise ValueError(f"table {name!r} lacks contract columns {missing}")
@@ -262,7 +201,7 @@ def ordered_columns(name: str, frame: pd.DataFrame) -> list[str]:
 
 def arrow_table(name: str, frame: pd.DataFrame) -> pa.Table:
     """A typed Arrow table with the table's fixed schema; an empty frame gets the contract columns."""
-    types = {**CONTRACT_COLUMNS.get(name, {}), **OPTIONAL_COLUMNS.get(name, {})}
+    types = arrow_types(name)
     columns = ordered_columns(name, frame)
     arrays = [
         column_array(
