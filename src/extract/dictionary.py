@@ -1,9 +1,10 @@
-"""The data dictionary, generated from the pandera models so documentation cannot drift.
+"""The data dictionary, generated from the table declarations and pandera models so it cannot drift.
 
 Writes a Frictionless Data Package (`datapackage.json`) with one Table Schema per curated
-table: each field's name, type, description and constraints (required, enum, unique, minimum,
-pattern). The publish step writes it into the curated folder each run; a test compares it with
-the committed `docs/datapackage.json`.
+contract table: its grain and path from `extract.tables_spec`, each field's name, type,
+description and constraints (required, enum, unique, minimum, pattern) from the table's pandera
+model. The publish step writes it into the curated folder each run; a test compares it with the
+committed `docs/datapackage.json`.
 """
 
 from __future__ import annotations
@@ -16,19 +17,15 @@ from typing import Any
 from pandera.api.pandas.components import Column
 
 from extract.schemas import TABLE_MODELS, ContractTable
+from extract.tables_spec import CONTRACT_VERSION, TABLES, TableSpec
 
-CONTRACT_VERSION = "1"
 PACKAGE_NAME = "evidence-extract-curated"
 
-# Curated table name → (resource name, path under the curated folder).
-RESOURCES: tuple[tuple[str, str, str], ...] = (
-    ("studies", "studies", "studies.csv"),
-    ("studies", "quarantine_studies", "quarantine/studies.csv"),
-    ("reports", "reports", "reports.csv"),
-    ("selection_criteria", "selection_criteria", "selection_criteria.csv"),
-    ("abbreviations", "abbreviations", "abbreviations.csv"),
-    ("validation_failures", "validation_failures", "validation_failures.csv"),
-)
+# The model holding each documented table's rules: quarantine rows obey the studies rules.
+DOCUMENTED_MODELS: dict[str, type[ContractTable]] = {
+    **TABLE_MODELS,
+    "quarantine_studies": TABLE_MODELS["studies"],
+}
 
 # pandera checks whose statistics translate into Table Schema constraints.
 CONSTRAINT_FOR_CHECK: dict[str, tuple[str, str]] = {
@@ -87,18 +84,16 @@ def table_schema(model: type[ContractTable], keys_unique: bool = True) -> dict[s
     return descriptor
 
 
-def resource_descriptor(table: str, name: str, path: str) -> dict[str, Any]:
-    """One CSV resource of the package, described by its model's grain."""
-    model = TABLE_MODELS[table]
-    grain = " ".join((model.__doc__ or "").split())
+def resource_descriptor(table: TableSpec) -> dict[str, Any]:
+    """One CSV resource of the package: the table's grain and path, its model's fields."""
     return {
-        "name": name,
-        "path": path,
+        "name": table.name,
+        "path": f"{table.path}.csv",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "description": grain,
-        "schema": table_schema(model, keys_unique=name != "quarantine_studies"),
+        "description": table.grain,
+        "schema": table_schema(DOCUMENTED_MODELS[table.name], keys_unique=table.name != "quarantine_studies"),
     }
 
 
@@ -109,7 +104,9 @@ def data_package() -> dict[str, Any]:
         "title": "Curated tables extracted from health technology assessment reports",
         "profile": "tabular-data-package",
         "version": CONTRACT_VERSION,
-        "resources": [resource_descriptor(*resource) for resource in RESOURCES],
+        "resources": [
+            resource_descriptor(table) for name, table in TABLES.items() if name in DOCUMENTED_MODELS
+        ],
     }
 
 

@@ -1,9 +1,12 @@
-"""The curated data contract as code: one pandera model per curated table.
+"""The curated data contract's rules as code: one pandera model per checked curated table.
 
-Each model states its table's grain in its docstring and every column's meaning in its
-`description`, so the data dictionary (`extract.dictionary`) is generated from here and cannot
-drift. `schema_failures` turns pandera's lazily collected failure cases into `Failure` values
-with stable check codes, so the steward never sees pandera's internal check names.
+Tables, their grain, columns, kinds and order are declared once in `extract.tables_spec`; each
+model adds the rules for the contract and optional columns declared there (nullability, allowed
+values, ranges, uniqueness) and every column's meaning in its `description`, so the data
+dictionary (`extract.dictionary`) is generated from both and cannot drift. A test keeps each
+model's columns equal to its table's. `schema_failures` turns pandera's lazily collected failure
+cases into `Failure` values with stable check codes, so the steward never sees pandera's
+internal check names.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
+from extract.casts import cell_int, cell_text, present
+from extract.casts import is_missing as is_missing  # checks.py reads cells through this module
 from extract.model import Failure
+from extract.tables_spec import CRITERIA
 
 DESIGNS: tuple[str, ...] = (
     "health_technology_assessment",
@@ -31,7 +37,6 @@ DESIGNS: tuple[str, ...] = (
     "economic_evaluation",
     "other",
 )
-CRITERIA: tuple[str, ...] = ("population", "intervention", "comparator", "outcomes", "study_designs")
 SEVERITIES: tuple[str, ...] = ("error", "warning")
 SOURCE_FORMATS: tuple[str, ...] = ("pdf", "text")
 YEAR_MIN = 1900
@@ -53,13 +58,13 @@ class ContractTable(pa.DataFrameModel):
     def listed_columns_first(cls, table: pd.DataFrame) -> bool:
         """Downstream readers rely on the listed columns leading, in the contract's order."""
         listed = list(cls.to_schema().columns)
-        present = [column for column in table.columns if column in listed]
-        in_order = present == [column for column in listed if column in present]
-        return in_order and list(table.columns[: len(present)]) == present
+        found = [column for column in table.columns if column in listed]
+        in_order = found == [column for column in listed if column in found]
+        return in_order and list(table.columns[: len(found)]) == found
 
 
 class StudiesModel(ContractTable):
-    """One row per included study of a report (also the shape of `quarantine/studies`)."""
+    """Rules for study rows (`studies` and `quarantine/studies`): keys, required cells, designs, years."""
 
     report_id: StringColumn = pa.Field(
         str_length={"min_value": 1}, description="The source file's stem in raw/."
@@ -127,7 +132,7 @@ class StudiesModel(ContractTable):
 
 
 class ReportsModel(ContractTable):
-    """One row per source report."""
+    """Rules for a report's row: a unique id, its file's checksum and format, counts."""
 
     report_id: StringColumn = pa.Field(
         unique=True, str_length={"min_value": 1}, description="The source file's stem in raw/."
@@ -159,7 +164,7 @@ class ReportsModel(ContractTable):
 
 
 class SelectionCriteriaModel(ContractTable):
-    """One row per selection criterion of a report."""
+    """Rules for selection criteria: one of the contract's criteria, once per report."""
 
     report_id: StringColumn = pa.Field(description="The source file's stem in raw/.")
     criterion: StringColumn = pa.Field(
@@ -172,7 +177,7 @@ class SelectionCriteriaModel(ContractTable):
 
 
 class AbbreviationsModel(ContractTable):
-    """One row per abbreviation a report defines."""
+    """Rules for abbreviations: every row names its report, abbreviation and expansion."""
 
     report_id: StringColumn = pa.Field(description="The source file's stem in raw/.")
     abbreviation: StringColumn = pa.Field(description="The abbreviation as printed.")
@@ -180,7 +185,7 @@ class AbbreviationsModel(ContractTable):
 
 
 class ValidationFailuresModel(ContractTable):
-    """One row per failed check; nothing is silently dropped."""
+    """Rules for failure rows: a stable check code, a severity, and a message for the steward."""
 
     report_id: StringColumn = pa.Field(description="The report the failure belongs to.")
     table: StringColumn = pa.Field(description="The curated table that was checked.")
@@ -295,7 +300,7 @@ def failing_column(case: dict[str, object]) -> str | None:
     """The column a failure case is about: its own column, or the one found missing."""
     if case.get("check") == "column_in_dataframe":
         return str(case.get("failure_case"))
-    if case.get("schema_context") == "Column" and _present(case.get("column")) is not None:
+    if case.get("schema_context") == "Column" and present(case.get("column")) is not None:
         return str(case["column"])
     return None
 
@@ -306,7 +311,7 @@ def _schema_failure(
     """Build one Failure from one pandera failure case, looking up the row it points at."""
     column = failing_column(case)
     code = check_code(str(case["check"]), column)
-    failure_case = _present(case.get("failure_case"))
+    failure_case = present(case.get("failure_case"))
     position = _row_position(table, case.get("index"))
     row = table.iloc[position].to_dict() if position is not None else {}
     where = where_in_table(table_name, position, row)
@@ -371,39 +376,7 @@ def row_description(row: dict[str, object]) -> str:
 
 def _row_position(table: pd.DataFrame, index: object) -> int | None:
     """Find the positional row of a pandera failure index (None for whole-column failures)."""
-    if _present(index) is None or index not in table.index:
+    if present(index) is None or index not in table.index:
         return None
     position = table.index.get_loc(index)
     return position if isinstance(position, int) else None
-
-
-def _present(value: object) -> object | None:
-    """None for pandas' missing markers, the value otherwise."""
-    if value is None:
-        return None
-    try:
-        return None if bool(pd.isna(value)) else value
-    except (TypeError, ValueError):
-        return value
-
-
-def cell_text(value: object) -> str | None:
-    """A cell as text, or None when missing or blank."""
-    value = _present(value)
-    return str(value) if value is not None and str(value).strip() else None
-
-
-def cell_int(value: object) -> int | None:
-    """A cell as an int, or None when missing or not a whole number."""
-    value = _present(value)
-    if value is None:
-        return None
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return None
-
-
-def is_missing(value: object) -> bool:
-    """A cell counts as missing when it is null or only whitespace."""
-    return cell_text(value) is None

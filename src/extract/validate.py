@@ -26,8 +26,9 @@ from extract.schemas import (
     schema_failures,
     validate_table,
 )
+from extract.tables_spec import TABLES, failure_record
 
-FAILURE_COLUMNS: tuple[str, ...] = tuple(ValidationFailuresModel.to_schema().columns)
+FAILURE_COLUMNS: tuple[str, ...] = TABLES["validation_failures"].contract_columns
 CHECKED_TABLES: tuple[str, ...] = ("studies", "reports", "selection_criteria", "abbreviations")
 
 
@@ -55,22 +56,7 @@ def empty_table(model: type[ContractTable]) -> pd.DataFrame:
 
 def failures_frame(failures: Sequence[Failure]) -> pd.DataFrame:
     """Failures as `validation_failures` rows: contract columns, typed, report-level rows first."""
-    records = [
-        {
-            "report_id": f.report_id,
-            "table": f.table,
-            "study_key": f.study_key,
-            "ref_no": f.ref_no,
-            "column": f.column,
-            "check": f.check,
-            "severity": f.severity,
-            "failure_case": f.failure_case,
-            "message": f.message,
-            "source_page": f.page_no,
-        }
-        for f in failures
-    ]
-    frame = pd.DataFrame(records, columns=list(FAILURE_COLUMNS))
+    frame = pd.DataFrame([failure_record(f) for f in failures], columns=list(FAILURE_COLUMNS))
     return sort_failures(ValidationFailuresModel.validate(frame))
 
 
