@@ -16,11 +16,25 @@ words, so 7 ≈ "the", 3 ≈ once per million words, 0 = unknown). The threshold
   two-letter word at Zipf ≥ 4.5 (`v s` → `vs`), since neither side reads as a word;
 * tokens holding a digit or any other non-letter (besides a hyphen or apostrophe), and tokens
   with two or more capitals (`IVIG`, `NK`, `IgG`, `AEs`), are taken as printed: they are
-  never fragments and never joined.
+  never fragments and never joined; the capital after a surname prefix (`Mc`, `Mac`, `O'`,
+  `D'`) does not count, so `McAv oy` can join like any name.
 
 Character-spacing repair joins neighbouring tokens only across a gap where at least one side is
 not a word, and only into a word; where a run of fragments allows several joinings
 (`rev iew ed`), the most probable reading under the lexicon wins, ties going to fewer joins.
+
+One mechanism also joins into words no lexicon knows (rare surnames, drug names): CADTH's PDFs
+place glyphs with extra advance after the letters f, v and y, so a break right after one of
+them is an artifact when the right part continues in lower case, neither part is a word, and
+the right part is no word either in the lexicon's eyes: unknown to it (`Duf resne`,
+`Hy aluronic`), a lone letter (`Kowalczy k`), or, when the left part is unknown itself
+(`Lindqv ist`), rarer than Zipf 3.5 (name particles and Latin such as `et`, `de`, `von`, `der`
+sit above it, so `Tabory et al.` stays apart). A left part the lexicon knows must be shorter
+than five letters to count as a fragment (`Duf`, `Hy`); longer ones are rare words
+(`lymphadenopathy`). Two words are never joined, so `of all`, `by the`, `may be` stay apart.
+The same advance before a hyphen leaves `community - acquired`; that spaced hyphen is closed up
+only between word parts, after f, v or y, in text that uses no spaced dash otherwise, and not
+before a function word at Zipf ≥ 6 (`and`, `but`, `which`: a clause dash, `safety - and`).
 """
 
 from __future__ import annotations
@@ -40,10 +54,15 @@ MIN_ZIPF_TWO_LETTERS_JOINED = 4.5
 SINGLE_LETTER_WORDS = frozenset({"a", "A", "I"})
 UNKNOWN_WORD_LOG10_PROB = -12.0
 MAX_TOKENS_JOINED = 6
+ARTIFACT_LETTERS = frozenset("fvy")
+MAX_ZIPF_ARTIFACT_TAIL = 3.5
+MAX_LETTERS_KNOWN_ARTIFACT_HEAD = 4
+MIN_ZIPF_FUNCTION_WORD = 6.0
 
 _LEADING_PUNCT = "\"“‘'([{<«"
 _TRAILING_PUNCT = "\"”’'.,;:!?)]}>»"
 _LEXICAL_SEGMENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SURNAME_PREFIX = re.compile(r"^(?:Ma?c|[OD]['’])(?=[A-Z][a-z])")
 
 # Private-use glyphs (Symbol/Wingdings bullets) and the usual bullet characters.
 _BULLET_CHARS = "•▪◦●○■□►▸‣⁃∙➢➤✓✔❖◆◇"
@@ -55,6 +74,8 @@ _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _SPACE_BEFORE_CLOSING_PUNCT = re.compile(r"[ \t]+([,;:.!?)\]])(?=\s|$)")
 _SPACE_BEFORE_PREFIX_HYPHEN = re.compile(r"(?<!\S)([^\W\d_]{2,}) -([^\W\d_]{2,})(?=[\s,.;:)]|$)")
+_SPACED_DASH = re.compile(r"(?<=\S)[ \t]+[-–—][ \t]+(?=\S)")
+_ARTIFACT_SPACED_HYPHEN = re.compile(r"(?<![\w'’-])([^\W\d_]+[fvy]) - ([a-z][^\W\d_]*)(?![\w'’])")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, newline kept
 
@@ -80,11 +101,16 @@ def _is_lexical(segment: str) -> bool:
     return _LEXICAL_SEGMENT.fullmatch(segment) is not None
 
 
+def _without_surname_prefix(segment: str) -> str:
+    """Drop a surname prefix (`McAv` → `Av`, `O'Neil` → `Neil`), whose capitals mark no abbreviation."""
+    return _SURNAME_PREFIX.sub("", segment)
+
+
 def _is_taken_as_printed(segment: str) -> bool:
     """Tell whether a segment is an abbreviation, number or symbol that repair must leave alone."""
     if not _is_lexical(segment):
         return True
-    return sum(1 for char in segment if char.isupper()) >= 2
+    return sum(1 for char in _without_surname_prefix(segment) if char.isupper()) >= 2
 
 
 def _lexicon_word(segment: str) -> bool:
@@ -124,6 +150,8 @@ class _Token:
     """One whitespace-separated token and the facts that decide whether it may join a neighbour."""
 
     text: str
+    first: str
+    last: str
     left_open: bool
     right_open: bool
     first_is_word: bool
@@ -141,16 +169,21 @@ def _token(text: str) -> _Token:
     hyphenated = len(segments) > 1
     return _Token(
         text=text,
+        first=first,
+        last=last,
         left_open=not lead and first_joinable,
         right_open=not trail and last_joinable,
-        first_is_word=not first_joinable or _edge_is_word(first, hyphenated),
-        last_is_word=not last_joinable or _edge_is_word(last, hyphenated),
+        first_is_word=not first_joinable or _edge_is_word(first, prefix=hyphenated),
+        last_is_word=not last_joinable or _edge_is_word(last, prefix=False),
     )
 
 
-def _edge_is_word(segment: str, hyphenated: bool) -> bool:
-    """Tell whether a token's edge segment is a word; beside a hyphen any known prefix counts (`re-`)."""
-    return _lexicon_word(segment) or (hyphenated and _zipf(segment) > 0)
+def _edge_is_word(segment: str, prefix: bool) -> bool:
+    """Tell whether a token's edge segment is a word; before a hyphen any known prefix counts (`re-`).
+
+    After a hyphen the segment must be a word itself, so `Meta-analy sis` still joins.
+    """
+    return _lexicon_word(segment) or (prefix and _zipf(segment) > 0)
 
 
 def _gap_is_open(left: _Token, right: _Token) -> bool:
@@ -160,16 +193,40 @@ def _gap_is_open(left: _Token, right: _Token) -> bool:
     return not (left.last_is_word and right.first_is_word)
 
 
+def _is_artifact_break(left: _Token, right: _Token) -> bool:
+    """Tell whether a gap is the extra advance PDFs leave after f, v or y inside one word (`Duf resne`)."""
+    head, tail = left.last, right.first
+    if not (_gap_is_open(left, right) and head[-1] in ARTIFACT_LETTERS and tail[0].islower()):
+        return False
+    if left.last_is_word or right.first_is_word:
+        return False
+    if _zipf(head) > 0 and len(head) > MAX_LETTERS_KNOWN_ARTIFACT_HEAD:
+        return False
+    return len(tail) == 1 or _zipf(tail) == 0 or (_zipf(head) == 0 and _zipf(tail) < MAX_ZIPF_ARTIFACT_TAIL)
+
+
 def _joined_is_word(texts: list[str]) -> bool:
-    """Tell whether gluing tokens makes a word at every junction between them."""
-    return all(_is_joinable_result(segment) for segment in _junction_segments(texts))
+    """Tell whether gluing tokens makes a word at every junction, or every junction is an f/v/y artifact."""
+    segments = _junction_segments(texts)
+    if all(_is_joinable_result(segment) for segment in segments):
+        return True
+    tokens = [_token(text) for text in texts]
+    return all(_is_artifact_break(left, right) for left, right in zip(tokens, tokens[1:])) and all(
+        _has_word_shape(segment) for segment in segments
+    )
+
+
+def _has_word_shape(segment: str) -> bool:
+    """Tell whether a glued segment looks like one printed word: letters, lower or title case."""
+    if not _is_lexical(segment) or _is_taken_as_printed(segment):
+        return False
+    bare = _without_surname_prefix(segment)
+    return bare.islower() or bare.istitle()
 
 
 def _is_joinable_result(segment: str) -> bool:
     """Tell whether a glued segment is a word; two glued letters need a lower bar (`vs`)."""
-    if not _is_lexical(segment) or _is_taken_as_printed(segment):
-        return False
-    if not (segment.islower() or segment.istitle()):
+    if not _has_word_shape(segment):
         return False
     if len(segment) == 2:
         return _zipf(segment) >= MIN_ZIPF_TWO_LETTERS_JOINED
@@ -245,9 +302,33 @@ def _join_prefix_hyphen(match: re.Match[str]) -> str:
     return match.group()
 
 
+def close_artifact_hyphens(text: str) -> str:
+    """Close up `community - acquired`, a hyphen spaced off by the f/v/y advance, where no dash is meant.
+
+    Only when every spaced dash in the text is such a hyphen: text that spaces dashes
+    elsewhere (`5 - 10`, a clause set off by ` – `) may mean this one as a dash too.
+    """
+    candidates = [match for match in _ARTIFACT_SPACED_HYPHEN.finditer(text) if _are_word_parts(match[1], match[2])]
+    if not candidates or len(candidates) != len(_SPACED_DASH.findall(text)):
+        return text
+    return _ARTIFACT_SPACED_HYPHEN.sub(_closed_hyphen, text)
+
+
+def _are_word_parts(left: str, right: str) -> bool:
+    """Tell whether both sides of a spaced hyphen are word parts; a function word after it reads as a clause dash."""
+    return _has_word_shape(left) and _has_word_shape(right) and _zipf(right) < MIN_ZIPF_FUNCTION_WORD
+
+
+def _closed_hyphen(match: re.Match[str]) -> str:
+    """The two parts around a spaced hyphen joined by the hyphen alone, when both are word parts."""
+    if not _are_word_parts(match[1], match[2]):
+        return match.group()
+    return f"{match[1]}-{match[2]}"
+
+
 def repair_spacing(text: str) -> str:
     """Join word fragments split by PDF character spacing (`adv erse ev ents` → `adverse events`)."""
-    repaired = tidy_punctuation_spacing(text)
+    repaired = close_artifact_hyphens(tidy_punctuation_spacing(text))
     previous = None
     while repaired != previous:  # each pass only removes spaces, so this ends
         previous = repaired
