@@ -4,11 +4,17 @@ VENV ?= .venv
 RAW ?= raw
 CURATED ?= curated
 BIN := $(VENV)/bin
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip warns about every configured package index that is absent on this machine; that is
+# the machine's pip configuration, not the project's, so those lines are left out.
+PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
+QUIET_PIP = 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
 .PHONY: run test browser install install-test bench clean
 
 run: $(VENV)/.installed
-	$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
+	@$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
@@ -28,17 +34,20 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@echo "Setting up $(VENV)/ (first run only)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP_INSTALL) --upgrade pip $(QUIET_PIP)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@echo "Installing evidence-extract into $(VENV)/..."
+	@$(PIP_INSTALL) -e . $(QUIET_PIP)
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(VENV)/.installed $@
+	@echo "Installing evidence-extract with its test tools into $(VENV)/..."
+	@$(PIP_INSTALL) -e '.[test]' $(QUIET_PIP)
+	@touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) .prefect curated .pytest_cache .hypothesis
+	rm -rf $(VENV) .prefect curated .curated.snapshots .curated.lock* .pytest_cache .hypothesis
