@@ -7,12 +7,13 @@ and keeps each cell's place on the page beside the record (`cell_provenance`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Callable, Sequence
 
 from extract.fields import AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
-from extract.text import clean_findings, clean_text
+from extract.text import clean_findings, clean_text, repair_spacing
 
 STUDY_COLUMNS: tuple[str, ...] = (
     "report_id",
@@ -67,9 +68,15 @@ def row_author(row: RawRow) -> AuthorYearRef:
     """Split the author cell; a reference number printed apart from it fills in a missing ref_no."""
     cell = row.cells.get("author")
     parts = split_author_year_ref(cell.text) if cell is not None else AuthorYearRef(None, None)
+    parts = dataclasses.replace(parts, first_author=repaired_surname(parts.first_author))
     if parts.ref_no is None and "ref" in row.cells:
         return AuthorYearRef(parts.first_author, parts.year, parts.year_suffix, lone_ref_no(row.cells["ref"].text), parts.rest)
     return parts
+
+
+def repaired_surname(name: str | None) -> str | None:
+    """A surname with PDF character spacing closed up (`Whitf ield`): names get no other cleanup."""
+    return repair_spacing(name) if name else name
 
 
 def lone_ref_no(text: str) -> int | None:
