@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.futures import as_completed
 
 from extract import __version__
 from extract.console import ReportOutcome, RunSummary, outcome_line, progress_header, report_outcome
+from extract.dictionary import data_package_json
 from extract.errors import UnreadableReport
 from extract.isolation import run_isolated
 from extract.pipeline import REPORT_SUFFIXES, combine, extract_report, report_tables, unreadable_tables
@@ -27,6 +29,7 @@ from extract.readers.guard import classify_exception
 from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import Decision, stale_failures, undecided_reports
 from extract.settings import Limits
+from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
 from extract.validate import validate_report
 
 
@@ -88,10 +91,24 @@ def extract_report_task(
 def publish_task(tables: dict[str, pd.DataFrame], curated_dir: Path) -> str | None:
     """Publish the combined tables; a held lock comes back as a message instead of a crash."""
     try:
-        publish(tables, curated_dir)
+        publish(tables, curated_dir, extra_files=curated_extra_files())
     except PublishLocked as locked:
         return str(locked)
     return None
+
+
+def curated_extra_files() -> dict[str, bytes]:
+    """Files published beside the tables on every run, so the data dictionary never goes stale."""
+    return {"datapackage.json": data_package_json().encode("utf-8")}
+
+
+def record_validation_summary(counts: Sequence[FailureCount], n_reports: int) -> None:
+    """Attach the run's failures by check and severity to the flow run, for the Prefect UI."""
+    create_markdown_artifact(
+        markdown=summary_markdown(counts, n_reports),
+        key=ARTIFACT_KEY,
+        description="Validation failures by check and severity",
+    )
 
 
 @flow(name="extract-reports", log_prints=False, validate_parameters=False)
@@ -124,8 +141,13 @@ def extract_reports(
     outcomes = report_outcomes(paths, per_report)
     orphans = stale_failures((d, "stale") for d in undecided_reports(decisions, [p.stem for p in paths]))
     tables = [per_report[path] for path in paths] + [{"validation_failures": pd.DataFrame(orphans)}]
-    publish_error = publish_task(combine(tables), curated)
-    return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped)
+    combined = combine(tables)
+    counts = failure_counts(combined["validation_failures"])
+    publish_error = publish_task(combined, curated)
+    record_validation_summary(counts, len(paths))
+    return RunSummary(
+        outcomes, curated, raw, publish_error is None, publish_error, skipped, failure_counts=counts
+    )
 
 
 def report_outcomes(

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from extract.summary import FailureCount, failure_table_lines
+
 PUBLISHED_TABLES: tuple[str, ...] = (
     "studies",
     "quarantine/studies",
@@ -49,6 +51,7 @@ class RunSummary:
     published: bool = True
     publish_error: str | None = None
     skipped_files: tuple[str, ...] = field(default_factory=tuple)
+    failure_counts: tuple[FailureCount, ...] = ()  # published failures by check and severity
 
     @property
     def reports_processed(self) -> int:
@@ -130,6 +133,7 @@ def summary_lines(summary: RunSummary) -> list[str]:
     if not summary.outcomes:
         return [f"No report processed: {summary.raw_dir}/ holds no .pdf or .txt file."]
     lines = [reports_line(summary), studies_line(summary), failures_line(summary)]
+    lines += failure_table_lines(summary.failure_counts)
     if summary.skipped_files:
         lines.append(f"Skipped (not .pdf or .txt): {', '.join(summary.skipped_files)}")
     lines.append(where_line(summary))
