@@ -13,6 +13,7 @@ from extract.tables.blocks import (
     block_pieces,
     column_fit,
     header_cells,
+    header_cells_with_unknown,
     is_footnote,
     order_inversions,
     table_footnotes,
@@ -232,3 +233,29 @@ def test_author_cell_merged_with_the_next_cells_first_line_is_split_off() -> Non
 
 def test_a_cell_starting_with_a_number_after_an_author_is_not_split() -> None:
     assert author_and_rest("Lee (2015) 12 patients") is None
+
+
+def test_an_unknown_header_merged_with_a_known_one_is_split_off() -> None:
+    assert header_cells_with_unknown("Study  Design Country") == ("Study Design", "Country")
+    assert header_cells_with_unknown("Oral therapy") == ()
+    assert header_cells_with_unknown("Mortality was lower.") == ()
+
+
+def test_unknown_header_cells_inside_a_header_run_become_columns() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Study, Year",
+        "Study Design Country",
+        "Setting",
+        "Results",
+        "Lopez (2019)",
+        "Randomized controlled trial",
+        "Spain",
+        "Urban clinics",
+        "Symptoms improved in 40%",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert table.header == ("author", "study_design", "extra:Country", "extra:Setting", "results")
+    (row,) = table.rows
+    assert row.cells["extra:Country"].text == "Spain"
+    assert row.cells["results"].text == "Symptoms improved in 40%"

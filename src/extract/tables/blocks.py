@@ -59,6 +59,7 @@ _SECTION_AFTER_TABLE = re.compile(
 )
 _MAX_HEADER_LINES = 3
 _MAX_HEADER_WORDS = 6
+_MAX_UNKNOWN_HEADER_WORDS = 3
 _MAX_AUTHOR_CHARS = 80
 _MAX_AUTHOR_WORDS = 5
 _MAX_AUTHOR_LINES = 3
@@ -87,7 +88,43 @@ def document_pieces(doc: Document) -> tuple[Piece, ...]:
             pieces.append(Piece("furniture", block.text, block))
         else:
             pieces.extend(block_pieces(block))
-    return tuple(pieces)
+    return with_unknown_headers(pieces)
+
+
+def with_unknown_headers(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """Turn data pieces inside a run of header cells into header cells of columns the synonym
+    table does not know (`Country`, or `Study Design Country` merged on one line)."""
+    resolved: list[Piece] = []
+    for index, piece in enumerate(pieces):
+        after = pieces[index + 1] if index + 1 < len(pieces) else None
+        cells = header_cells_with_unknown(piece.text) if piece.kind == "data" else ()
+        after_header = bool(resolved) and resolved[-1].kind in ("header", "caption")
+        known = any(is_header_cell(cell) for cell in cells)
+        if cells and after_header and (known or (after is not None and after.kind == "header")):
+            resolved.extend(Piece("header", cell, piece.block, field=field_for_header(cell)) for cell in cells)
+        else:
+            resolved.append(piece)
+    return tuple(resolved)
+
+
+def header_cells_with_unknown(text: str) -> tuple[str, ...]:
+    """Known header cells followed by one short title-case header the synonym table lacks; empty otherwise."""
+    words = text.split()
+    for split in range(len(words), -1, -1):
+        known = header_cells(" ".join(words[:split])) if split else ()
+        tail = words[split:]
+        if (known or not split) and _is_unknown_header(tail):
+            return (*known, " ".join(tail))
+    return ()
+
+
+def _is_unknown_header(words: Sequence[str]) -> bool:
+    """A column name: one to three capitalised words without digits or a sentence's full stop."""
+    return (
+        0 < len(words) <= _MAX_UNKNOWN_HEADER_WORDS
+        and all(word[:1].isupper() and not re.search(r"\d", word) for word in words)
+        and not words[-1].endswith(".")
+    )
 
 
 def block_pieces(block: Block) -> list[Piece]:
