@@ -49,5 +49,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@$(PIP_INSTALL) -e '.[test]' $(QUIET_PIP)
 	@touch $(VENV)/.installed $@
 
+# CURATED is a symlink to a snapshot in .CURATED.snapshots/ (publish.py), its run lock beside it.
+CURATED_STATE = $(dir $(CURATED)).$(notdir $(CURATED))
+
 clean:
-	rm -rf $(VENV) .prefect curated .curated.snapshots .curated.lock* .pytest_cache .hypothesis
+	rm -rf $(VENV) .prefect $(CURATED) $(CURATED_STATE).snapshots $(CURATED_STATE).lock* .pytest_cache .hypothesis
