@@ -304,3 +304,15 @@ def test_run_lock_is_reentrant_in_one_process(tmp_path: Path) -> None:
     assert_complete_snapshot(curated, "a")
     assert os.path.exists(tmp_path / ".curated.lock")
     assert not (tmp_path / ".curated.lock.owner").exists()
+
+
+def test_declared_extension_columns_get_their_types_even_from_untyped_frames() -> None:
+    provenance = pd.DataFrame(
+        {"report_id": ["r"], "study_key": ["r:1"], "column": ["year"], "page_no": [None],
+         "x0": [1], "top": [None], "x1": [2.5], "bottom": [3]},
+        dtype=object,
+    )
+    schema = arrow_table("provenance", provenance).schema
+    assert [str(t) for t in schema.types] == ["large_string"] * 3 + ["int64"] + ["double"] * 4
+    studies = studies_frame("a").assign(review_audit=None)
+    assert str(arrow_table("studies", studies).schema.field("review_audit").type) == "large_string"

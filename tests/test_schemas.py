@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.schemas import (
+    CRITERIA,
     DESIGNS,
     SCHEMA_CHECK_CODES,
     TABLE_MODELS,
@@ -25,6 +26,7 @@ from extract.schemas import (
     schema_failures,
     validate_table,
 )
+from extract.tables_spec import TABLES
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 REPORT_ID = "ivig-offlabel-2017"
@@ -215,3 +217,27 @@ def test_failure_severity_must_be_error_or_warning() -> None:
 def test_pandera_names_map_to_stable_codes(pandera_check: str, column: str | None, code: str) -> None:
     assert check_code(pandera_check, column) == code
     assert code in SCHEMA_CHECK_CODES
+
+
+def kind_of(dtype: object) -> str:
+    """The declared column kind a pandera dtype stands for (string storage varies by pandas)."""
+    text = str(dtype)
+    kinds = {"Int64": "int", "date": "date", "datetime64[ns, UTC]": "timestamp"}
+    return "string" if text.startswith("string") else kinds.get(text, text)
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_MODELS))
+def test_each_model_checks_exactly_its_declared_contract_and_optional_columns(name: str) -> None:
+    table = TABLES[name]
+    columns = TABLE_MODELS[name].to_schema().columns
+    assert tuple(columns) == table.column_names("contract", "optional")
+    assert {n: kind_of(c.dtype) for n, c in columns.items()} == {
+        n: kind for n, kind in table.kinds.items() if n in columns
+    }
+    assert [n for n, c in columns.items() if c.required] == list(table.contract_columns)
+
+
+def test_selection_criteria_allow_exactly_the_declared_criteria() -> None:
+    assert CRITERIA == ("population", "intervention", "comparator", "outcomes", "study_designs")
+    criterion = SelectionCriteriaModel.to_schema().columns["criterion"]
+    assert [check.statistics["allowed_values"] for check in criterion.checks] == [list(CRITERIA)]
