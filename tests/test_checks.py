@@ -212,7 +212,7 @@ def test_leftover_pdf_artifacts_are_caught(text: str, check: str, case: str) -> 
     studies.loc[5, "results"] = text
     [failure] = artifact_failures(studies, REPORT_ID)
     assert (failure.check, failure.ref_no, failure.column, failure.failure_case) == (check, 6, "results", case)
-    assert failure.message.startswith("Ref 6 (Meng, 2016): results holds")
+    assert failure.message.startswith("Ref 6 (Meng, 2016): the Results cell holds")
 
 
 def test_same_author_year_and_indication_under_another_ref_is_a_duplicate_study() -> None:

@@ -60,7 +60,7 @@ def test_missing_required_cell_is_reported_with_its_study() -> None:
     assert (failure.check, failure.column) == ("required", "first_author")
     assert failure.study_key == f"{REPORT_ID}:7"
     assert failure.ref_no == 7
-    assert "Ref 7" in failure.message and "first_author is empty" in failure.message
+    assert "Ref 7" in failure.message and "First Author is empty" in failure.message
 
 
 def test_blank_required_text_counts_as_missing() -> None:

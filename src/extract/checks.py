@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from extract.model import Extraction, Failure, Table
-from extract.schemas import cell_int, cell_text, is_missing, row_description
+from extract.schemas import cell_int, cell_text, column_name, is_missing, row_description
 from extract.text import repair_spacing
 
 CROSS_CHECK_CODES: tuple[str, ...] = (
@@ -285,7 +285,7 @@ def _missing_cells(
     return [
         row_failure(
             row, "required", report_id, column,
-            f"{row_description(row)}: the {column.replace('_', ' ')} cell is empty, "
+            f"{row_description(row)}: the {column_name(column)} cell is empty, "
             f"though {table_name} has that column.",
         )
         for row in rows.to_dict("records")
@@ -318,7 +318,7 @@ def artifact_failures(studies: pd.DataFrame, report_id: str) -> list[Failure]:
 def cell_artifact_failures(row: Mapping[str, object], column: str, report_id: str) -> list[Failure]:
     """All artifact kinds found in one cell, each with the offending text as its case."""
     text = cell_text(row.get(column)) or ""
-    where = f"{row_description(row)}: {column.replace('_', ' ')}"
+    where = f"{row_description(row)}: the {column_name(column)} cell"
     failures = []
     if glyph := GLYPH_CODE.search(text):
         failures.append(row_failure(row, "glyph_code", report_id, column,

@@ -343,7 +343,7 @@ def schema_message(
 ) -> str:
     """Say what is wrong in words a data steward understands without reading code."""
     if code == "required":
-        return f"{where}: {column} is empty, but the contract requires it."
+        return f"{where}: {column_name(column or '')} is empty, but the contract requires it."
     if code == "type":
         return f"{where}: {column} holds {failure_case!r}, which is not of the contract's type."
     if code == "missing_column":
@@ -359,6 +359,27 @@ def schema_message(
     if code == "study_key_format":
         return f"{where}: study_key {failure_case!r} is not `report_id:ref_no` or `report_id:author-year`."
     return f"{where}: {column} value {failure_case!r} breaks the contract ({code})."
+
+
+# Columns as a steward sees them: the usual printed header, or what the value is.
+COLUMN_NAMES: dict[str, str] = {
+    "first_author": "First Author",
+    "design_label": "design heading",
+    "table_label": "table caption",
+    "indication": "Indication",
+    "population": "Population",
+    "results": "Results",
+    "authors_conclusions": "Authors' Conclusions",
+    "study_design": "Study Design",
+    "intervention": "Intervention",
+    "comparator": "Comparator",
+    "outcomes": "Outcomes",
+}
+
+
+def column_name(column: str) -> str:
+    """A column named as the report prints it, so a message reads without the contract at hand."""
+    return COLUMN_NAMES.get(column, column.replace("_", " "))
 
 
 def row_description(row: dict[str, object]) -> str:
