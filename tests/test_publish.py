@@ -313,6 +313,6 @@ def test_declared_extension_columns_get_their_types_even_from_untyped_frames() -
         dtype=object,
     )
     schema = arrow_table("provenance", provenance).schema
-    assert [str(t) for t in schema.types] == ["large_string"] * 3 + ["int64"] + ["double"] * 4
+    assert [str(t) for t in schema.types] == ["string"] * 3 + ["int64"] + ["double"] * 4
     studies = studies_frame("a").assign(review_audit=None)
-    assert str(arrow_table("studies", studies).schema.field("review_audit").type) == "large_string"
+    assert str(arrow_table("studies", studies).schema.field("review_audit").type) == "string"

@@ -57,9 +57,6 @@ ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
     "date": pa.date32(),
     "timestamp": pa.timestamp("us", tz="UTC"),
 }
-# Extension columns keep the types pandas' inference first gave them (large_string for text), so
-# files published before the types were declared stay byte-identical.
-EXTENSION_ARROW_TYPES: dict[ColumnKind, pa.DataType] = {**ARROW_TYPES, "string": pa.large_string()}
 
 
 class PublishLocked(RuntimeError):
@@ -154,8 +151,7 @@ def run_lock(curated_dir: Path) -> Iterator[None]:
 
 def declared_arrow_type(column: ColumnSpec) -> pa.DataType:
     """The Arrow type a declared column is written with."""
-    types = EXTENSION_ARROW_TYPES if column.role == "extension" else ARROW_TYPES
-    return types[column.kind]
+    return ARROW_TYPES[column.kind]
 
 
 def arrow_types(name: str) -> dict[str, pa.DataType]:
@@ -167,7 +163,7 @@ def column_array(values: pd.Series, arrow_type: pa.DataType | None) -> pa.Array:
     """Cast one column to its declared type; undeclared columns are inferred, all-null ones as text."""
     if arrow_type is None:
         return inferred_array(values)
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+    if pa.types.is_string(arrow_type):
         return pa.array([as_text(v) for v in values], type=arrow_type)
     if pa.types.is_integer(arrow_type):
         return pa.array(pd.array(values.astype(object), dtype="Int64"), type=arrow_type, from_pandas=True)
