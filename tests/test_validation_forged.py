@@ -225,6 +225,7 @@ def test_artifacts_the_cleanup_missed_are_caught(
     result = validate_report({**tables, "studies": studies}, extraction)
     failures = result["validation_failures"]
     assert failures[["check", "column", "ref_no"]].values.tolist() == [[check, "results", 1]]
+    assert " the Results cell holds " in failures["message"].iloc[0]
 
 
 def test_the_seed_reports_exactly_its_real_gap(seed_report: Path) -> None:
@@ -236,6 +237,7 @@ def test_the_seed_reports_exactly_its_real_gap(seed_report: Path) -> None:
     ]
     assert result["quarantine_studies"]["ref_no"].tolist() == [17]
     assert len(result["studies"]) == 16
+    assert "the Authors' Conclusions cell is empty" in failures["message"].iloc[0]
 
 
 @pytest.mark.prefect
