@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from extract.model import Block, Document
 from extract.tables.blocks import (
+    BlockCut,
     Placement,
-    align_group,
+    align_blocks,
     author_and_rest,
     block_pieces,
     column_fit,
@@ -38,29 +39,29 @@ def fits_for(columns: list[int], n_columns: int) -> list[list[float]]:
 
 def test_interleaved_rows_are_aligned_in_order() -> None:
     # A1 d d d A2 d d d: each author's cells follow it.
-    alignment = align_group(fits_for([0, 1, 2, 0, 1, 2], 3), [1, 1, 1, 2, 2, 2], [False] * 6, n_rows=2)
+    alignment = align_blocks(fits_for([0, 1, 2, 0, 1, 2], 3), [1, 1, 1, 2, 2, 2], [BlockCut()] * 6, n_rows=2)
     assert [(p.row, p.column) for p in alignment.placements if p] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
 
 
 def test_authors_grouped_ahead_of_their_rows() -> None:
     # A1 A2 A3 then three rows of two cells each.
-    alignment = align_group(fits_for([0, 1] * 3, 2), [3] * 6, [False] * 6, n_rows=3)
+    alignment = align_blocks(fits_for([0, 1] * 3, 2), [3] * 6, [BlockCut()] * 6, n_rows=3)
     assert [p.row for p in alignment.placements if p] == [0, 0, 1, 1, 2, 2]
 
 
 def test_a_row_may_lack_its_last_cell() -> None:
-    alignment = align_group(fits_for([0, 1, 2, 0, 1], 3), [1, 1, 1, 2, 2], [False] * 5, n_rows=2)
+    alignment = align_blocks(fits_for([0, 1, 2, 0, 1], 3), [1, 1, 1, 2, 2], [BlockCut()] * 5, n_rows=2)
     assert alignment.placements[-1] == Placement(1, 1)
 
 
 def test_a_cell_split_at_a_page_break_is_continued() -> None:
     fits = fits_for([0, 1, 1, 2], 3)
-    alignment = align_group(fits, [1, 1, 1, 1], [False, False, True, False], n_rows=1)
+    alignment = align_blocks(fits, [1, 1, 1, 1], [BlockCut(), BlockCut(), BlockCut(after_page_break=True), BlockCut()], n_rows=1)
     assert alignment.placements == (Placement(0, 0), Placement(0, 1), Placement(0, 1, True), Placement(0, 2))
 
 
 def test_data_before_any_author_is_left_unassigned() -> None:
-    alignment = align_group(fits_for([0, 0], 1), [0, 1], [False, False], n_rows=1)
+    alignment = align_blocks(fits_for([0, 0], 1), [0, 1], [BlockCut(), BlockCut()], n_rows=1)
     assert alignment.placements == (None, Placement(0, 0))
 
 
@@ -86,7 +87,7 @@ def laid_out_tables(draw: st.DrawFn) -> tuple[list[int], list[int], list[tuple[i
 @given(laid_out_tables())
 def test_alignment_recovers_any_valid_block_order(table: tuple) -> None:
     columns, authors_before, truth, n_rows, n_columns = table
-    alignment = align_group(fits_for(columns, n_columns), authors_before, [False] * len(columns), n_rows)
+    alignment = align_blocks(fits_for(columns, n_columns), authors_before, [BlockCut()] * len(columns), n_rows)
     assert [(p.row, p.column) if p else None for p in alignment.placements] == truth
 
 

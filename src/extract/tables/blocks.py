@@ -12,6 +12,7 @@ aligned to rows and columns by dynamic programming on how well each block fits e
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import re
 from collections import Counter
@@ -362,18 +363,28 @@ def _is_summary_table(pieces: Sequence[Piece]) -> bool:
     return "header" in kinds and "author" in kinds
 
 
-# --- the table's columns and groups ---------------------------------------------------------
+# --- the table's columns and rows -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class StudyGroup:
-    """The rows under one design heading: their author pieces (with refs) and their data pieces."""
+class TableLayout:
+    """A table's rows (author pieces with their lone references and design headings) and its data
+    pieces in reading order, each with how many authors precede it and whether it may continue a cell."""
 
-    label: str | None
     authors: tuple[tuple[Piece, Piece | None], ...]
+    group_labels: tuple[str | None, ...]
     data: tuple[Piece, ...]
     authors_before: tuple[int, ...]
-    at_page_break: tuple[bool, ...]
+    cuts: tuple[BlockCut, ...]
+
+
+@dataclass(frozen=True)
+class BlockCut:
+    """What a block's edges say about whether it starts a cell or continues the one before it."""
+
+    after_page_break: bool = False
+    start: Literal["lower", "bullet", "capital", "other"] = "other"
+    after_open_end: bool = False
 
 
 def table_columns(pieces: Sequence[Piece]) -> tuple[str, ...]:
@@ -421,51 +432,62 @@ def _number_kind(pieces: Sequence[Piece], index: int, resolved: Sequence[Piece])
     return "data"
 
 
-def study_groups(pieces: Sequence[Piece]) -> tuple[StudyGroup, ...]:
-    """Cut the table at its design headings into groups of authors and data pieces."""
-    groups: list[StudyGroup] = []
-    label: str | None = None
-    current: list[Piece] = []
-    for piece in pieces:
-        if piece.kind == "heading":
-            if current or label is not None:
-                groups.append(_study_group(label, current))
-            label, current = " ".join(piece.text.split()), []
-        else:
-            current.append(piece)
-    groups.append(_study_group(label, current))
-    return tuple(group for group in groups if group.authors or group.data)
-
-
-def _study_group(label: str | None, pieces: Sequence[Piece]) -> StudyGroup:
-    """Collect one group's authors (each with its lone reference) and data, with their order facts."""
+def table_layout(pieces: Sequence[Piece]) -> TableLayout:
+    """Collect the rows and data pieces of a whole table: a text tool may print a group's cells
+    after the next group's heading, so rows are numbered through the table, not per group."""
     authors: list[tuple[Piece, Piece | None]] = []
+    labels: list[str | None] = []
     data: list[Piece] = []
     authors_before: list[int] = []
-    at_page_break: list[bool] = []
+    cuts: list[BlockCut] = []
+    label: str | None = None
     page_break = False
     last_page: int | None = None
     for piece in pieces:
-        if piece.kind in ("header", "furniture", "footnote") or (
-            piece.block.page_no is not None and last_page is not None and piece.block.page_no != last_page
-        ):
-            page_break = True
+        page_break = page_break or _breaks_the_page(piece, last_page)
         last_page = piece.block.page_no if piece.block.page_no is not None else last_page
-        if piece.kind == "author":
+        if piece.kind == "heading":
+            label = " ".join(piece.text.split())
+        elif piece.kind == "author":
             authors.append((piece, None))
+            labels.append(label)
         elif piece.kind == "ref" and authors:
             authors[-1] = (authors[-1][0], piece)
         elif piece.kind == "data":
             data.append(piece)
             authors_before.append(len(authors))
-            at_page_break.append(page_break or _continues_a_sentence(piece.text))
+            cuts.append(BlockCut(page_break, block_start(piece.text), len(data) > 1 and ends_mid_sentence(data[-2].text)))
             page_break = False
-    return StudyGroup(label, tuple(authors), tuple(data), tuple(authors_before), tuple(at_page_break))
+    return TableLayout(tuple(authors), tuple(labels), tuple(data), tuple(authors_before), tuple(cuts))
 
 
-def _continues_a_sentence(text: str) -> bool:
-    """A block starting in lower case continues a cell a text tool cut (a bullet's hanging indent)."""
-    return text.lstrip()[:1].islower()
+def _breaks_the_page(piece: Piece, last_page: int | None) -> bool:
+    """Header cells, furniture and footnotes mark a page break, as does a change of page number."""
+    new_page = piece.block.page_no is not None and last_page is not None and piece.block.page_no != last_page
+    return new_page or piece.kind in ("header", "furniture", "footnote")
+
+
+def block_start(text: str) -> Literal["lower", "bullet", "capital", "other"]:
+    """How a block starts: cells start with a capital or a bullet; a block a text tool cut from
+    a cell (a bullet's hanging indent, a line after a page break) starts in lower case."""
+    first = text.lstrip()[:1]
+    if _is_bullet_glyph(first):
+        return "bullet"
+    if first.islower():
+        return "lower"
+    return "capital" if first.isupper() else "other"
+
+
+_DANGLING_END = re.compile(
+    r"(\b(and|or|of|the|a|an|with|in|on|at|to|for|by|from|than|between|vs|versus|was|were|is|are|that|which"
+    r"|who|as|but|not|no|per)|[,;:(\u2013-])\s*$",
+    re.IGNORECASE,
+)
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """A block ending in a connective word or a comma was cut inside a sentence; its cell goes on."""
+    return bool(_DANGLING_END.search(text))
 
 
 # --- fitting blocks to columns --------------------------------------------------------------
@@ -658,9 +680,17 @@ _SCORERS = {
     "outcomes": _fit_outcomes,
 }
 
-# --- aligning a group's data pieces to rows and columns -------------------------------------
+# --- aligning a table's data pieces to rows and columns -------------------------------------
+#
+# What survives every reading order seen so far: the blocks of one column come in row order.
+# Columns interleave freely (a text tool may print several rows' first columns, then all their
+# results), a cell may start before its author's row is printed or long after it, and a cell
+# may be cut into several blocks. So the alignment keeps, per column, the last row it filled,
+# and scores each move by the block's fit to the column, skipped cells, continued cells, how
+# the move follows the previous block (same row in column order, same column in the next row,
+# or a jump) and how far the row is from the latest printed author.
 
-State = tuple[int, int]  # (row index, last filled column position); (-1, -1) before any row
+State = tuple[tuple[int, ...], int]  # (last row filled per column, -1 for none; column of the last placed block)
 
 
 @dataclass(frozen=True)
@@ -668,11 +698,24 @@ class AlignmentSettings:
     """Costs of the alignment's moves, in the same units as column fits (higher fit = better)."""
 
     skip_cost: float = 2.0
+    continuation_cost: float = 2.0
+    continuation_cost_at_capital: float = 3.0
+    continuation_cost_at_bullet: float = 1.0
+    continuation_cost_at_lower_case: float = 0.5
     continuation_cost_at_page_break: float = 1.5
-    continuation_cost: float = 4.0
+    continuation_cost_after_open_end: float = 0.5
+    new_cell_at_lower_case_cost: float = 2.0
+    new_cell_after_open_end_cost: float = 1.5
     unassigned_cost: float = 7.0
-    pending_rows_window: int = 12
-    beam_width: float = 12.0
+    apart_continuation_cost: float = 1.5
+    backward_in_row_cost: float = 1.0
+    next_row_cost: float = 0.5
+    jump_cost: float = 2.0
+    behind_author_cost: float = 0.1
+    ahead_of_author_cost: float = 1.5
+    max_rows_ahead: int = 3
+    max_skipped_cells: int = 2
+    beam_states: int = 32
 
 
 @dataclass(frozen=True)
@@ -685,8 +728,8 @@ class Placement:
 
 
 @dataclass(frozen=True)
-class GroupAlignment:
-    """The cheapest alignment of one group: total cost and one placement (or None) per block."""
+class Alignment:
+    """The cheapest alignment found: total cost and one placement (or None) per block."""
 
     cost: float
     placements: tuple[Placement | None, ...]
@@ -700,96 +743,112 @@ class _Step:
     placement: Placement | None
 
 
-def align_group(
+def align_blocks(
     fits: Sequence[Sequence[float]],
     authors_before: Sequence[int],
-    at_page_break: Sequence[bool],
+    cuts: Sequence[BlockCut],
     n_rows: int,
     settings: AlignmentSettings = AlignmentSettings(),
-) -> GroupAlignment:
-    """Assign blocks to (row, column) keeping row order, column order and author precedence."""
+) -> Alignment:
+    """Assign blocks to (row, column), each column filling its rows in order; the column
+    positions of `fits` are the column order, which rows read in most often."""
     n_columns = len(fits[0]) if fits else 0
-    states: dict[State, float] = {(-1, -1): 0.0}
+    states: dict[State, float] = {((-1,) * n_columns, -1): 0.0}
     history: list[dict[State, _Step]] = []
     for index, block_fits in enumerate(fits):
-        moves = _block_moves(
-            states, block_fits, authors_before[index], at_page_break[index], n_columns, settings
-        )
-        states = {state: cost for state, (cost, _) in moves.items()}
-        history.append({state: step for state, (_, step) in moves.items()})
-        states = _within_beam(states, settings.beam_width)
-    final = {
-        state: cost + _unfinished_cost(state, n_rows, n_columns, settings)
-        for state, cost in states.items()
-    }
+        moves = _block_moves(states, block_fits, authors_before[index], cuts[index], n_rows, settings)
+        kept = heapq.nsmallest(settings.beam_states, moves.items(), key=lambda item: (item[1][0], item[0]))
+        states = {state: cost for state, (cost, _) in kept}
+        history.append({state: step for state, (_, step) in kept})
+    final = {state: cost + _unfilled_cost(state, n_rows, settings) for state, cost in states.items()}
     best = min(final, key=lambda state: (final[state], state))
-    return GroupAlignment(final[best], _trace_back(history, best))
+    return Alignment(final[best], _trace_back(history, best))
 
 
 def _block_moves(
     states: dict[State, float],
     block_fits: Sequence[float],
     authors_before: int,
-    at_page_break: bool,
-    n_columns: int,
+    cut: BlockCut,
+    n_rows: int,
     settings: AlignmentSettings,
 ) -> dict[State, tuple[float, _Step]]:
     """Every state one more block can lead to, each with its cheapest cost and back-pointer."""
     best: dict[State, tuple[float, _Step]] = {}
-    lowest_row = authors_before - settings.pending_rows_window
-    for (row, column), cost in states.items():
-        _offer(best, (row, column), cost + settings.unassigned_cost, _Step((row, column), None))
-        if row >= max(lowest_row, 0):
-            _offer_same_row(best, (row, column), cost, block_fits, at_page_break, settings)
-    for new_row, (opened, previous) in _row_openings(states, authors_before, n_columns, settings).items():
-        if new_row < lowest_row:
-            continue
-        for new_column in range(n_columns):
-            total = opened + new_column * settings.skip_cost - block_fits[new_column]
-            _offer(best, (new_row, new_column), total, _Step(previous, Placement(new_row, new_column)))
+    continuation = continuation_cost(cut, settings)
+    new_cell = new_cell_cost(cut, settings)
+    for state, cost in states.items():
+        filled, last_column = state
+        _offer(best, state, cost + settings.unassigned_cost, _Step(state, None))
+        last_row = filled[last_column] if last_column >= 0 else -1
+        for column, fit in enumerate(block_fits):
+            row_filled = filled[column]
+            if row_filled >= 0:
+                joined = continuation if column == last_column else continuation + settings.apart_continuation_cost
+                _offer(best, (filled, column), cost + joined - fit, _Step(state, Placement(row_filled, column, True)))
+            for row in _new_cell_rows(row_filled, authors_before, n_rows, settings):
+                total = (
+                    cost
+                    + new_cell
+                    - fit
+                    + (row - row_filled - 1) * settings.skip_cost
+                    + _move_cost(last_row, last_column, row, column, settings)
+                    + _author_distance_cost(row, authors_before, settings)
+                )
+                moved = (filled[:column] + (row,) + filled[column + 1 :], column)
+                _offer(best, moved, total, _Step(state, Placement(row, column)))
     return best
 
 
-def _row_openings(
-    states: dict[State, float], authors_before: int, n_columns: int, settings: AlignmentSettings
-) -> dict[int, tuple[float, State]]:
-    """Cheapest way to open each row whose author is already printed: close a row, skip empty ones."""
-    closed: dict[int, tuple[float, State]] = {}
-    for (row, column), cost in states.items():
-        total = cost + _row_end_cost(row, column, n_columns, settings)
-        if row not in closed or total < closed[row][0]:
-            closed[row] = (total, (row, column))
-    openings: dict[int, tuple[float, State]] = {}
-    carried: tuple[float, State] | None = None
-    empty_row_cost = n_columns * settings.skip_cost
-    for new_row in range(authors_before):
-        if carried is not None:
-            carried = (carried[0] + empty_row_cost, carried[1])
-        just_closed = closed.get(new_row - 1)
-        if just_closed is not None and (carried is None or just_closed[0] < carried[0]):
-            carried = just_closed
-        if carried is not None:
-            openings[new_row] = carried
-    return openings
+def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
+    """What continuing the cell before costs: cheap for lower-case starts, bullets, page breaks
+    and after a block cut mid-sentence; dear for a capitalised start, which usually opens a cell."""
+    by_start = {
+        "lower": settings.continuation_cost_at_lower_case,
+        "bullet": settings.continuation_cost_at_bullet,
+        "capital": settings.continuation_cost_at_capital,
+        "other": settings.continuation_cost,
+    }
+    cost = by_start[cut.start]
+    if cut.after_page_break:
+        cost = min(cost, settings.continuation_cost_at_page_break)
+    if cut.after_open_end:
+        cost = min(cost, settings.continuation_cost_after_open_end)
+    return cost
 
 
-def _offer_same_row(
-    best: dict[State, tuple[float, _Step]],
-    state: State,
-    cost: float,
-    block_fits: Sequence[float],
-    at_page_break: bool,
-    settings: AlignmentSettings,
-) -> None:
-    """Offer the moves that stay in the current row: a later column, or continuing this cell."""
-    row, column = state
-    for new_column in range(column + 1, len(block_fits)):
-        total = cost + (new_column - column - 1) * settings.skip_cost - block_fits[new_column]
-        _offer(best, (row, new_column), total, _Step(state, Placement(row, new_column)))
-    if column >= 0:
-        penalty = settings.continuation_cost_at_page_break if at_page_break else settings.continuation_cost
-        total = cost + penalty - block_fits[column]
-        _offer(best, state, total, _Step(state, Placement(row, column, continues_cell=True)))
+def new_cell_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
+    """What opening a cell with this block costs beyond its fit: cells rarely start in lower
+    case or right after a block cut mid-sentence."""
+    lower = settings.new_cell_at_lower_case_cost if cut.start == "lower" else 0.0
+    return lower + (settings.new_cell_after_open_end_cost if cut.after_open_end else 0.0)
+
+
+def _new_cell_rows(row_filled: int, authors_before: int, n_rows: int, settings: AlignmentSettings) -> range | list[int]:
+    """Rows a column may open a new cell in: the next few after its last, and near the latest author."""
+    if authors_before < 1:
+        return []
+    highest = min(n_rows - 1, authors_before - 1 + settings.max_rows_ahead)
+    near = range(row_filled + 1, min(highest, row_filled + 1 + settings.max_skipped_cells) + 1)
+    catch_up = [row for row in (authors_before - 2, authors_before - 1) if row > near.stop - 1 and row <= highest]
+    return [*near, *catch_up] if catch_up else near
+
+
+def _move_cost(last_row: int, last_column: int, row: int, column: int, settings: AlignmentSettings) -> float:
+    """How a new cell follows the previous block: along its row, down its column, or a jump."""
+    if last_column < 0:
+        return 0.0
+    if row == last_row:
+        return 0.0 if column > last_column else settings.backward_in_row_cost
+    if row == last_row + 1 and column <= last_column:
+        return settings.next_row_cost
+    return settings.jump_cost
+
+
+def _author_distance_cost(row: int, authors_before: int, settings: AlignmentSettings) -> float:
+    """A cell usually starts after its author and before the next few authors are printed."""
+    distance = row - (authors_before - 1)
+    return distance * settings.ahead_of_author_cost if distance > 0 else -distance * settings.behind_author_cost
 
 
 def _offer(best: dict[State, tuple[float, _Step]], state: State, cost: float, step: _Step) -> None:
@@ -798,23 +857,9 @@ def _offer(best: dict[State, tuple[float, _Step]], state: State, cost: float, st
         best[state] = (cost, step)
 
 
-def _row_end_cost(row: int, column: int, n_columns: int, settings: AlignmentSettings) -> float:
-    """Closing a row early costs one skip per column it never reached."""
-    return 0.0 if row < 0 else (n_columns - 1 - column) * settings.skip_cost
-
-
-def _unfinished_cost(state: State, n_rows: int, n_columns: int, settings: AlignmentSettings) -> float:
-    """At the group's end, the open row's missing cells and every row never opened are skips."""
-    row, column = state
-    return _row_end_cost(row, column, n_columns, settings) + (n_rows - 1 - row) * n_columns * settings.skip_cost
-
-
-def _within_beam(states: dict[State, float], beam_width: float) -> dict[State, float]:
-    """Drop states far costlier than the best, which keeps long tables fast."""
-    if not states:
-        return states
-    ceiling = min(states.values()) + beam_width
-    return {state: cost for state, cost in states.items() if cost <= ceiling}
+def _unfilled_cost(state: State, n_rows: int, settings: AlignmentSettings) -> float:
+    """At the table's end, every column's rows never reached are skipped cells."""
+    return sum(n_rows - 1 - row for row in state[0]) * settings.skip_cost
 
 
 def _trace_back(history: list[dict[State, _Step]], final: State) -> tuple[Placement | None, ...]:
@@ -830,70 +875,75 @@ def _trace_back(history: list[dict[State, _Step]], final: State) -> tuple[Placem
 
 # --- choosing the column order and assembling the table -------------------------------------
 
-_MAX_EXHAUSTIVE_COLUMNS = 5
+_MAX_ORDER_CANDIDATES = 3
 _PRINTED_ORDER_WEIGHT = 0.05
 
-FieldFits = tuple[tuple[dict[str, float], ...], ...]
+FieldFits = tuple[dict[str, float], ...]
 
 
 def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSettings()) -> Table:
-    """Rebuild one table: columns from its header cells, rows from the best joint alignment."""
+    """Rebuild one table: columns from its header cells, rows from the best alignment."""
     columns = table_columns(span.pieces)
-    groups = study_groups(resolve_pieces(span.pieces, columns))
-    fits = group_field_fits(groups, columns)
-    order = choose_column_order(columns, printed_orders(span.pieces, columns), groups, fits, settings)
-    alignments = tuple(_align(group, group_fits, order, settings) for group, group_fits in zip(groups, fits))
-    rows = table_rows(groups, alignments, order)
+    layout = table_layout(resolve_pieces(span.pieces, columns))
+    fits = tuple({field: column_fit(piece.text, field) for field in columns} for piece in layout.data)
+    order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)
+    rows = table_rows(layout, alignment, order)
     return Table(
         label=span.caption,
         header=("author", *order),
         rows=rows,
-        report=parsing_report(span, groups, alignments, rows, order),
+        report=parsing_report(span, alignment, rows, order),
     )
 
 
-def group_field_fits(groups: Sequence[StudyGroup], columns: Sequence[str]) -> FieldFits:
-    """Fit every data piece to every column once; orders only re-index these scores."""
-    return tuple(
-        tuple({field: column_fit(piece.text, field) for field in columns} for piece in group.data)
-        for group in groups
-    )
-
-
-def choose_column_order(
+def best_ordered_alignment(
     columns: Sequence[str],
     printed: Sequence[Sequence[str]],
-    groups: Sequence[StudyGroup],
+    layout: TableLayout,
     fits: FieldFits,
     settings: AlignmentSettings,
-) -> tuple[str, ...]:
-    """Pick the column order under which all groups align most cheaply, the printed order breaking ties."""
+) -> tuple[tuple[str, ...], Alignment]:
+    """Align under each printed column order and under the order the rows themselves read in,
+    keeping the cheapest; the printed order breaks ties."""
     prior = tuple(printed[0]) if printed else tuple(columns)
+    candidates = list(dict.fromkeys(_completed(run, columns) for run in printed))[:_MAX_ORDER_CANDIDATES]
+    results = {order: _align(layout, fits, order, settings) for order in candidates or [tuple(columns)]}
 
     def cost(order: tuple[str, ...]) -> float:
-        total = sum(_align(group, group_fits, order, settings).cost for group, group_fits in zip(groups, fits))
-        return total + _PRINTED_ORDER_WEIGHT * order_inversions(order, prior)
+        return results[order].cost + _PRINTED_ORDER_WEIGHT * order_inversions(order, prior)
 
-    if len(columns) <= _MAX_EXHAUSTIVE_COLUMNS:
-        return min(itertools.permutations(columns), key=lambda order: (cost(order), order))
-    starts = [tuple(run) + tuple(c for c in columns if c not in run) for run in printed] or [tuple(columns)]
-    return _improve_by_swaps(min(starts, key=cost), cost)
+    best = min(results, key=lambda order: (cost(order), order))
+    read = order_read_in_rows(results[best], best)
+    if read not in results:
+        results[read] = _align(layout, fits, read, settings)
+        best = min(results, key=lambda order: (cost(order), order))
+    return best, results[best]
 
 
-def _improve_by_swaps(order: tuple[str, ...], cost) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
-    """Local search for wide tables: swap two columns while that lowers the cost."""
-    best, best_cost = order, cost(order)
-    improved = True
-    while improved:
-        improved = False
-        for left, right in itertools.combinations(range(len(best)), 2):
-            swapped = list(best)
-            swapped[left], swapped[right] = swapped[right], swapped[left]
-            candidate = tuple(swapped)
-            candidate_cost = cost(candidate)
-            if candidate_cost < best_cost:
-                best, best_cost, improved = candidate, candidate_cost, True
-    return best
+def _completed(run: Sequence[str], columns: Sequence[str]) -> tuple[str, ...]:
+    """A printed run of header cells with the columns it lacks appended."""
+    return (*run, *(column for column in columns if column not in run))
+
+
+def order_read_in_rows(alignment: Alignment, order: Sequence[str]) -> tuple[str, ...]:
+    """The column order that most consecutive blocks of one row follow (ties keep `order`)."""
+    before: Counter[tuple[int, int]] = Counter()
+    previous: Placement | None = None
+    for placement in alignment.placements:
+        if placement is None or placement.continues_cell:
+            continue
+        if previous is not None and previous.row == placement.row:
+            before[(previous.column, placement.column)] += 1
+        previous = placement
+    positions = range(len(order))
+    best = min(
+        itertools.islice(itertools.permutations(positions), _MAX_ORDER_PERMUTATIONS),
+        key=lambda perm: (sum(before[(b, a)] for a, b in itertools.combinations(perm, 2)), perm),
+    )
+    return tuple(order[position] for position in best)
+
+
+_MAX_ORDER_PERMUTATIONS = 5040
 
 
 def order_inversions(order: Sequence[str], prior: Sequence[str]) -> int:
@@ -903,30 +953,25 @@ def order_inversions(order: Sequence[str], prior: Sequence[str]) -> int:
     return sum(1 for a, b in itertools.combinations(known, 2) if a > b)
 
 
-def _align(
-    group: StudyGroup, group_fits: Sequence[dict[str, float]], order: Sequence[str], settings: AlignmentSettings
-) -> GroupAlignment:
-    """Align one group under one column order."""
-    fits = [[piece_fits[field] for field in order] for piece_fits in group_fits]
-    return align_group(fits, group.authors_before, group.at_page_break, len(group.authors), settings)
+def _align(layout: TableLayout, fits: FieldFits, order: Sequence[str], settings: AlignmentSettings) -> Alignment:
+    """Align the table's data pieces under one column order."""
+    ordered = [[piece_fits[field] for field in order] for piece_fits in fits]
+    return align_blocks(ordered, layout.authors_before, layout.cuts, len(layout.authors), settings)
 
 
-def table_rows(
-    groups: Sequence[StudyGroup], alignments: Sequence[GroupAlignment], order: Sequence[str]
-) -> tuple[RawRow, ...]:
-    """Turn each group's alignment into RawRows numbered through the whole table."""
+def table_rows(layout: TableLayout, alignment: Alignment, order: Sequence[str]) -> tuple[RawRow, ...]:
+    """Turn the alignment into RawRows, one per author, in the table's order."""
+    placed: list[dict[str, list[Piece]]] = [{} for _ in layout.authors]
+    for piece, placement in zip(layout.data, alignment.placements):
+        if placement is not None:
+            placed[placement.row].setdefault(order[placement.column], []).append(piece)
     rows: list[RawRow] = []
-    for group, alignment in zip(groups, alignments):
-        placed: list[dict[str, list[Piece]]] = [{} for _ in group.authors]
-        for piece, placement in zip(group.data, alignment.placements):
-            if placement is not None:
-                placed[placement.row].setdefault(order[placement.column], []).append(piece)
-        for (author, ref), row_pieces in zip(group.authors, placed):
-            cells = {"author": cell_from_pieces([author])}
-            if ref is not None:
-                cells["ref"] = cell_from_pieces([ref])
-            cells.update({field: cell_from_pieces(row_pieces[field]) for field in order if field in row_pieces})
-            rows.append(RawRow(cells=cells, group_label=group.label, ordinal=len(rows)))
+    for (author, ref), label, row_pieces in zip(layout.authors, layout.group_labels, placed):
+        cells = {"author": cell_from_pieces([author])}
+        if ref is not None:
+            cells["ref"] = cell_from_pieces([ref])
+        cells.update({field: cell_from_pieces(row_pieces[field]) for field in order if field in row_pieces})
+        rows.append(RawRow(cells=cells, group_label=label, ordinal=len(rows)))
     return tuple(rows)
 
 
@@ -939,15 +984,9 @@ def cell_from_pieces(pieces: Sequence[Piece]) -> Cell:
     return Cell(text="\n".join(piece.text for piece in pieces), page_no=pieces[0].block.page_no, bbox=bbox)
 
 
-def parsing_report(
-    span: TableSpan,
-    groups: Sequence[StudyGroup],
-    alignments: Sequence[GroupAlignment],
-    rows: Sequence[RawRow],
-    order: Sequence[str],
-) -> ParsingReport:
+def parsing_report(span: TableSpan, alignment: Alignment, rows: Sequence[RawRow], order: Sequence[str]) -> ParsingReport:
     """Say how the table was rebuilt and how much of it needed skips, joins or left blocks over."""
-    placements = [p for alignment in alignments for p in alignment.placements]
+    placements = alignment.placements
     unassigned = sum(1 for p in placements if p is None)
     continued = sum(1 for p in placements if p is not None and p.continues_cell)
     expected = max(len(rows) * len(order), 1)
