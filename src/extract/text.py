@@ -31,7 +31,10 @@ the right part is no word either in the lexicon's eyes: unknown to it (`Duf resn
 (`Lindqv ist`), rarer than Zipf 3.5 (name particles and Latin such as `et`, `de`, `von`, `der`
 sit above it, so `Tabory et al.` stays apart). A left part the lexicon knows must be shorter
 than five letters to count as a fragment (`Duf`, `Hy`); longer ones are rare words
-(`lymphadenopathy`). Two words are never joined, so `of all`, `by the`, `may be` stay apart.
+(`lymphadenopathy`). Two words are never joined, so `of all`, `by the`, `may be` stay apart;
+beside an f/v/y break a part of four letters or fewer counts as a word only at Zipf ≥ 4.0, where
+the lexicon's web noise rates fragments such as `ing`, `dev`, `ref`, `def` between 3.7 and 4.0
+(`try ing`, `dev eloped` join) while short clinical words (`dose`, `oral`, `lung`) sit above.
 The same advance before a hyphen leaves `community - acquired`; that spaced hyphen is closed up
 only between word parts, after f, v or y, in text that uses no spaced dash otherwise, and not
 before a function word at Zipf ≥ 6 (`and`, `but`, `which`: a clause dash, `safety - and`).
@@ -58,6 +61,8 @@ ARTIFACT_LETTERS = frozenset("fvy")
 MAX_ZIPF_ARTIFACT_TAIL = 3.5
 MAX_LETTERS_KNOWN_ARTIFACT_HEAD = 4
 MIN_ZIPF_FUNCTION_WORD = 6.0
+MAX_LETTERS_SHORT_PART = 4
+MIN_ZIPF_SHORT_PART_AT_ARTIFACT = 4.0
 
 _LEADING_PUNCT = "\"“‘'([{<«"
 _TRAILING_PUNCT = "\"”’'.,;:!?)]}>»"
@@ -156,6 +161,8 @@ class _Token:
     right_open: bool
     first_is_word: bool
     last_is_word: bool
+    first_is_common: bool
+    last_is_common: bool
 
 
 @lru_cache(maxsize=200_000)
@@ -175,7 +182,16 @@ def _token(text: str) -> _Token:
         right_open=not trail and last_joinable,
         first_is_word=not first_joinable or _edge_is_word(first, prefix=hyphenated),
         last_is_word=not last_joinable or _edge_is_word(last, prefix=False),
+        first_is_common=not first_joinable or _is_common_word(first),
+        last_is_common=not last_joinable or _is_common_word(last),
     )
+
+
+def _is_common_word(segment: str) -> bool:
+    """Tell whether a segment stays a word beside an f/v/y break: short ones need Zipf ≥ 4.5 there."""
+    if not _lexicon_word(segment):
+        return False
+    return len(segment) > MAX_LETTERS_SHORT_PART or _zipf(segment) >= MIN_ZIPF_SHORT_PART_AT_ARTIFACT
 
 
 def _edge_is_word(segment: str, prefix: bool) -> bool:
@@ -190,13 +206,20 @@ def _gap_is_open(left: _Token, right: _Token) -> bool:
     """Tell whether a space may be a spacing artifact: joinable edges, not both sides words."""
     if not (left.right_open and right.left_open):
         return False
+    if _follows_artifact_letter(left, right):
+        return not (left.last_is_common and right.first_is_common)
     return not (left.last_is_word and right.first_is_word)
+
+
+def _follows_artifact_letter(left: _Token, right: _Token) -> bool:
+    """Tell whether a gap comes right after f, v or y and the text goes on in lower case."""
+    return left.last[-1:] in ARTIFACT_LETTERS and right.first[:1].islower()
 
 
 def _is_artifact_break(left: _Token, right: _Token) -> bool:
     """Tell whether a gap is the extra advance PDFs leave after f, v or y inside one word (`Duf resne`)."""
     head, tail = left.last, right.first
-    if not (_gap_is_open(left, right) and head[-1] in ARTIFACT_LETTERS and tail[0].islower()):
+    if not (_gap_is_open(left, right) and _follows_artifact_letter(left, right)):
         return False
     if left.last_is_word or right.first_is_word:
         return False
