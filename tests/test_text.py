@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from wordfreq import top_n_list
 
 from extract.text import clean_findings, clean_text, is_word, repair_spacing
 
@@ -224,3 +227,123 @@ def test_indented_lines_are_findings_whose_bullet_glyph_was_lost() -> None:
     cell = " No significant\ndifference in rates\n The risk of AEs\nappeared to increase"
     assert clean_findings(cell) == "No significant difference in rates\nThe risk of AEs appeared to increase"
     assert clean_findings("One finding\nwrapped once") == "One finding wrapped once"
+
+
+# --- the f/v/y glyph-advance artifact ---------------------------------------------------------
+
+FVY_FINAL_WORDS = (
+    "of if by may any every they study therapy safety efficacy self half off key day way very "
+    "only early why family policy quality dietary surgery brief proof"
+).split()
+FOLLOWING_WORDS = (
+    "all the be you one more time care patients were was in and or an on at its ten is use "
+    "used end eat ice it each either a I oral dose acid lung bone hip outcomes data"
+).split()
+
+
+def artifact_spacing(text: str) -> str:
+    """Break every word after f, v or y the way the glyph advance does (`Dufresne` → `Duf resne`)."""
+    return re.sub(r"([fvy])(?=[a-z])", r"\1 ", text)
+
+
+@pytest.mark.parametrize(
+    ("broken", "repaired"),
+    [
+        ("Duf resne", "Dufresne"),
+        ("Kowalczy k", "Kowalczyk"),
+        ("Sandov al", "Sandoval"),
+        ("v an Dijk", "van Dijk"),
+        ("v an der Berg", "van der Berg"),
+        ("Lindqv ist", "Lindqvist"),
+        ("Fy f e", "Fyfe"),
+        ("McAv oy", "McAvoy"),
+        ("O'Keef e", "O'Keefe"),
+        ("Meta-analy sis", "Meta-analysis"),
+        ("Meta-Analy ses", "Meta-Analyses"),
+        ("Hy aluronic acid injection", "Hyaluronic acid injection"),
+        ("with hy aluronic acid", "with hyaluronic acid"),
+        ("Table 2: Summary of Included Studies f or the Review", "Table 2: Summary of Included Studies for the Review"),
+        ("patients were try ing to stop", "patients were trying to stop"),
+        ("a dev ice was dev eloped", "a device was developed"),
+    ],
+)
+def test_repair_spacing_joins_breaks_after_f_v_y(broken: str, repaired: str) -> None:
+    assert repair_spacing(broken) == repaired
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "of all", "by the", "may be", "if you", "of ten", "any one", "self care",
+        "Tabory et al.", "Kowalczy et al.", "Petrov de la Cruz", "Godfrey von Berg",
+        "values of n", "therapy may oral", "lymphadenopathy subcarinal", "IgG levels",
+        "McDonald and", "O'Neil et al.",
+    ],
+)
+def test_repair_spacing_never_joins_real_words_or_name_particles_after_f_v_y(kept: str) -> None:
+    assert repair_spacing(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("community - acquired pneumonia", "community-acquired pneumonia"),
+        ("Community -\nacquired pneumonia", "Community-acquired pneumonia"),
+        ("with community - acquired pneumonia or community - acquired sepsis",
+         "with community-acquired pneumonia or community-acquired sepsis"),
+    ],
+)
+def test_spaced_hyphen_after_f_v_y_closes_between_word_parts(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "5 - 10 days",
+        "community - acquired, 5 - 10 days",
+        "aspirin - heparin",
+        "efficacy – and safety",
+        "efficacy - and safety",
+        "the therapy - acquired or not – was stopped",
+        "IgGy - acquired",
+    ],
+)
+def test_spaced_dashes_that_may_be_real_stay(kept: str) -> None:
+    assert clean_text(kept) == kept
+
+
+def test_is_word_reads_names_after_a_surname_prefix_by_the_lexicon() -> None:
+    assert is_word("McAvoy") and is_word("O'Neil")
+    assert not is_word("McAv")
+
+
+fvy_sentences = st.lists(st.sampled_from(REAL_WORDS + FVY_FINAL_WORDS + FOLLOWING_WORDS), min_size=1, max_size=12).map(
+    " ".join
+)
+
+
+@given(fvy_sentences)
+def test_repair_never_joins_words_ending_in_f_v_y_to_the_next_word(sentence: str) -> None:
+    assert repair_spacing(sentence) == sentence
+
+
+@given(st.sampled_from(FVY_FINAL_WORDS), st.sampled_from(FOLLOWING_WORDS))
+def test_a_word_ending_in_f_v_y_and_a_real_word_stay_two_words(left: str, right: str) -> None:
+    assert repair_spacing(f"{left} {right}") == f"{left} {right}"
+
+
+@given(fvy_sentences)
+def test_repair_is_idempotent_on_artifact_text(sentence: str) -> None:
+    once = repair_spacing(artifact_spacing(sentence))
+    assert repair_spacing(once) == once
+
+
+LEXICON_WORDS = tuple(word for word in top_n_list("en", 30000) if re.fullmatch(r"[a-z]{5,}", word))
+BROKEN_BY_ARTIFACT = tuple(word for word in LEXICON_WORDS if artifact_spacing(word) != word)
+
+
+def test_repair_recovers_nearly_every_lexicon_word_the_artifact_breaks() -> None:
+    recovered = sum(repair_spacing(artifact_spacing(word)) == word for word in BROKEN_BY_ARTIFACT)
+    assert len(BROKEN_BY_ARTIFACT) > 3000
+    assert recovered >= 0.95 * len(BROKEN_BY_ARTIFACT)
