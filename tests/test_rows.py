@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -86,3 +87,26 @@ def test_provenance_names_each_cell_with_its_place() -> None:
 @given(st.integers(1, 999), st.sampled_from(["{}", "[{}]", " {} ", "({})", "{},{}", "{}-{}"]))
 def test_lone_reference_number_reads_the_first_number(number: int, layout: str) -> None:
     assert lone_ref_no(layout.format(number, number + 1)) == number
+
+
+@pytest.mark.parametrize(
+    ("author_cell", "surname"),
+    [
+        ("Duf resne (2008)", "Dufresne"),
+        ("Kowalczy k et al., 2019", "Kowalczyk"),
+        ("Sandov al et al. (2015)", "Sandoval"),
+        ("v an Dijk (2012)", "van Dijk"),
+        ("McAv oy, 2020", "McAvoy"),
+        ("Lindqv ist JA, Smith B (2011)", "Lindqvist"),
+    ],
+)
+def test_spaced_surname_is_closed_up_in_the_author_and_the_key(author_cell: str, surname: str) -> None:
+    (record,) = study_records("rep", [table(row({"author": author_cell}, "Guidelines"))])
+    assert record["first_author"] == surname
+    assert record["study_key"] == f"rep:{surname}-{record['year']}"
+
+
+def test_provenance_keys_spaced_surnames_like_the_records() -> None:
+    raw = row({"author": "Duf resne (2008)", "results": "Better"}, "Guidelines")
+    (record,) = study_records("rep", [table(raw)])
+    assert {place["study_key"] for place in cell_provenance("rep", [table(raw)])} == {record["study_key"]}
