@@ -290,3 +290,17 @@ def test_field_readers_never_raise_on_arbitrary_text(text: str) -> None:
     parse_number(text)
     declared_counts(text)
     citation_ranges(text)
+
+
+@pytest.mark.parametrize(
+    ("label", "design"),
+    [
+        ("Meta-analy sis", "meta_analysis"),
+        ("Meta-Analy ses", "meta_analysis"),
+        ("Sy stematic Rev iews", "systematic_review"),
+        ("Prospectiv e cohort study", "prospective_observational"),
+        ("Economic ev aluation", "economic_evaluation"),
+    ],
+)
+def test_design_for_label_reads_labels_broken_by_the_f_v_y_artifact(label: str, design: str) -> None:
+    assert design_for_label(label) == design
