@@ -157,7 +157,7 @@ def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:
     end = len(lines)
     while end > 1:
         size = next(
-            (n for n in range(min(_MAX_HEADER_LINES, end - 1), 0, -1) if header_cells("\n".join(lines[end - n : end]))),
+            (n for n in range(min(_MAX_HEADER_LINES, end - 1), 0, -1) if _is_printed_header("\n".join(lines[end - n : end]))),
             0,
         )
         if not size:
@@ -166,6 +166,11 @@ def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:
         trailing[:0] = [Piece("header", cell, block, field=field_for_header(cell)) for cell in cells]
         end -= size
     return [Piece("data", "\n".join(lines[:end]), block), *trailing]
+
+
+def _is_printed_header(text: str) -> bool:
+    """Header cells as printed start with a capital; a cell's last line (`disease`) may be a header word."""
+    return text.lstrip()[:1].isupper() and bool(header_cells(text))
 
 
 def header_cells(text: str) -> tuple[str, ...]:
@@ -556,7 +561,21 @@ def column_fit(text: str, field: str) -> float:
     if not flat or _NEUTRAL.match(flat):
         return 0.0
     scorer = _SCORERS.get(field)
-    return scorer(flat, text) if scorer is not None else 0.0
+    score = scorer(flat, text) if scorer is not None else 0.0
+    if _is_bullet_glyph(flat[:1]):
+        score -= _LIST_ITEM_PENALTY.get(field, 0.0)
+    return score * _FRAGMENT_WEIGHT if flat[:1].islower() else score
+
+
+_LIST_ITEM_PENALTY = {
+    "indication": 2.0,
+    "study_design": 2.0,
+    "comparator": 1.5,
+    "intervention": 1.0,
+    "authors_conclusions": 1.0,
+    "population": 0.5,
+}  # bulleted lists fill results and outcomes cells, rarely short-phrase ones
+_FRAGMENT_WEIGHT = 0.5  # a block starting in lower case is the tail of a cut cell: its wording says less
 
 
 def _word_count(flat: str) -> int:
