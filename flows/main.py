@@ -4,11 +4,19 @@ Parsing lives in `extract.pipeline` and below; this module lists the files, fans
 as tasks (through `.submit`, so the task runner can be swapped for a process pool or Dask), turns
 any exception of a report into that report's failure rows, and publishes the combined tables.
 Task inputs and outputs are plain paths, frozen dataclasses and DataFrames: all picklable.
+
+The report task is cached (`flows.runners`): its key is the file's name and bytes, the code and
+the Limits, and its result — tables before and after validation — is persisted, so an unchanged
+report is not parsed again. Stewards' decisions are applied after it, in the flow, on every run.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,10 +27,11 @@ from prefect.cache_policies import NONE
 from prefect.futures import as_completed
 
 from extract import __version__
-from extract.console import ReportOutcome, RunSummary, outcome_line, progress_header, report_outcome
+from extract.console import ProgressDisplay, ReportOutcome, RunSummary, progress_header, report_outcome
 from extract.dictionary import data_package_json
 from extract.errors import UnreadableReport
 from extract.isolation import run_isolated
+from extract.model import Extraction
 from extract.pipeline import REPORT_SUFFIXES, combine, extract_report, report_tables, unreadable_tables
 from extract.publish import PublishLocked, publish
 from extract.readers.guard import classify_exception
@@ -31,6 +40,13 @@ from extract.review.decisions import Decision, stale_failures, undecided_reports
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
 from extract.validate import validate_report
+from flows.runners import (
+    allow_child_processes,
+    cache_dir_for,
+    code_version,
+    report_task_cache_key,
+    task_runner_for,
+)
 
 
 def report_paths(raw_dir: Path) -> list[Path]:
@@ -51,14 +67,27 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
     )
 
 
-def validated_report_tables(
-    path: Path,
-    limits: Limits,
-    extractor_version: str,
-    extracted_at: datetime,
-    decisions: Sequence[Decision] = (),
-) -> dict[str, pd.DataFrame]:
-    """One report's validated tables, or its report-level failure row when it cannot be read.
+@dataclass(frozen=True)
+class ReadReport:
+    """What the cached task keeps of one report: everything decisions need, nothing they change.
+
+    `tables` are before validation and `validated` after it; `extraction` is None for a file
+    that could not be read, whose `validated` tables hold only its failure row.
+    """
+
+    report_id: str
+    tables: dict[str, pd.DataFrame]
+    validated: dict[str, pd.DataFrame]
+    extraction: Extraction | None = None
+
+
+def without_page_geometry(extraction: Extraction) -> Extraction:
+    """The extraction without its pages' words and rulings: tables are found, and caching them is costly."""
+    return dataclasses.replace(extraction, document=dataclasses.replace(extraction.document, pages=()))
+
+
+def read_report(path: Path, limits: Limits, extractor_version: str, extracted_at: datetime) -> ReadReport:
+    """One report read and validated, or its report-level failure row when it cannot be read.
 
     Reading runs in a worker process with the time budget of `limits`, so a file that hangs a
     parser or exhausts memory is stopped and recorded instead of stopping the batch.
@@ -68,23 +97,49 @@ def validated_report_tables(
             extract_report, path, limits, timeout_s=limits.timeout_s, source_file=path.name
         )
         tables = report_tables(extraction, extractor_version, extracted_at)
-        return decide_report(tables, extraction, decisions, validate_report)
+        validated = validate_report(tables, extraction)
+        return ReadReport(path.stem, tables, validated, without_page_geometry(extraction))
     except UnreadableReport as unreadable:
-        return decide_unreadable(unreadable_tables(unreadable), path.stem, decisions)
+        return ReadReport(path.stem, {}, unreadable_tables(unreadable))
     except Exception as error:  # any bug or bad input becomes this report's failure, not the run's
-        return decide_unreadable(unreadable_tables(classify_exception(error, path)), path.stem, decisions)
+        return ReadReport(path.stem, {}, unreadable_tables(classify_exception(error, path)))
 
 
-@task(name="extract-report", cache_policy=NONE, task_run_name="extract {path.name}")
-def extract_report_task(
+def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:
+    """One report's published tables: its validated tables with the stewards' decisions applied."""
+    if read.extraction is None:
+        return decide_unreadable(read.validated, read.report_id, decisions)
+    return decide_report(read.tables, read.extraction, decisions, validate_report, validated=read.validated)
+
+
+def validated_report_tables(
     path: Path,
     limits: Limits,
     extractor_version: str,
     extracted_at: datetime,
     decisions: Sequence[Decision] = (),
 ) -> dict[str, pd.DataFrame]:
-    """Extract, validate and apply decisions to one report; never raises, so one bad file cannot stop the batch."""
-    return validated_report_tables(path, limits, extractor_version, extracted_at, decisions)
+    """One report's validated tables with decisions applied, without Prefect (tests, benchmarks)."""
+    return decided_tables(read_report(path, limits, extractor_version, extracted_at), decisions)
+
+
+@task(
+    name="extract-report",
+    cache_key_fn=report_task_cache_key,
+    persist_result=True,
+    result_serializer="pickle",
+    task_run_name="extract {path.name}",
+)
+def extract_report_task(
+    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime, code: str
+) -> ReadReport:
+    """Read and validate one report; never raises, so one bad file cannot stop the batch.
+
+    Cached by the file's name and bytes, `code` (the run's code version) and the Limits — not
+    by extracted_at — so a re-run over an unchanged file reads this result back instead.
+    """
+    allow_child_processes()
+    return read_report(path, limits, extractor_version, extracted_at)
 
 
 @task(name="publish-curated", cache_policy=NONE)
@@ -111,15 +166,20 @@ def record_validation_summary(counts: Sequence[FailureCount], n_reports: int) ->
     )
 
 
-@flow(name="extract-reports", log_prints=False, validate_parameters=False)
+@flow(name="extract-reports", log_prints=False, validate_parameters=False, task_runner=task_runner_for())
 def extract_reports(
     raw_dir: str,
     curated_dir: str,
     limits: Limits = Limits(),
     show_progress: bool = True,
     decisions: Sequence[Decision] = (),
+    cache_dir: str | None = None,
 ) -> RunSummary:
-    """Extract every report in raw_dir, validate it, and publish all tables to curated_dir."""
+    """Extract every report in raw_dir, validate it, and publish all tables to curated_dir.
+
+    Results are cached under cache_dir (default: `.prefect/results` beside curated_dir).
+    """
+    started = time.monotonic()
     raw, curated = Path(raw_dir), Path(curated_dir)
     paths = report_paths(raw)
     skipped = tuple(path.name for path in skipped_paths(raw))
@@ -127,17 +187,22 @@ def extract_reports(
         return RunSummary((), curated, raw, published=False, skipped_files=skipped)
     if show_progress:
         print(progress_header(raw, len(paths)), flush=True)
+    progress = ProgressDisplay(len(paths), sys.stdout, show_progress and sys.stdout.isatty())
     extracted_at = datetime.now(timezone.utc)
-    futures = {
-        extract_report_task.submit(path, limits, __version__, extracted_at, decisions): path
-        for path in paths
-    }
+    cached_task = extract_report_task.with_options(
+        result_storage=Path(cache_dir) if cache_dir else cache_dir_for(curated)
+    )
+    code = code_version()
+    futures = {cached_task.submit(path, limits, __version__, extracted_at, code): path for path in paths}
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
+    reused = 0
     for future in as_completed(list(futures)):
         path = futures[future]
-        per_report[path] = future.result()
+        per_report[path] = decided_tables(future.result(), decisions)
+        reused += future.state.name == "Cached"
         if show_progress:
-            print(outcome_line(report_outcome(path.name, per_report[path])), flush=True)
+            progress.report_done(report_outcome(path.name, per_report[path]))
+    progress.finish()
     outcomes = report_outcomes(paths, per_report)
     orphans = stale_failures((d, "stale") for d in undecided_reports(decisions, [p.stem for p in paths]))
     tables = [per_report[path] for path in paths] + [{"validation_failures": pd.DataFrame(orphans)}]
@@ -146,7 +211,9 @@ def extract_reports(
     publish_error = publish_task(combined, curated)
     record_validation_summary(counts, len(paths))
     return RunSummary(
-        outcomes, curated, raw, publish_error is None, publish_error, skipped, failure_counts=counts
+        outcomes, curated, raw, publish_error is None, publish_error, skipped,
+        elapsed_s=time.monotonic() - started, reused_reports=reused,
+        failure_counts=counts,
     )
 
 

@@ -39,8 +39,11 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     configure_prefect(Path.cwd() / ".prefect")
     from flows.main import extract_reports  # imported late: Prefect reads its settings on import
+    from flows.runners import task_runner_for
 
-    summary = extract_reports(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
+    runner = task_runner_for(args.workers, args.dask_address)
+    flow = extract_reports.with_options(task_runner=runner)
+    summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
     return EXIT_OK if summary.succeeded else EXIT_NOTHING_PROCESSED
 
@@ -62,7 +65,27 @@ def add_run_command(subparsers: argparse._SubParsersAction) -> None:
         default=str(DEFAULT_DECISIONS),
         help=f"stewards' decisions to apply after validation (default: {DEFAULT_DECISIONS}, when it exists)",
     )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="processes reading reports in parallel (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run the report tasks on this existing Dask cluster instead of local processes",
+    )
     parser.set_defaults(handler=run_command)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for counts that must be at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def inspect_command(args: argparse.Namespace) -> int:

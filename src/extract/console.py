@@ -6,9 +6,11 @@ was published; formatting is kept apart from counting so both are testable witho
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -51,6 +53,8 @@ class RunSummary:
     published: bool = True
     publish_error: str | None = None
     skipped_files: tuple[str, ...] = field(default_factory=tuple)
+    elapsed_s: float | None = None  # the run's wall-clock time, for the closing rate line
+    reused_reports: int = 0  # reports whose cached result was reused instead of parsed again
     failure_counts: tuple[FailureCount, ...] = ()  # published failures by check and severity
 
     @property
@@ -136,6 +140,8 @@ def summary_lines(summary: RunSummary) -> list[str]:
     lines += failure_table_lines(summary.failure_counts)
     if summary.skipped_files:
         lines.append(f"Skipped (not .pdf or .txt): {', '.join(summary.skipped_files)}")
+    if summary.elapsed_s is not None:
+        lines.append(timing_line(summary))
     lines.append(where_line(summary))
     if summary.reports_processed == 0:
         lines.append("No report could be processed; the reasons are listed above.")
@@ -178,3 +184,65 @@ def format_summary(summary: RunSummary) -> str:
 def progress_header(raw_dir: Path, n_reports: int) -> str:
     """The line printed before the first report finishes."""
     return f"Extracting {plural(n_reports, 'report')} from {raw_dir}/"
+
+
+def timing_line(summary: RunSummary) -> str:
+    """How long the run took, its rate, and how many reports came from the cache unchanged."""
+    elapsed = summary.elapsed_s or 0.0
+    reused = f"; {summary.reused_reports} unchanged, reused from the cache" if summary.reused_reports else ""
+    rate = reports_per_minute(len(summary.outcomes), elapsed)
+    return f"Time: {format_duration(elapsed)} ({rate:.0f} reports/min){reused}."
+
+
+def reports_per_minute(done: int, elapsed_s: float) -> float:
+    """Reports finished per minute so far; zero before any time has passed."""
+    return 60.0 * done / elapsed_s if elapsed_s > 0 else 0.0
+
+
+def format_duration(seconds: float) -> str:
+    """A duration as `m:ss`, or `h:mm:ss` from an hour, as a progress display shows it."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def progress_status(done: int, total: int, elapsed_s: float) -> str:
+    """The live status line of a long run: count, percentage, rate and estimated time left."""
+    rate = reports_per_minute(done, elapsed_s)
+    left = format_duration((total - done) * elapsed_s / done) if done else "?"
+    percent = 100 * done // total if total else 100
+    return f"  [{done}/{total}] {percent}%  {rate:.1f} reports/min  ETA {left}"
+
+
+CLEAR_LINE = "\r\x1b[K"
+
+
+@dataclass
+class ProgressDisplay:
+    """Prints each finished report; on a terminal also a live status line kept below them.
+
+    Off a terminal (a log file, a pipe, CI) only the report lines are written: no escape codes.
+    """
+
+    total: int
+    stream: TextIO
+    live: bool
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+
+    def report_done(self, outcome: ReportOutcome) -> None:
+        """Print one finished report and, when live, the updated status line under it."""
+        self.done += 1
+        if self.live:
+            status = progress_status(self.done, self.total, time.monotonic() - self.started)
+            self.stream.write(f"{CLEAR_LINE}{outcome_line(outcome)}\n{status}")
+        else:
+            self.stream.write(outcome_line(outcome) + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """Clear the live status line, so the summary starts on a clean line."""
+        if self.live:
+            self.stream.write(CLEAR_LINE)
+            self.stream.flush()

@@ -1,0 +1,114 @@
+"""Where a run's tasks execute and which results it may reuse: task runners and the cache key.
+
+Parsing is CPU-bound, so reports run in processes (Prefect's default thread pool is slower than
+a plain loop under the GIL): a local process pool over the machine's cores, or an existing Dask
+cluster. A report's validated tables are cached by what determines them — the file's bytes and
+name, the extractor's code, and the Limits — and persisted, so a re-run over unchanged files reads
+them back instead of parsing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from prefect.context import TaskRunContext
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+import extract
+from extract.settings import Limits
+
+CACHE_FOLDER = Path(".prefect") / "results"
+SOURCE_SUFFIXES: tuple[str, ...] = (".py", ".toml")
+
+
+def default_workers() -> int:
+    """The cores this process may use, so a run keeps every one of them busy."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # platforms without CPU affinity
+        return max(1, os.cpu_count() or 1)
+
+
+def task_runner_for(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+    """A Dask runner on the cluster at dask_address, else a process pool of `workers` processes."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner  # the optional `dask` extra
+
+        return DaskTaskRunner(address=dask_address)
+    return ProcessPoolTaskRunner(max_workers=workers or default_workers())
+
+
+def cache_dir_for(curated_dir: Path) -> Path:
+    """The default result cache: `.prefect/results` beside the curated folder."""
+    return curated_dir.resolve().parent / CACHE_FOLDER
+
+
+def source_files(root: Path) -> list[Path]:
+    """The code and settings files under a package folder, relative to it, in a fixed order."""
+    return sorted(
+        path.relative_to(root)
+        for path in root.rglob("*")
+        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts
+    )
+
+
+def code_digest() -> str:
+    """SHA-256 over the extractor's and the flows' source, so any code change invalidates cached results."""
+    digest = hashlib.sha256()
+    for root in (Path(extract.__file__).parent, Path(__file__).parent):
+        for relative in source_files(root):
+            digest.update(relative.as_posix().encode() + b"\0")
+            digest.update((root / relative).read_bytes())
+    return digest.hexdigest()
+
+
+def code_version() -> str:
+    """The package version plus the source digest: computed once per run, in the flow, for every key."""
+    return f"{extract.__version__}+{code_digest()}"
+
+
+def limits_digest(limits: Limits) -> str:
+    """A stable hash of the run's Limits (a frozen dataclass whose repr lists every field)."""
+    return hashlib.sha256(repr(limits).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def report_cache_key(path: Path, limits: Limits, code: str) -> str:
+    """The key of one report's result: its name and bytes, the code version, the Limits.
+
+    The name is part of it because report_id and source_file are derived from it.
+    """
+    parts = (path.name, file_digest(path), code, limits_digest(limits))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def report_task_cache_key(context: TaskRunContext, parameters: Mapping[str, Any]) -> str | None:
+    """Prefect's cache_key_fn for the report task; None (no caching) when the file cannot be read."""
+    try:
+        return report_cache_key(Path(parameters["path"]), parameters["limits"], parameters["code"])
+    except OSError:
+        return None
+
+
+def allow_child_processes() -> None:
+    """Let a daemonic worker (a Dask worker under its nanny) start the per-report isolation process.
+
+    multiprocessing refuses children to daemonic processes, lest they be orphaned at exit; the
+    isolation worker is itself a daemon, always reaped by `run_isolated`, so none outlives its call.
+    """
+    current = multiprocessing.current_process()
+    if current.daemon:
+        current.daemon = False
