@@ -5,22 +5,23 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.forge import GroundTruth, ReportSpec, draw_report, random_spec, seed_spec
+from tests.forge import Flaws, GroundTruth, ReportSpec, draw_report, random_spec, seed_spec
 from tests.forge.__main__ import main as forge_main
 from tests.forge.draw import BodyRow, cell_widths, column_edges, table_entries
 from tests.forge.layout import ARTIFACT_LETTERS, line_width, missing_glyphs
-from tests.forge.spec import STUDY_FIELDS, TableSpec
+from tests.forge.spec import STUDY_FIELDS, StudyRow, TableSpec, all_rows, column_key
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "tests" / "fixtures" / "seed"
-SAMPLES = {"forged-cadth-style-1": 3, "forged-cadth-style-2": 4, "forged-cadth-style-3": 12}
+SAMPLES = {"forged-cadth-style-1": 165, "forged-cadth-style-2": 4, "forged-cadth-style-3": 318}
 
 
 def squeeze(text: str) -> str:
@@ -84,18 +85,24 @@ def test_seed_spec_report_metadata_matches_the_golden_json(tmp_path: Path) -> No
 
 
 def assert_rows_start_on_recorded_pages(truth: GroundTruth, pdf_path: Path) -> None:
-    """Each study's surname and year are on the page the ground truth says its row starts."""
+    """Each study's surname and year are on the page the ground truth says its row starts.
+
+    Surname words are looked up one by one: a surname wrapped inside its cell (`van der` /
+    `Berg`) is interleaved with the neighbouring cells' lines in the page text.
+    """
     texts = [squeeze(text) for text in page_texts(pdf_path)]
     assert len(texts) == truth.pages
     for record in truth.studies:
         page = record["source_page"]
         assert isinstance(page, int)
-        assert squeeze(str(record["first_author"])) in texts[page - 1], record["study_key"]
+        for word in str(record["first_author"]).split():
+            assert squeeze(word) in texts[page - 1], record["study_key"]
         assert str(record["year"]) in texts[page - 1]
 
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10_000))
+@example(seed=3656)  # `van der Berg` wraps inside its cell
 def test_every_row_starts_on_its_recorded_page(tmp_path_factory: pytest.TempPathFactory,
                                                seed: int) -> None:
     path = tmp_path_factory.mktemp("forge") / "report.pdf"
@@ -118,6 +125,103 @@ def test_random_specs_respect_the_contract_shape(seed: int) -> None:
     assert len(set(keys)) == len(keys)
     for table in spec.tables:
         assert table.grouped or any(c.field == "study_design" for c in table.columns)
+
+
+def window_years(spec: ReportSpec) -> range:
+    """The years a clean report's studies can have: inside the search, not after publication."""
+    return range(spec.search_start.year,
+                 min(spec.search_end.year, spec.publication_date.year) + 1)
+
+
+def empty_cells(spec: ReportSpec) -> list[tuple[str, str]]:
+    """(surname, column header) of every printed cell left empty."""
+    return [(row.surname, column.header) for table in spec.tables for row in table.rows
+            for column in table.columns
+            if column.field != "author" and not row.cells.get(column_key(column))]
+
+
+def without_conclusions(row: StudyRow) -> StudyRow:
+    """The row with its Authors' Conclusions cell emptied."""
+    cells = {**row.cells, "authors_conclusions": ()} if "authors_conclusions" in row.cells else row.cells
+    return dataclasses.replace(row, cells=cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_random_study_years_fall_inside_the_search_window_before_publication(seed: int) -> None:
+    spec = random_spec(seed)
+    assert {row.year for row in all_rows(spec)} <= set(window_years(spec))
+    assert spec.search_start < spec.search_end < spec.publication_date
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_random_specs_print_no_empty_cell_by_default(seed: int) -> None:
+    assert empty_cells(random_spec(seed)) == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_the_empty_conclusion_rate_empties_conclusions_and_changes_nothing_else(seed: int) -> None:
+    emptied = random_spec(seed, flaws=Flaws(empty_conclusion_rate=1.0))
+    clean = random_spec(seed)
+    tables = tuple(dataclasses.replace(t, rows=tuple(map(without_conclusions, t.rows)))
+                   for t in clean.tables)
+    assert emptied == dataclasses.replace(clean, tables=tables)
+    assert {header for _, header in empty_cells(emptied)} <= {"Authors' Conclusions", "Conclusions"}
+
+
+def test_a_small_empty_conclusion_rate_leaves_some_conclusions_empty() -> None:
+    specs = [random_spec(seed, flaws=Flaws(empty_conclusion_rate=0.1)) for seed in range(30)]
+    conclusions = [row.cells["authors_conclusions"] for spec in specs for row in all_rows(spec)
+                   if "authors_conclusions" in row.cells]
+    empty = sum(1 for items in conclusions if not items)
+    assert 0 < empty < 0.25 * len(conclusions)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_forged_study_years_come_from_the_given_years(seed: int) -> None:
+    spec = random_spec(seed, flaws=Flaws(study_years=(2030, 2031)))
+    assert {row.year for row in all_rows(spec)} <= {2030, 2031}
+    assert all(row.year > spec.publication_date.year for row in all_rows(spec))
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9), year=st.integers(2000, 2030))
+def test_study_years_follow_overridden_report_dates(seed: int, year: int) -> None:
+    spec = random_spec(seed, search_start=date(year, 1, 1), search_end=date(year + 1, 6, 30),
+                       publication_date=date(year + 1, 8, 1))
+    assert {row.year for row in all_rows(spec)} <= {year, year + 1}
+    assert (spec.search_start, spec.publication_date) == (date(year, 1, 1), date(year + 1, 8, 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**9))
+def test_unreferenced_study_keys_stay_unique_in_a_one_year_window(seed: int) -> None:
+    spec = random_spec(seed, flaws=Flaws(study_years=(2015, 2015)))
+    rows = all_rows(spec)
+    keys = [row.ref_no or f"{row.surname}-{row.year}" for row in rows]
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_window_without_years_is_refused() -> None:
+    with pytest.raises(ValueError, match="no year"):
+        random_spec(1, flaws=Flaws(study_years=(2020, 2019)))
+
+
+@pytest.mark.parametrize("stem", sorted(SAMPLES))
+def test_committed_samples_are_clean_reports(stem: str) -> None:
+    truth = json.loads((REPO / "tests" / "forge" / "truth" / f"{stem}.json").read_text())
+    report = truth["report"]
+    first = date.fromisoformat(report["search_start"]).year
+    last = min(date.fromisoformat(report["search_end"]).year,
+               date.fromisoformat(report["publication_date"]).year)
+    assert all(first <= study["year"] <= last for study in truth["studies"])
+    conclusions_by_table: dict[str, list[object]] = {}
+    for study in truth["studies"]:
+        conclusions_by_table.setdefault(study["table_label"], []).append(study["authors_conclusions"])
+    assert all(all(cells) or not any(cells) for cells in conclusions_by_table.values())
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,4 +1,4 @@
-"""Regenerate a forged sample: `python -m tests.forge --seed 3 --out raw/forged-cadth-style-1.pdf`."""
+"""Regenerate a forged sample: `python -m tests.forge --seed 165 --out raw/forged-cadth-style-1.pdf`."""
 
 from __future__ import annotations
 

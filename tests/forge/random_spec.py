@@ -10,6 +10,8 @@ import csv
 import dataclasses
 import json
 import random
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,30 @@ COLUMN_SETS: tuple[tuple[Column, ...], ...] = (
      Column("Comparator", "comparator", 0.9), Column("Results", "results", 1.5)),
 )
 COUNTRIES = ("Canada", "Denmark", "Japan", "Brazil", "Spain", "Iran", "Australia", "USA")
+DATE_FIELDS = ("search_start", "search_end", "publication_date")
+
+
+@dataclass(frozen=True)
+class Flaws:
+    """Departures from a clean report, off by default: real reports rarely have them, tests inject them.
+
+    `empty_conclusion_rate` is the chance an Authors' Conclusions cell is left empty;
+    `study_years` (first, last), when given, replaces the search window as the years studies
+    are drawn from, so years after publication or outside the search can be forged.
+    """
+
+    empty_conclusion_rate: float = 0.0
+    study_years: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class StudyDraw:
+    """How every study row of one report is drawn."""
+
+    refs: bool
+    long_cells: bool
+    years: tuple[int, ...]
+    empty_conclusion_rate: float
 
 
 def pick(rng: random.Random, options: tuple[Any, ...]) -> Any:
@@ -127,7 +153,8 @@ def combined_intervention(columns: tuple[Column, ...]) -> bool:
 
 
 def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
-              study_design: str, long_cell: bool) -> dict[str, tuple[str, ...]]:
+              study_design: str, long_cell: bool,
+              empty_conclusion_rate: float) -> dict[str, tuple[str, ...]]:
     """Printed items for every column of one row."""
     i, k = pick(rng, INTERVENTIONS), pick(rng, COMPARATORS)
     words = {"c": condition.lower(), "i": mid_sentence(i), "k": k.lower()}
@@ -137,12 +164,14 @@ def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
         findings += [LONG_FINDING.format(o=mid_sentence(pick(rng, OUTCOMES)), **words)]
         findings += [pick(rng, FINDINGS).format(o=mid_sentence(o), **words) for o in OUTCOMES[:6]]
     findings = [f[0].upper() + f[1:] for f in dict.fromkeys(findings)]
-    conclusion = pick(rng, CONCLUSIONS).format(**words) if rng.random() > 0.08 else None
+    # Both draws are always made, so the rate changes which cells are empty and nothing else.
+    conclusion = pick(rng, CONCLUSIONS).format(**words)
+    conclusion_printed = rng.random() >= empty_conclusion_rate
     values: dict[str, tuple[str, ...]] = {
         "indication": (condition,),
         "population": (pick(rng, POPULATIONS).format(**words),),
         "results": tuple(findings),
-        "authors_conclusions": (conclusion,) if conclusion else (),
+        "authors_conclusions": (conclusion,) if conclusion_printed else (),
         "study_design": (study_design,),
         "intervention": (f"{i} vs {k.lower()}" if combined_intervention(columns) else i,),
         "comparator": (k,),
@@ -153,9 +182,27 @@ def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
     return cells
 
 
+def unused_year(surname: str, year: int, years: tuple[int, ...],
+                used: Collection[tuple[str, int]]) -> int | None:
+    """The drawn year or the next one of the window (wrapping) this surname has not used yet."""
+    start = years.index(year)
+    return next((y for y in years[start:] + years[:start] if (surname, y) not in used), None)
+
+
+def draw_author(rng: random.Random, years: tuple[int, ...], used: Collection[tuple[str, int]],
+                keyed_by_author: bool) -> tuple[str, int]:
+    """A surname and year; without reference numbers the study key is surname-year, so unique."""
+    while True:
+        surname, year = pick(rng, SURNAMES), pick(rng, years)
+        if not keyed_by_author:
+            return surname, year
+        free = unused_year(surname, year, years, used)
+        if free is not None:
+            return surname, free
+
+
 def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_ref: int,
-                refs: bool, long_cells: bool,
-                taken: tuple[tuple[str, int], ...]) -> tuple[StudyRow, ...]:
+                draw: StudyDraw, taken: tuple[tuple[str, int], ...]) -> tuple[StudyRow, ...]:
     """`n` studies sorted by design as CADTH orders evidence, numbered from `first_ref`.
 
     `taken` lists the (surname, year) pairs of earlier tables, so printed authors stay distinct.
@@ -166,16 +213,15 @@ def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_r
     rows = []
     used: list[tuple[str, int]] = list(taken)
     for offset, (design, label, design_cell) in enumerate(drawn):
-        surname, year = pick(rng, SURNAMES), rng.randint(2008, 2023)
-        while not refs and (surname, year) in used:
-            year += 1  # without reference numbers the study key is surname-year: keep it unique
+        surname, year = draw_author(rng, draw.years, used, keyed_by_author=not draw.refs)
         repeats = used.count((surname, year))
         suffix = "abcdefghijklmnopqrstuvwxyz"[repeats - 1] if repeats else ""
         used.append((surname, year))
-        long_cell = long_cells and rng.random() < 0.15
-        rows.append(StudyRow(surname, year, first_ref + offset if refs else None, design, label,
-                             row_cells(rng, columns, pick(rng, CONDITIONS), design_cell,
-                                       long_cell), suffix))
+        long_cell = draw.long_cells and rng.random() < 0.15
+        cells = row_cells(rng, columns, pick(rng, CONDITIONS), design_cell, long_cell,
+                          draw.empty_conclusion_rate)
+        rows.append(StudyRow(surname, year, first_ref + offset if draw.refs else None, design,
+                             label, cells, suffix))
     return tuple(rows)
 
 
@@ -186,20 +232,20 @@ def with_design_column(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     return columns[:1] + (Column("Study Design", "study_design", 1.0),) + columns[1:]
 
 
-def random_table(rng: random.Random, label: str, n: int, first_ref: int, refs: bool,
-                 long_cells: bool, taken: tuple[tuple[str, int], ...]) -> TableSpec:
+def random_table(rng: random.Random, label: str, n: int, first_ref: int, draw: StudyDraw,
+                 taken: tuple[tuple[str, int], ...]) -> TableSpec:
     """One study table with a random column set and printing style."""
     grouped = rng.random() < 0.6
     columns = pick(rng, COLUMN_SETS)
     if not grouped:
         columns = with_design_column(columns)
-    rows = random_rows(rng, columns, n, first_ref, refs, long_cells, taken)
+    rows = random_rows(rng, columns, n, first_ref, draw, taken)
     text = " ".join(v for row in rows for values in row.cells.values() for v in values)
     abbreviations = tuple((a, e) for a, e in ABBREVIATIONS if a in text.split()
                           or f"{a} " in text or f"({a}" in text)
     return TableSpec(label, columns, rows, grouped, pick(rng, ("paren", "et_al", "comma")),
                      pick(rng, ("after_author", "after_year", "next_line", "inline",
-                                "after_year")) if refs else "none",
+                                "after_year")) if draw.refs else "none",
                      rng.random() < 0.7, abbreviations)
 
 
@@ -219,14 +265,39 @@ def random_criteria(rng: random.Random, condition: str, intervention: str) -> tu
     )
 
 
-def random_spec(seed: int, **overrides: Any) -> ReportSpec:
-    """A reproducible random report; keyword overrides replace any `ReportSpec` field."""
+def report_dates(rng: random.Random) -> dict[str, date]:
+    """The search window and publication date: a report appears weeks after its search ends."""
+    end = date(2016, 1, 1) + timedelta(days=rng.randrange(2500))
+    return {"search_start": date(end.year - rng.randint(3, 10), 1, 1), "search_end": end,
+            "publication_date": end + timedelta(days=rng.randint(10, 60))}
+
+
+def study_years(dates: Mapping[str, date], flaws: Flaws) -> tuple[int, ...]:
+    """Years studies are drawn from: inside the search window and not after publication, unless forged."""
+    if flaws.study_years is not None:
+        first, last = flaws.study_years
+    else:
+        first = dates["search_start"].year
+        last = min(dates["search_end"].year, dates["publication_date"].year)
+    if first > last:
+        raise ValueError(f"no year to draw studies from: {first} is after {last}")
+    return tuple(range(first, last + 1))
+
+
+def random_spec(seed: int, flaws: Flaws = Flaws(), **overrides: Any) -> ReportSpec:
+    """A reproducible random report; keyword overrides replace any `ReportSpec` field.
+
+    Overridden dates are known before the studies are drawn, so study years follow them.
+    """
     rng = random.Random(seed)
     condition, intervention = pick(rng, CONDITIONS), pick(rng, INTERVENTIONS)
     n_tables = 2 if rng.random() < 0.3 else 1
     n_studies = rng.randint(3, 30)
     refs = rng.random() < 0.85
     long_cells = rng.random() < 0.5
+    dates = report_dates(rng)
+    dates.update((name, overrides[name]) for name in DATE_FIELDS if name in overrides)
+    draw = StudyDraw(refs, long_cells, study_years(dates, flaws), flaws.empty_conclusion_rate)
     questions = (f"What is the clinical effectiveness of {intervention.lower()} for patients "
                  f"with {condition.lower()}?",
                  f"What are the evidence-based guidelines regarding {intervention.lower()} "
@@ -239,22 +310,19 @@ def random_spec(seed: int, **overrides: Any) -> ReportSpec:
         label = (f"Table {index + 2}: Summary of Included Studies"
                  + (f" for Research Question {index + 1}" if n_tables == 2 else ""))
         taken = tuple((row.surname, row.year) for table in tables for row in table.rows)
-        tables.append(random_table(rng, label, size, first_ref, refs, long_cells, taken))
+        tables.append(random_table(rng, label, size, first_ref, draw, taken))
         first_ref += size
-    end = date(2016, 1, 1) + timedelta(days=rng.randrange(2500))
     spec = ReportSpec(
         report_id=f"forged-{seed}",
         title=f"{intervention} for {mid_sentence(condition)}: Clinical Effectiveness",
-        publication_date=end + timedelta(days=rng.randint(10, 60)),
         research_questions=questions,
         topic=f"the use of {intervention.lower()} for {condition.lower()}",
-        search_start=date(end.year - rng.randint(3, 10), 1, 1),
-        search_end=end,
         databases=DATABASES,
         criteria=random_criteria(rng, condition, intervention),
         tables=tuple(tables),
         languages=("English",) if rng.random() < 0.8 else ("English", "French"),
         spacing_artifact=rng.random() < 0.3,
+        **dates,
     )
     return dataclasses.replace(spec, **overrides)
 
