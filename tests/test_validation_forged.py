@@ -125,7 +125,7 @@ def test_clean_forged_reports_with_the_spacing_artifact_produce_zero_failures(se
 
 def test_spaced_surnames_are_closed_up_so_no_study_row_fails(tmp_path: Path) -> None:
     """Regression: `Sandov al`, `v an Dijk` were published as first_author and flagged broken_word."""
-    spec = clean_spec(random_spec(3, spacing_artifact=True))
+    spec = clean_spec(random_spec(22, spacing_artifact=True))
     result = validated_pdf(spec, tmp_path / f"{spec.report_id}.pdf")
     row_failures = result["validation_failures"].dropna(subset=["study_key"])
     assert row_failures["message"].tolist() == []
