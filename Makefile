@@ -52,5 +52,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # CURATED is a symlink to a snapshot in .CURATED.snapshots/ (publish.py), its run lock beside it.
 CURATED_STATE = $(dir $(CURATED)).$(notdir $(CURATED))
 
+# Benchmark on a snapshot of the code (the cache key includes a source digest); see bench/run.py.
+BENCH_REPORTS ?= 200
+bench: $(VENV)/.installed-test
+	rm -rf bench/out/code && mkdir -p bench/out/code && cp -r src/extract flows bench/out/code/
+	PYTHONPATH=bench/out/code:. $(BIN)/python -m bench.run --reports $(BENCH_REPORTS) --out bench/RESULTS.md
+
 clean:
 	rm -rf $(VENV) .prefect $(CURATED) $(CURATED_STATE).snapshots $(CURATED_STATE).lock* .pytest_cache .hypothesis

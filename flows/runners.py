@@ -44,8 +44,8 @@ def task_runner_for(workers: int | None = None, dask_address: str | None = None)
 
 
 def cache_dir_for(curated_dir: Path) -> Path:
-    """The default result cache: `.prefect/results` beside the curated folder."""
-    return curated_dir.resolve().parent / CACHE_FOLDER
+    """The default result cache: `.prefect/results` beside the curated folder (itself a symlink, not followed)."""
+    return curated_dir.absolute().parent / CACHE_FOLDER
 
 
 def source_files(root: Path) -> list[Path]:

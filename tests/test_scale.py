@@ -73,7 +73,10 @@ def test_code_version_names_the_package_version_and_a_source_digest() -> None:
 
 
 def test_cache_lives_beside_the_curated_folder(tmp_path: Path) -> None:
-    assert cache_dir_for(tmp_path / "curated") == tmp_path.resolve() / ".prefect" / "results"
+    curated = tmp_path / "curated"
+    (tmp_path / ".curated.snapshots" / "1").mkdir(parents=True)
+    curated.symlink_to(tmp_path / ".curated.snapshots" / "1")  # publish leaves curated a symlink
+    assert cache_dir_for(curated) == tmp_path.absolute() / ".prefect" / "results"
 
 
 # ---------------------------------------------------------------- task runners

@@ -1,0 +1,1 @@
+"""Benchmarks of the extraction flow: `python -m bench.run` (see RESULTS.md)."""
