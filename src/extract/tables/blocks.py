@@ -726,11 +726,11 @@ class AlignmentSettings:
     new_cell_at_lower_case_cost: float = 2.0
     new_cell_after_open_end_cost: float = 1.5
     unassigned_cost: float = 7.0
-    apart_continuation_cost: float = 1.5
+    apart_continuation_cost: float = 3.5
     backward_in_row_cost: float = 1.0
     next_row_cost: float = 0.5
     jump_cost: float = 2.0
-    behind_author_cost: float = 0.1
+    behind_author_cost: float = 0.4
     ahead_of_author_cost: float = 1.5
     max_rows_ahead: int = 3
     max_skipped_cells: int = 2
