@@ -735,6 +735,7 @@ class AlignmentSettings:
     max_rows_ahead: int = 3
     max_skipped_cells: int = 2
     beam_states: int = 32
+    fit_margin: float = 4.5
 
 
 @dataclass(frozen=True)
@@ -754,12 +755,7 @@ class Alignment:
     placements: tuple[Placement | None, ...]
 
 
-@dataclass(frozen=True)
-class _Step:
-    """A back-pointer: the state a block's move came from and where the block went."""
-
-    previous: State
-    placement: Placement | None
+Move = tuple[State, int, int, bool]  # (previous state, row, column, continues the cell); row -1 leaves the block out
 
 
 def align_blocks(
@@ -773,12 +769,12 @@ def align_blocks(
     positions of `fits` are the column order, which rows read in most often."""
     n_columns = len(fits[0]) if fits else 0
     states: dict[State, float] = {((-1,) * n_columns, -1): 0.0}
-    history: list[dict[State, _Step]] = []
+    history: list[dict[State, Move]] = []
     for index, block_fits in enumerate(fits):
         moves = _block_moves(states, block_fits, authors_before[index], cuts[index], n_rows, settings)
         kept = heapq.nsmallest(settings.beam_states, moves.items(), key=lambda item: (item[1][0], item[0]))
         states = {state: cost for state, (cost, _) in kept}
-        history.append({state: step for state, (_, step) in kept})
+        history.append({state: move for state, (_, move) in kept})
     final = {state: cost + _unfilled_cost(state, n_rows, settings) for state, cost in states.items()}
     best = min(final, key=lambda state: (final[state], state))
     return Alignment(final[best], _trace_back(history, best))
@@ -791,32 +787,41 @@ def _block_moves(
     cut: BlockCut,
     n_rows: int,
     settings: AlignmentSettings,
-) -> dict[State, tuple[float, _Step]]:
+) -> dict[State, tuple[float, Move]]:
     """Every state one more block can lead to, each with its cheapest cost and back-pointer."""
-    best: dict[State, tuple[float, _Step]] = {}
+    best: dict[State, tuple[float, Move]] = {}
     continuation = continuation_cost(cut, settings)
+    apart = continuation + settings.apart_continuation_cost
     new_cell = new_cell_cost(cut, settings)
+    plausible = _plausible_columns(block_fits, settings)
+    distance = [_author_distance_cost(row, authors_before, settings) for row in range(n_rows)]
     for state, cost in states.items():
         filled, last_column = state
-        _offer(best, state, cost + settings.unassigned_cost, _Step(state, None))
+        _offer(best, state, cost + settings.unassigned_cost, (state, -1, -1, False))
         last_row = filled[last_column] if last_column >= 0 else -1
-        for column, fit in enumerate(block_fits):
+        for column, fit in plausible:
             row_filled = filled[column]
             if row_filled >= 0:
-                joined = continuation if column == last_column else continuation + settings.apart_continuation_cost
-                _offer(best, (filled, column), cost + joined - fit, _Step(state, Placement(row_filled, column, True)))
+                joined = continuation if column == last_column else apart
+                _offer(best, (filled, column), cost + joined - fit, (state, row_filled, column, True))
+            opened = cost + new_cell - fit
             for row in _new_cell_rows(row_filled, authors_before, n_rows, settings):
                 total = (
-                    cost
-                    + new_cell
-                    - fit
+                    opened
                     + (row - row_filled - 1) * settings.skip_cost
                     + _move_cost(last_row, last_column, row, column, settings)
-                    + _author_distance_cost(row, authors_before, settings)
+                    + distance[row]
                 )
                 moved = (filled[:column] + (row,) + filled[column + 1 :], column)
-                _offer(best, moved, total, _Step(state, Placement(row, column)))
+                _offer(best, moved, total, (state, row, column, False))
     return best
+
+
+def _plausible_columns(block_fits: Sequence[float], settings: AlignmentSettings) -> list[tuple[int, float]]:
+    """The columns a block fits nearly as well as its best one; the rest never pay off, and
+    leaving them out keeps wide tables fast."""
+    floor = max(block_fits) - settings.fit_margin
+    return [(column, fit) for column, fit in enumerate(block_fits) if fit >= floor]
 
 
 def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
@@ -870,10 +875,11 @@ def _author_distance_cost(row: int, authors_before: int, settings: AlignmentSett
     return distance * settings.ahead_of_author_cost if distance > 0 else -distance * settings.behind_author_cost
 
 
-def _offer(best: dict[State, tuple[float, _Step]], state: State, cost: float, step: _Step) -> None:
+def _offer(best: dict[State, tuple[float, Move]], state: State, cost: float, move: Move) -> None:
     """Keep the cheaper of two ways into the same state (ties keep the first offered)."""
-    if state not in best or cost < best[state][0]:
-        best[state] = (cost, step)
+    known = best.get(state)
+    if known is None or cost < known[0]:
+        best[state] = (cost, move)
 
 
 def _unfilled_cost(state: State, n_rows: int, settings: AlignmentSettings) -> float:
@@ -881,20 +887,19 @@ def _unfilled_cost(state: State, n_rows: int, settings: AlignmentSettings) -> fl
     return sum(n_rows - 1 - row for row in state[0]) * settings.skip_cost
 
 
-def _trace_back(history: list[dict[State, _Step]], final: State) -> tuple[Placement | None, ...]:
+def _trace_back(history: list[dict[State, Move]], final: State) -> tuple[Placement | None, ...]:
     """Follow back-pointers from the final state to list each block's placement in order."""
     placements: list[Placement | None] = []
     state = final
-    for steps in reversed(history):
-        step = steps[state]
-        placements.append(step.placement)
-        state = step.previous
+    for moves in reversed(history):
+        state, row, column, continues = moves[state]
+        placements.append(Placement(row, column, continues) if row >= 0 else None)
     return tuple(reversed(placements))
 
 
 # --- choosing the column order and assembling the table -------------------------------------
 
-_MAX_ORDER_CANDIDATES = 3
+_MAX_ORDER_CANDIDATES = 1
 _PRINTED_ORDER_WEIGHT = 0.05
 
 FieldFits = tuple[dict[str, float], ...]
