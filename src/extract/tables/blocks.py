@@ -733,7 +733,6 @@ class AlignmentSettings:
     behind_author_cost: float = 0.4
     ahead_of_author_cost: float = 1.5
     max_rows_ahead: int = 3
-    max_skipped_cells: int = 2
     beam_states: int = 32
     fit_margin: float = 4.5
 
@@ -848,14 +847,11 @@ def new_cell_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
     return lower + (settings.new_cell_after_open_end_cost if cut.after_open_end else 0.0)
 
 
-def _new_cell_rows(row_filled: int, authors_before: int, n_rows: int, settings: AlignmentSettings) -> range | list[int]:
-    """Rows a column may open a new cell in: the next few after its last, and near the latest author."""
+def _new_cell_rows(row_filled: int, authors_before: int, n_rows: int, settings: AlignmentSettings) -> range:
+    """Rows a column may open its next cell in: any after its last, up to a few past the latest author."""
     if authors_before < 1:
-        return []
-    highest = min(n_rows - 1, authors_before - 1 + settings.max_rows_ahead)
-    near = range(row_filled + 1, min(highest, row_filled + 1 + settings.max_skipped_cells) + 1)
-    catch_up = [row for row in (authors_before - 2, authors_before - 1) if row > near.stop - 1 and row <= highest]
-    return [*near, *catch_up] if catch_up else near
+        return range(0)
+    return range(row_filled + 1, min(n_rows - 1, authors_before - 1 + settings.max_rows_ahead) + 1)
 
 
 def _move_cost(last_row: int, last_column: int, row: int, column: int, settings: AlignmentSettings) -> float:
