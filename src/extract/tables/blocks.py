@@ -3,11 +3,12 @@
 Text extractors emit a table's cells as blocks in an order that is neither row-major nor
 column-major: author cells may come ahead of their rows, reference numbers may stand alone,
 header cells repeat on every page in varying order, and a cell may be split at a page break.
-What survives is this: the k-th row's cells come after the k-th author block, rows follow one
-another, and the cells inside a row follow one column order. So blocks are first classified
-(caption, header cell, group heading, author, reference, footnote, furniture, data), then
-every candidate column order is tried and, for each, the data blocks of every design group are
-aligned to rows and columns by dynamic programming on how well each block fits each column.
+What survives is this: the blocks of one column come in row order,
+though columns interleave freely and a cell may be cut into several blocks. So blocks are first
+classified (caption, header cell, group heading, author, reference, footnote, furniture, data),
+then the data blocks of the whole table are aligned to rows and columns by a beam search that
+keeps, per column, the last row it filled, scoring each block's fit to each column, skipped
+and continued cells, how the block starts, and how it follows the previous block.
 """
 
 from __future__ import annotations
