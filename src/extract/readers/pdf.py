@@ -41,6 +41,7 @@ class LayoutSettings:
     furniture_band: float = 0.09
     furniture_min_share: float = 0.3
     segment_gap_em: float = 0.8
+    lone_column_gap_em: float = 1.2
     paragraph_gap_em: float = 0.9
     word_x_tolerance: float = 1.5
     word_y_tolerance: float = 2.0
@@ -52,6 +53,8 @@ class LayoutSettings:
             raise ValueError("furniture band and share must be fractions")
         if min(self.segment_gap_em, self.paragraph_gap_em, self.word_x_tolerance) <= 0:
             raise ValueError("gaps and tolerances must be positive")
+        if self.lone_column_gap_em < self.segment_gap_em:
+            raise ValueError("a lone column gap must be at least as wide as a column-gap candidate")
 
 
 DEFAULT_LAYOUT = LayoutSettings()
@@ -86,16 +89,42 @@ def _font_facts(textpage: pdfium.PdfTextPage, char_index: int) -> tuple[float, b
     return size, weight >= 600 or BOLD_FONT.search(name_buffer.value.decode("latin-1", "replace")) is not None
 
 
+def _run_char_index(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> int | None:
+    """Index of a visible glyph inside a text rectangle, probed at several points along its x-height band.
+
+    One probe at the left edge misses often (a narrow first glyph, a generated space), which left
+    runs without a font size, and a run without a size could not be joined to its neighbours.
+    """
+    y = bottom + 0.35 * (top - bottom)
+    for share in (0.0, 0.25, 0.5, 0.75, 1.0):
+        x = min(left + 0.5 + share * (right - left), right - 0.5)
+        index = textpage.get_index(x, y, 2.0, 2.0)
+        if index is not None and index >= 0 and not textpage.get_text_range(index, 1).isspace():
+            return int(index)
+    return None
+
+
+def run_text(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> str:
+    """The text of one rectangle, read from a slightly shrunken box.
+
+    pdfium takes every glyph whose box touches the query box, so a neighbouring run that starts
+    a fraction of a point before this one ends lent its first letter ('Publication Date: A' /
+    'August'); once runs on a line are joined, that letter would be read twice.
+    """
+    inset_x, inset_y = min(0.5, (right - left) / 4), 0.1 * (top - bottom)
+    return textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y).strip()
+
+
 def _text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list[TextLine]:
     """pdfium's text rectangles (one per run of same-line glyphs) as top-left-origin lines."""
     runs: list[TextLine] = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        text = run_text(textpage, left, bottom, right, top)
         if not text:
             continue
-        char_index = textpage.get_index(left + 0.5, (bottom + top) / 2, 2.0, 2.0)
-        size, bold = _font_facts(textpage, char_index) if char_index is not None and char_index >= 0 else (0.0, False)
+        char_index = _run_char_index(textpage, left, bottom, right, top)
+        size, bold = _font_facts(textpage, char_index) if char_index is not None else (0.0, False)
         runs.append(TextLine(text, BBox(left, height - top, right, height - bottom), page_no, size, bold))
     return runs
 
@@ -106,19 +135,89 @@ def _same_baseline(a: TextLine, b: TextLine) -> bool:
     return overlap > 0.5 * min(a.bbox.height, b.bbox.height)
 
 
-def runs_to_segments(runs: Sequence[TextLine], settings: LayoutSettings) -> list[TextLine]:
-    """Join runs on one baseline that are close together; a wide gap (a table column) splits them."""
-    ordered = sorted(runs, key=lambda run: (round(run.bbox.top), run.bbox.x0))
-    segments: list[TextLine] = []
-    for run in ordered:
-        last = segments[-1] if segments else None
-        em = max(run.size, 1.0)
-        if last and _same_baseline(last, run) and 0 <= run.bbox.x0 - last.bbox.x1 <= settings.segment_gap_em * em:
-            segments[-1] = TextLine(
-                f"{last.text} {run.text}", last.bbox.union(run.bbox), last.page_no, last.size, last.bold and run.bold
-            )
+def runs_to_lines(runs: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Runs grouped into visual lines, top to bottom, each line's runs left to right.
+
+    Lines are found by vertical overlap, not by rounded top: glyph boxes of one line start at
+    different heights (an 'e' is shorter than a 'K'), and rounding put them on different lines.
+    """
+    lines: list[list[TextLine]] = []
+    for run in sorted(runs, key=lambda r: ((r.bbox.top + r.bbox.bottom) / 2, r.bbox.x0)):
+        line = next((line for line in reversed(lines[-3:]) if any(_same_baseline(other, run) for other in line)), None)
+        if line is None:
+            lines.append([run])
         else:
-            segments.append(run)
+            line.append(run)
+    return [sorted(line, key=lambda r: r.bbox.x0) for line in lines]
+
+
+def line_em(line: Sequence[TextLine]) -> float:
+    """The line's font size: the median size its runs report, else the median run height."""
+    sizes = sorted(run.size for run in line if run.size > 1.0) or sorted(run.bbox.height for run in line)
+    return max(sizes[len(sizes) // 2], 1.0)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Blank space between two neighbouring runs of one line, and the run it precedes."""
+
+    line_no: int
+    run_no: int
+    x0: float
+    x1: float
+    em: float
+
+    @property
+    def width_em(self) -> float:
+        return (self.x1 - self.x0) / self.em
+
+
+def wide_gaps(lines: Sequence[Sequence[TextLine]], settings: LayoutSettings) -> list[Gap]:
+    """Gaps much wider than a word space (segment_gap_em of the line's font size): column-gap candidates."""
+    gaps: list[Gap] = []
+    for line_no, line in enumerate(lines):
+        em = line_em(line)
+        for run_no, (before, after) in enumerate(zip(line, line[1:]), start=1):
+            if after.bbox.x0 - before.bbox.x1 > settings.segment_gap_em * em:
+                gaps.append(Gap(line_no, run_no, before.bbox.x1, after.bbox.x0, em))
+    return gaps
+
+
+def column_gaps(gaps: Sequence[Gap], settings: LayoutSettings, min_overlap_pt: float = 2.0) -> set[tuple[int, int]]:
+    """(line, run) positions of column gaps: very wide ones, and wide ones lining up with a wide gap on another line.
+
+    A real column gap repeats down the page as a white strip; a wide gap inside a sentence
+    (loose justified text, a glyph drawn with extra advance) does not, so its line stays whole.
+    A table's header row may be the only multi-column line of a page, but its gaps are very wide.
+    """
+    return {
+        (gap.line_no, gap.run_no)
+        for gap in gaps
+        if gap.width_em >= settings.lone_column_gap_em
+        or any(
+            other.line_no != gap.line_no and min(gap.x1, other.x1) - max(gap.x0, other.x0) >= min_overlap_pt
+            for other in gaps
+        )
+    }
+
+
+def join_runs(runs: Sequence[TextLine]) -> TextLine:
+    """Runs of one line read as one segment: texts joined by spaces, boxes united, the line's font size."""
+    box = runs[0].bbox
+    for run in runs[1:]:
+        box = box.union(run.bbox)
+    text = " ".join(run.text for run in runs)
+    return TextLine(text, box, runs[0].page_no, line_em(runs), all(run.bold for run in runs))
+
+
+def runs_to_segments(runs: Sequence[TextLine], settings: LayoutSettings) -> list[TextLine]:
+    """Join each line's runs into segments, splitting only at column gaps that repeat down the page."""
+    lines = runs_to_lines(runs)
+    cuts = column_gaps(wide_gaps(lines, settings), settings)
+    segments: list[TextLine] = []
+    for line_no, line in enumerate(lines):
+        starts = [0, *(run_no for run_no in range(1, len(line)) if (line_no, run_no) in cuts), len(line)]
+        segments.extend(join_runs(line[start:end]) for start, end in zip(starts, starts[1:]))
     return segments
 
 
@@ -175,7 +274,16 @@ def segments_to_blocks(segments: Sequence[TextLine], settings: LayoutSettings) -
             groups.append([segment])
         else:
             target.append(segment)
-    return sorted(groups, key=lambda g: (round(g[0].bbox.top), g[0].bbox.x0))
+    return reading_order(groups)
+
+
+def reading_order(groups: Sequence[list[TextLine]]) -> list[list[TextLine]]:
+    """Paragraphs ordered by their first lines: top to bottom, and left to right when those share a baseline.
+
+    Sorting by rounded top put a cell a fraction of a point higher before the label to its left.
+    """
+    by_first_line = {id(group[0]): group for group in groups}
+    return [by_first_line[id(first)] for line in runs_to_lines([group[0] for group in groups]) for first in line]
 
 
 def block_from_lines(lines: Sequence[TextLine], index: int) -> Block:
