@@ -169,6 +169,7 @@ class Gap:
 
     @property
     def width_em(self) -> float:
+        """The gap's width in its line's font size, so lines of any size are judged alike."""
         return (self.x1 - self.x0) / self.em
 
 
