@@ -46,7 +46,7 @@ _CO_AUTHOR = re.compile(r"(?:,|\s+(?:and|&)\s).*$")
 
 
 def split_author_year_ref(text: str) -> AuthorYearRef:
-    """Split `Mekinian (2016)2`, `Smith et al., 2019`, `Katsoula, 20171` into their parts.
+    """Split `Smith (2016)2`, `Smith et al., 2019`, `Jones, 20171` into their parts.
 
     The first author is the surname as printed: `et al.`, co-authors after a comma, `and` or
     `&`, and initials written before or after the surname (`Smith JA`, `J. Smith`) are left

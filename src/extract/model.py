@@ -112,7 +112,7 @@ class RawRow:
     Keys are contract fields (`author`, `indication`, `population`, `results`,
     `authors_conclusions`, `study_design`, `intervention`, `comparator`, `outcomes`) or
     `extra:<header as printed>`. The `author` cell holds the author/year/reference text as
-    printed (e.g. `Mekinian (2016)2`); `ref` holds a reference number found apart from it.
+    printed (e.g. `Smith (2016)2`); `ref` holds a reference number found apart from it.
     """
 
     cells: Mapping[str, Cell]

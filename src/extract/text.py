@@ -15,7 +15,7 @@ words, so 7 ≈ "the", 3 ≈ once per million words, 0 = unknown). The threshold
 * of single letters only `a`, `A` and `I` are words; two lone letters may join into a
   two-letter word at Zipf ≥ 4.5 (`v s` → `vs`), since neither side reads as a word;
 * tokens holding a digit or any other non-letter (besides a hyphen or apostrophe), and tokens
-  with two or more capitals (`IVIG`, `NK`, `IgG`, `AEs`), are taken as printed: they are
+  with two or more capitals (`MRI`, `NK`, `IgG`, `AEs`), are taken as printed: they are
   never fragments and never joined; the capital after a surname prefix (`Mc`, `Mac`, `O'`,
   `D'`) does not count, so `McAv oy` can join like any name.
 
