@@ -13,24 +13,13 @@ from typing import Callable, Sequence
 
 from extract.fields import AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
+from extract.tables_spec import TABLES
 from extract.text import clean_findings, clean_text, repair_spacing
 
-STUDY_COLUMNS: tuple[str, ...] = (
-    "report_id",
-    "study_key",
-    "ref_no",
-    "first_author",
-    "year",
-    "design",
-    "design_label",
-    "indication",
-    "population",
-    "results",
-    "authors_conclusions",
-    "source_page",
-    "table_label",
+STUDY_COLUMNS: tuple[str, ...] = TABLES["studies"].column_names("contract")
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(
+    name for name in TABLES["studies"].column_names("optional") if name != "extra"
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("study_design", "intervention", "comparator", "outcomes")
 RECORD_COLUMNS: tuple[str, ...] = (*STUDY_COLUMNS, *OPTIONAL_COLUMNS, "extra")
 
 _TEXT_FIELDS: tuple[str, ...] = ("indication", "population", "authors_conclusions", *OPTIONAL_COLUMNS)

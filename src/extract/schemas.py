@@ -23,20 +23,9 @@ from pandera.typing import Series
 from extract.casts import cell_int, cell_text, present
 from extract.casts import is_missing as is_missing  # checks.py reads cells through this module
 from extract.model import Failure
+from extract.fields import DESIGNS
 from extract.tables_spec import CRITERIA
 
-DESIGNS: tuple[str, ...] = (
-    "health_technology_assessment",
-    "systematic_review",
-    "meta_analysis",
-    "randomized_controlled_trial",
-    "non_randomized_study",
-    "prospective_observational",
-    "retrospective_observational",
-    "guideline",
-    "economic_evaluation",
-    "other",
-)
 SEVERITIES: tuple[str, ...] = ("error", "warning")
 SOURCE_FORMATS: tuple[str, ...] = ("pdf", "text")
 YEAR_MIN = 1900
