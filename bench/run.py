@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.prefect_env import configure_prefect
+from extract.prefect_env import configure_prefect, shared_api_server
 
 WORK_DIR = Path(__file__).resolve().parent / "out"
 
@@ -71,6 +71,18 @@ def warm_up_prefect(work: Path) -> None:
     extract_reports(str(empty), str(work / "empty-curated"), show_progress=False)
 
 
+def flow_timings(raw: Path, runs: Path) -> tuple[FlowTiming, FlowTiming, FlowTiming, dict[str, float]]:
+    """Cold with 1 worker (memory sampled), cold with 2, then warm with 2 over the same cache."""
+    from bench.measure import ChildMemorySampler
+
+    warm_up_prefect(runs)
+    with ChildMemorySampler() as sampler:
+        cold1 = flow_timing(raw, runs / "w1" / "curated", runs / "w1" / "cache", 1)
+    cold2 = flow_timing(raw, runs / "w2" / "curated", runs / "w2" / "cache", 2)
+    warm2 = flow_timing(raw, runs / "w2" / "curated", runs / "w2" / "cache", 2)
+    return cold1, cold2, warm2, sampler.peaks
+
+
 def memory_rows(work: Path, page_counts: list[int]) -> list[tuple[int, float, float]]:
     """(pages, MiB before, peak MiB) of one isolation worker extracting a long report of each size."""
     from bench.forged import forge_pages
@@ -97,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
     configure_prefect(work / ".prefect")
     from bench.forged import forge_batch
     from bench.measure import (
-        ChildMemorySampler,
         in_loop,
         in_pool,
         isolated_task_body,
@@ -121,12 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"plain pool of 2: {t_pool2:.1f}s", flush=True)
     _, t_task_bodies = timed(in_loop, isolated_task_body, paths)
     print(f"task bodies in a loop (no Prefect): {t_task_bodies:.1f}s", flush=True)
-    warm_up_prefect(work / "runs")
+    with shared_api_server():
+        timings = flow_timings(raw, work / "runs")
+    cold1, cold2, warm2, peaks = timings
     runs = work / "runs"
-    with ChildMemorySampler() as sampler:
-        cold1 = flow_timing(raw, runs / "w1" / "curated", runs / "w1" / "cache", 1)
-    cold2 = flow_timing(raw, runs / "w2" / "curated", runs / "w2" / "cache", 2)
-    warm2 = flow_timing(raw, runs / "w2" / "curated", runs / "w2" / "cache", 2)
     print(f"flow cold 1: {cold1.seconds:.1f}s, cold 2: {cold2.seconds:.1f}s, warm 2: {warm2.seconds:.1f}s", flush=True)
     identical = same_tables(
         published_without_timestamps(runs / "w1" / "curated"), published_without_timestamps(runs / "w2" / "curated")
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = load()
     report = results_markdown(
         len(paths), pages, t_plumber, t_ours, t_pool2, t_task_bodies,
-        cold1, cold2, warm2, identical, sampler.peaks, memory, load_before, load_after, argv,
+        cold1, cold2, warm2, identical, peaks, memory, load_before, load_after, argv,
     )
     print(report)
     if args.out:

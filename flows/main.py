@@ -12,11 +12,9 @@ report is not parsed again. Stewards' decisions are applied after it, in the flo
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,17 +27,14 @@ from prefect.futures import as_completed
 from extract import __version__
 from extract.console import ProgressDisplay, ReportOutcome, RunSummary, progress_header, report_outcome
 from extract.dictionary import data_package_json
-from extract.errors import UnreadableReport
-from extract.isolation import run_isolated
-from extract.model import Extraction
-from extract.pipeline import REPORT_SUFFIXES, combine, extract_report, report_tables, unreadable_tables
+from extract.pipeline import REPORT_SUFFIXES, combine
 from extract.publish import PublishLocked, publish
-from extract.readers.guard import classify_exception
 from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import Decision, stale_failures, undecided_reports
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
 from extract.validate import validate_report
+from flows.reading import ReadReport, read_report
 from flows.runners import (
     allow_child_processes,
     cache_dir_for,
@@ -65,44 +60,6 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
         for path in raw_dir.iterdir()
         if path.is_file() and not path.name.startswith(".") and path.suffix.lower() not in REPORT_SUFFIXES
     )
-
-
-@dataclass(frozen=True)
-class ReadReport:
-    """What the cached task keeps of one report: everything decisions need, nothing they change.
-
-    `tables` are before validation and `validated` after it; `extraction` is None for a file
-    that could not be read, whose `validated` tables hold only its failure row.
-    """
-
-    report_id: str
-    tables: dict[str, pd.DataFrame]
-    validated: dict[str, pd.DataFrame]
-    extraction: Extraction | None = None
-
-
-def without_page_geometry(extraction: Extraction) -> Extraction:
-    """The extraction without its pages' words and rulings: tables are found, and caching them is costly."""
-    return dataclasses.replace(extraction, document=dataclasses.replace(extraction.document, pages=()))
-
-
-def read_report(path: Path, limits: Limits, extractor_version: str, extracted_at: datetime) -> ReadReport:
-    """One report read and validated, or its report-level failure row when it cannot be read.
-
-    Reading runs in a worker process with the time budget of `limits`, so a file that hangs a
-    parser or exhausts memory is stopped and recorded instead of stopping the batch.
-    """
-    try:
-        extraction = run_isolated(
-            extract_report, path, limits, timeout_s=limits.timeout_s, source_file=path.name
-        )
-        tables = report_tables(extraction, extractor_version, extracted_at)
-        validated = validate_report(tables, extraction)
-        return ReadReport(path.stem, tables, validated, without_page_geometry(extraction))
-    except UnreadableReport as unreadable:
-        return ReadReport(path.stem, {}, unreadable_tables(unreadable))
-    except Exception as error:  # any bug or bad input becomes this report's failure, not the run's
-        return ReadReport(path.stem, {}, unreadable_tables(classify_exception(error, path)))
 
 
 def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:

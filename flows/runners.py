@@ -1,8 +1,10 @@
 """Where a run's tasks execute and which results it may reuse: task runners and the cache key.
 
-Parsing is CPU-bound, so reports run in processes (Prefect's default thread pool is slower than
-a plain loop under the GIL): a local process pool over the machine's cores, or an existing Dask
-cluster. A report's validated tables are cached by what determines them — the file's bytes and
+Parsing is CPU-bound, so it runs in processes: every report is read and validated in its own
+isolation process (`flows.reading`), and locally a pool of as many task threads as cores drives
+those processes — one core each, no GIL contention, and none of the per-task cost of Prefect's
+ProcessPoolTaskRunner (which rebuilds its settings and API clients for every task in every
+worker: about 0.3 s a task here). On an existing Dask cluster the tasks run on its workers. A report's validated tables are cached by what determines them — the file's bytes and
 name, the extractor's code, and the Limits — and persisted, so a re-run over unchanged files reads
 them back instead of parsing again.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect.context import TaskRunContext
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 import extract
 from extract.settings import Limits
@@ -35,12 +37,12 @@ def default_workers() -> int:
 
 
 def task_runner_for(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
-    """A Dask runner on the cluster at dask_address, else a process pool of `workers` processes."""
+    """A Dask runner on the cluster at dask_address, else `workers` task threads, each driving one isolation process."""
     if dask_address:
         from prefect_dask import DaskTaskRunner  # the optional `dask` extra
 
         return DaskTaskRunner(address=dask_address)
-    return ProcessPoolTaskRunner(max_workers=workers or default_workers())
+    return ThreadPoolTaskRunner(max_workers=workers or default_workers())
 
 
 def cache_dir_for(curated_dir: Path) -> Path:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.console import ProgressDisplay, ReportOutcome, RunSummary, format_duration, format_summary, progress_status
 from extract.review.decisions import Decision
@@ -82,9 +82,9 @@ def test_cache_lives_beside_the_curated_folder(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- task runners
 
 
-def test_default_runner_is_a_process_pool_over_the_given_workers() -> None:
+def test_default_runner_drives_one_isolation_process_per_task_thread() -> None:
     runner = task_runner_for(3)
-    assert isinstance(runner, ProcessPoolTaskRunner) and runner._max_workers == 3
+    assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 3
 
 
 def test_a_dask_address_selects_the_dask_runner() -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract import __version__
 from extract.console import format_summary
-from extract.prefect_env import configure_prefect
+from extract.prefect_env import configure_prefect, shared_api_server
 from extract.review.decisions import DecisionError, read_decisions
 
 EXIT_OK = 0
@@ -43,7 +44,9 @@ def run_command(args: argparse.Namespace) -> int:
 
     runner = task_runner_for(args.workers, args.dask_address)
     flow = extract_reports.with_options(task_runner=runner)
-    summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
+    # Dask workers may sit on other machines: they cannot reach a server on this one's loopback.
+    with nullcontext() if args.dask_address else shared_api_server():
+        summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
     return EXIT_OK if summary.succeeded else EXIT_NOTHING_PROCESSED
 

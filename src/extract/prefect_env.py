@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
@@ -35,3 +37,24 @@ def configure_prefect(home: Path) -> None:
         os.environ.setdefault(name, value)
     for logger_name in QUIET_LOGGERS:
         logging.getLogger(logger_name).setLevel(logging.CRITICAL)
+
+
+@contextmanager
+def shared_api_server() -> Iterator[None]:
+    """One temporary Prefect server for this process and every process-pool worker it starts.
+
+    Without an API URL each worker process would start a temporary server of its own (seconds
+    per worker, then CPU for the whole run); with it set, workers inherit the parent's URL. A
+    configured PREFECT_API_URL (a team's server) is left alone.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the process's default temporary server, stopped at exit
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
