@@ -15,11 +15,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTLine, LTPage, LTRect
+from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.utils.text import WordExtractor
 
 from extract.errors import UnreadableReport
 from extract.model import BBox, Block, Document, Page, Ruling, Word
@@ -426,15 +429,121 @@ def _inside_any(word: Word, boxes: Iterable[BBox]) -> bool:
     return any(b.x0 - 2 <= cx <= b.x1 + 2 and b.top - 2 <= cy <= b.bottom + 2 for b in boxes)
 
 
+@dataclass(frozen=True)
+class PageFrame:
+    """How pdfplumber moves pdfminer's bottom-left coordinates to its top-left ones on one page."""
+
+    height: float
+    mediabox_x0: float
+    mediabox_top: float
+    initial_doctop: float
+
+
+def page_frame(plumber_page: pdfplumber.page.Page) -> PageFrame:
+    """The frame of a page as pdfplumber computed it (rotation and mediabox origin included), so our coordinates match its own."""
+    mediabox_x0, mediabox_top = plumber_page.mediabox[:2]
+    return PageFrame(plumber_page.height, mediabox_x0, mediabox_top, plumber_page.initial_doctop)
+
+
+def _flipped(frame: PageFrame, y0: float, y1: float) -> tuple[float, float]:
+    """Top and bottom of a pdfminer span, with the exact arithmetic of pdfplumber's Page.process_object."""
+    return (frame.height - y1) + frame.mediabox_top, (frame.height - y0) + frame.mediabox_top
+
+
+def _shifted(frame: PageFrame, x0: float, x1: float) -> tuple[float, float]:
+    """Left and right of a pdfminer span, moved by the mediabox origin only when pdfplumber moves it."""
+    if frame.mediabox_x0 != 0:
+        return x0 + frame.mediabox_x0, x1 + frame.mediabox_x0
+    return x0, x1
+
+
+def char_dict(char: LTChar, frame: PageFrame) -> dict:
+    """The fields of pdfplumber's char dict that word grouping and glued-word splitting read, without its ~25 other attributes."""
+    x0, x1 = _shifted(frame, char.x0, char.x1)
+    top, bottom = _flipped(frame, char.y0, char.y1)
+    fontname = char.fontname
+    if isinstance(fontname, bytes):
+        fontname = fix_fontname_bytes(fontname)
+    return {
+        "text": char.get_text(), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": frame.initial_doctop + top,
+        "width": char.width, "height": char.height, "upright": char.upright, "fontname": fontname, "size": char.size,
+    }
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str | None) -> dict:
+    """An edge dict with the fields a Ruling is made of."""
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "orientation": orientation}
+
+
+def line_edges(line: LTLine, frame: PageFrame) -> list[dict]:
+    """A drawn line as pdfplumber's line_to_edge sees it: horizontal when its top equals its bottom."""
+    x0, x1 = _shifted(frame, line.x0, line.x1)
+    top, bottom = _flipped(frame, line.y0, line.y1)
+    return [_edge(x0, top, x1, bottom, "h" if top == bottom else "v")]
+
+
+def rect_edges(rect: LTRect, frame: PageFrame) -> list[dict]:
+    """A rectangle's four sides in pdfplumber's rect_to_edges order: top, bottom, left, right."""
+    x0, x1 = _shifted(frame, rect.x0, rect.x1)
+    top, bottom = _flipped(frame, rect.y0, rect.y1)
+    return [
+        _edge(x0, top, x1, top, "h"), _edge(x0, top + rect.height, x1, bottom, "h"),
+        _edge(x0, top, x0, bottom, "v"), _edge(x1, top, x1, bottom, "v"),
+    ]
+
+
+def curve_edges(curve: LTCurve, frame: PageFrame) -> list[dict]:
+    """A curve's straight pieces as pdfplumber's curve_to_edges makes them from its points (None orientation when slanted)."""
+    points = [(frame.mediabox_x0 + x, frame.mediabox_top + frame.height - y) for x, y in curve.pts]
+    return [
+        _edge(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]), "v" if a[0] == b[0] else ("h" if a[1] == b[1] else None))
+        for a, b in zip(points, points[1:])
+    ]
+
+
+def layout_leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
+    """Every object of a pdfminer layout in stream order, figures opened, as pdfplumber walks it without laparams."""
+    for obj in objects:
+        if isinstance(obj, LTContainer):
+            yield from layout_leaves(obj)
+        else:
+            yield obj
+
+
+def chars_and_edges(layout: LTPage, frame: PageFrame) -> tuple[list[dict], list[dict]]:
+    """A page's chars in stream order and its edges in pdfplumber's order (lines, then rects, then curves)."""
+    chars: list[dict] = []
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    for obj in layout_leaves(layout):
+        if isinstance(obj, LTChar):
+            chars.append(char_dict(obj, frame))
+        elif isinstance(obj, LTLine):
+            lines.extend(line_edges(obj, frame))
+        elif isinstance(obj, LTRect):
+            rects.extend(rect_edges(obj, frame))
+        elif isinstance(obj, LTCurve):
+            curves.extend(curve_edges(obj, frame))
+    return chars, lines + rects + curves
+
+
 def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
-    """Words (with font name and size) and rulings of one page, furniture left out."""
-    rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    """Words (with font name and size) and rulings of one page, furniture left out.
+
+    Chars and edges come straight from pdfminer's layout: pdfplumber's own objects resolve every
+    attribute of every glyph and path, which cost more than the layout itself. Words are still
+    grouped by pdfplumber's WordExtractor, so their meaning is pdfplumber's.
+    """
+    chars, edges = chars_and_edges(plumber_page.layout, page_frame(plumber_page))
+    rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
-    raw_words = plumber_page.extract_words(
+    extractor = WordExtractor(
         x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True,
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
     )
-    stream_index = {id(char): index for index, char in enumerate(plumber_page.chars)}
+    raw_words = extractor.extract_words(chars, return_chars=True)
+    stream_index = {id(char): index for index, char in enumerate(chars)}
     words = tuple(
         word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
         if not _inside_any(word, furniture)
