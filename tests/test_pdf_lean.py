@@ -22,7 +22,6 @@ from extract.readers.pdf import (
     _ruling_from_edge,
     chars_and_edges,
     geometry_page,
-    page_frame,
     split_glued_word,
 )
 from tests.forge import draw_report, random_spec
@@ -64,7 +63,7 @@ def compare_every_page(path: Path) -> Counter:
                 continue
             new = geometry_page(plumber_page, page_no, [], DEFAULT_LAYOUT)
             assert new == old, f"{path.name} page {page_no}"
-            chars, edges = chars_and_edges(plumber_page.layout, page_frame(plumber_page))
+            chars, edges = chars_and_edges(plumber_page)
             assert chars == [{key: c[key] for key in CHAR_KEYS} for c in plumber_page.chars]
             assert edges == [{key: e[key] for key in EDGE_KEYS} for e in plumber_page.edges]
             plumber_page.close()
@@ -128,21 +127,30 @@ CONTENT = (
     b"70 250 m 120 290 170 290 220 250 c S\n"
     b"q 0 1 -1 0 560 300 cm BT /F1 10 Tf 0 0 Td (sideways) Tj ET Q\n"
     b"q 1 0 0 1 20 -40 cm /X1 Do Q\n"
+    b"BT /F2 12 Tf 520 700 Td <002400250026> Tj ET\n"
+    b"q 1 0.3 0.4 1 0 0 cm BT /F1 9 Tf 100 60 Td (skewed) Tj ET Q\n"
+)
+VERTICAL_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /Helvetica /Encoding /Identity-V /DescendantFonts [<< /Type /Font "
+    b"/Subtype /CIDFontType2 /BaseFont /Helvetica /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+    b"/FontDescriptor << /Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [-166 -225 1000 931] "
+    b"/ItalicAngle 0 /Ascent 718 /Descent -207 /CapHeight 718 /StemV 88 >> /DW 1000 >>] >>"
 )
 FORM = b"BT /F1 9 Tf 100 180 Td (inside a form) Tj ET 90 170 m 250 170 l S 95 120 40 30 re S\n"
 
 
 def hand_made_pdf(mediabox: str, rotate: int) -> bytes:
-    """A one-page PDF with text, a line, a rect, a closed path, a curve and a form (a figure) on the given mediabox."""
+    """A one-page PDF with text (sideways and in a vertical font), a line, a rect, a closed path, a curve and a form (a figure) on the given mediabox."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         (f"<< /Type /Page /Parent 2 0 R /MediaBox {mediabox} /Rotate {rotate} "
-         f"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> /Contents 4 0 R >>").encode(),
+         f"/Resources << /Font << /F1 5 0 R /F2 7 0 R >> /XObject << /X1 6 0 R >> >> /Contents 4 0 R >>").encode(),
         b"<< /Length %d >>\nstream\n" % len(CONTENT) + CONTENT + b"endstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Length %d >>\nstream\n"
         % len(FORM) + FORM + b"endstream",
+        VERTICAL_FONT,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -162,7 +170,7 @@ def test_offset_and_rotated_mediaboxes_are_read_as_pdfplumber_reads_them(tmp_pat
     path = tmp_path / "hand-made.pdf"
     path.write_bytes(hand_made_pdf(mediabox, rotate))
     seen = compare_every_page(path)
-    assert seen["pages"] == 1 and seen["words"] >= 11 and seen["rulings"] >= 13
+    assert seen["pages"] == 1 and seen["words"] >= 12 and seen["rulings"] >= 13 and seen["sideways words"] >= 2
 
 
 def test_furniture_is_left_out_of_the_lean_path(tmp_path: Path) -> None:

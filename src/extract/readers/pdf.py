@@ -20,8 +20,14 @@ from typing import Iterable, Iterator, Sequence
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTLine, LTPage, LTRect
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.utils import Matrix
 from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
 from extract.errors import UnreadableReport
@@ -470,6 +476,57 @@ def char_dict(char: LTChar, frame: PageFrame) -> dict:
     }
 
 
+def horizontal_glyph_char(
+    text: str, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, adv: float, frame: PageFrame,
+) -> dict:
+    """The char dict of a glyph of a horizontal font, with LTChar's box arithmetic, without building the LTChar (its cost rivals parsing)."""
+    descent = font.get_descent() * fontsize
+    low, high = descent + rise, descent + rise + fontsize
+    a, b, c, d, e, f = matrix
+    left1, bottom1 = a * 0 + c * low + e, b * 0 + d * low + f
+    right1, bottom2 = a * adv + c * low + e, b * adv + d * low + f
+    right2, top1 = a * adv + c * high + e, b * adv + d * high + f
+    left2, top2 = a * 0 + c * high + e, b * 0 + d * high + f
+    left, right = min(left1, left2, right1, right2), max(left1, left2, right1, right2)
+    y0, y1 = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
+    x0, x1 = _shifted(frame, left, right)
+    top, bottom = _flipped(frame, y0, y1)
+    fontname = font.fontname
+    if isinstance(fontname, bytes):
+        fontname = fix_fontname_bytes(fontname)
+    return {
+        "text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": frame.initial_doctop + top,
+        "width": right - left, "height": y1 - y0, "upright": a * d * scaling > 0 and b * c <= 0,
+        "fontname": fontname, "size": y1 - y0,
+    }
+
+
+class CharCollector(PDFPageAggregator):
+    """pdfminer's page aggregator that keeps glyphs as our char dicts, in drawing order, and only paths and figures in its layout."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager, pageno: int, frame: PageFrame) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.frame = frame
+        self.chars: list[dict] = []
+
+    def render_char(
+        self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
+        ncs: PDFColorSpace, graphicstate: PDFGraphicState,
+    ) -> float:
+        """Record one glyph and return its advance, as pdfminer's render_char does."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        if font.is_vertical():
+            glyph = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate)
+            self.chars.append(char_dict(glyph, self.frame))
+            return glyph.adv
+        adv = font.char_width(cid) * fontsize * scaling
+        self.chars.append(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
+        return adv
+
+
 def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str | None) -> dict:
     """An edge dict with the fields a Ruling is made of."""
     return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "orientation": orientation}
@@ -510,32 +567,41 @@ def layout_leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
             yield obj
 
 
-def chars_and_edges(layout: LTPage, frame: PageFrame) -> tuple[list[dict], list[dict]]:
-    """A page's chars in stream order and its edges in pdfplumber's order (lines, then rects, then curves)."""
-    chars: list[dict] = []
+def layout_edges(layout: Iterable[LTComponent], frame: PageFrame) -> list[dict]:
+    """A layout's edges in pdfplumber's order: every line's, then every rect's, then every curve's, each in drawing order."""
     lines: list[dict] = []
     rects: list[dict] = []
     curves: list[dict] = []
     for obj in layout_leaves(layout):
-        if isinstance(obj, LTChar):
-            chars.append(char_dict(obj, frame))
-        elif isinstance(obj, LTLine):
+        if isinstance(obj, LTLine):
             lines.extend(line_edges(obj, frame))
         elif isinstance(obj, LTRect):
             rects.extend(rect_edges(obj, frame))
         elif isinstance(obj, LTCurve):
             curves.extend(curve_edges(obj, frame))
-    return chars, lines + rects + curves
+    return lines + rects + curves
+
+
+def chars_and_edges(plumber_page: pdfplumber.page.Page) -> tuple[list[dict], list[dict]]:
+    """A page's chars in drawing order and its edges, from one run of pdfminer's interpreter (pdfplumber's Page.layout, leaner)."""
+    frame = page_frame(plumber_page)
+    device = CharCollector(plumber_page.pdf.rsrcmgr, plumber_page.page_number, frame)
+    try:
+        PDFPageInterpreter(plumber_page.pdf.rsrcmgr, device).process_page(plumber_page.page_obj)
+    except Exception as exc:  # pdfplumber wraps whatever the interpreter raises; classify_exception expects that shape
+        raise PdfminerException(exc) from exc
+    return device.chars, layout_edges(device.get_result(), frame)
 
 
 def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
     """Words (with font name and size) and rulings of one page, furniture left out.
 
-    Chars and edges come straight from pdfminer's layout: pdfplumber's own objects resolve every
-    attribute of every glyph and path, which cost more than the layout itself. Words are still
-    grouped by pdfplumber's WordExtractor, so their meaning is pdfplumber's.
+    Chars and edges come straight from pdfminer's interpreter: pdfplumber's own objects build an
+    LTChar and then a dict of every resolved attribute for every glyph and path, which cost more
+    than parsing the page. Words are still grouped by pdfplumber's WordExtractor, so their meaning
+    is pdfplumber's.
     """
-    chars, edges = chars_and_edges(plumber_page.layout, page_frame(plumber_page))
+    chars, edges = chars_and_edges(plumber_page)
     rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     extractor = WordExtractor(
@@ -552,18 +618,19 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
 
 
-def read_geometry(path: Path, page_numbers: Sequence[int], furniture_by_page: dict[int, list[BBox]], settings: LayoutSettings) -> dict[int, Page]:
-    """Open only the chosen pages with pdfplumber, closing each page as soon as it is read."""
-    if not page_numbers:
-        return {}
+def read_geometry(
+    plumber_pages: Sequence[pdfplumber.page.Page], page_numbers: Sequence[int], furniture_by_page: dict[int, list[BBox]], settings: LayoutSettings,
+) -> dict[int, Page]:
+    """Read only the chosen pages (1-based; those pdfminer does not find are left out), closing each as soon as it is read."""
     pages: dict[int, Page] = {}
-    with pdfplumber.open(path, pages=list(page_numbers)) as pdf:
-        for plumber_page in pdf.pages:
-            page_no = plumber_page.page_number
-            try:
-                pages[page_no] = geometry_page(plumber_page, page_no, furniture_by_page.get(page_no, []), settings)
-            finally:
-                plumber_page.close()
+    for page_no in page_numbers:
+        if not 1 <= page_no <= len(plumber_pages):
+            continue
+        plumber_page = plumber_pages[page_no - 1]
+        try:
+            pages[page_no] = geometry_page(plumber_page, page_no, furniture_by_page.get(page_no, []), settings)
+        finally:
+            plumber_page.close()
     return pages
 
 
@@ -577,12 +644,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def pdfminer_page_count(path: Path) -> int:
-    """How many pages pdfminer finds: pdfium infers page trees pdfminer cannot read, and table pages are read with pdfminer."""
-    with pdfplumber.open(path) as pdf:
-        return len(pdf.pages)
 
 
 def _pdfium_page(document: pdfium.PdfDocument, index: int, path: Path) -> pdfium.PdfPage:
@@ -638,20 +699,25 @@ def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYO
 
 
 def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings) -> Document:
-    """The Document of a PDF whose page tree and text layer pass the guard's checks."""
-    check_page_count(path, pdfminer_page_count(path))
-    runs_by_page, texts, sizes = _pdfium_pages(path, limits)
-    check_text_layer(texts, str(path), settings)
-    check_page_texts(path, texts)
-    heights = [height for _, height in sizes]
-    keys = furniture_keys(runs_by_page, heights, settings)
-    body_by_page: list[list[TextLine]] = []
-    furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
-    for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
-        body = [run for run in runs if not is_furniture(run, height, keys, settings)]
-        furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
-        body_by_page.append(runs_to_segments(body, settings))
-    geometry = read_geometry(path, table_page_numbers(body_by_page), furniture_by_page, settings)
+    """The Document of a PDF whose page tree and text layer pass the guard's checks.
+
+    The file is opened once with pdfplumber: pdfium infers page trees pdfminer cannot read, so
+    pdfminer's page count is checked first, and the same open document then reads the table pages.
+    """
+    with pdfplumber.open(path) as pdf:
+        check_page_count(path, len(pdf.pages))
+        runs_by_page, texts, sizes = _pdfium_pages(path, limits)
+        check_text_layer(texts, str(path), settings)
+        check_page_texts(path, texts)
+        heights = [height for _, height in sizes]
+        keys = furniture_keys(runs_by_page, heights, settings)
+        body_by_page: list[list[TextLine]] = []
+        furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
+        for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
+            body = [run for run in runs if not is_furniture(run, height, keys, settings)]
+            furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
+            body_by_page.append(runs_to_segments(body, settings))
+        geometry = read_geometry(pdf.pages, table_page_numbers(body_by_page), furniture_by_page, settings)
     pages = tuple(geometry.get(n, Page(n, w, h)) for n, (w, h) in enumerate(sizes, start=1))
     groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]
     blocks = tuple(block_from_lines(group, index) for index, group in enumerate(groups))
