@@ -3,6 +3,8 @@
 pdfplumber (pdfminer) costs about 90 ms a page; pypdfium2 reads a page's text runs far faster.
 So every page is read once with pypdfium2 (lines for blocks, running headers, triage), and only
 the pages that hold a summary table are handed to pdfplumber for words, fonts and rulings.
+On those pages pdfminer's interpreter feeds our own lean char and edge dicts (pdfplumber's
+coordinates, bit for bit) to pdfplumber's WordExtractor, skipping pdfplumber's generic objects.
 This is the only module that imports pdfplumber.
 """
 
