@@ -29,17 +29,15 @@ from extract.console import ProgressDisplay, ReportOutcome, RunSummary, progress
 from extract.dictionary import data_package_json
 from extract.pipeline import REPORT_SUFFIXES, combine
 from extract.publish import PublishLocked, publish
-from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import Decision, stale_failures, undecided_reports
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
-from extract.validate import validate_report
-from flows.reading import ReadReport, read_report
+from flows.reading import ReadReport, decided_tables, read_report
 from flows.runners import (
     allow_child_processes,
     cache_dir_for,
     code_version,
-    report_task_cache_key,
+    report_cache_policy,
     task_runner_for,
 )
 
@@ -62,13 +60,6 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
     )
 
 
-def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:
-    """One report's published tables: its validated tables with the stewards' decisions applied."""
-    if read.extraction is None:
-        return decide_unreadable(read.validated, read.report_id, decisions)
-    return decide_report(read.tables, read.extraction, decisions, validate_report, validated=read.validated)
-
-
 def validated_report_tables(
     path: Path,
     limits: Limits,
@@ -82,7 +73,7 @@ def validated_report_tables(
 
 @task(
     name="extract-report",
-    cache_key_fn=report_task_cache_key,
+    cache_policy=report_cache_policy(),
     persist_result=True,
     result_serializer="pickle",
     task_run_name="extract {path.name}",
@@ -146,9 +137,8 @@ def extract_reports(
         print(progress_header(raw, len(paths)), flush=True)
     progress = ProgressDisplay(len(paths), sys.stdout, show_progress and sys.stdout.isatty())
     extracted_at = datetime.now(timezone.utc)
-    cached_task = extract_report_task.with_options(
-        result_storage=Path(cache_dir) if cache_dir else cache_dir_for(curated)
-    )
+    results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
+    cached_task = extract_report_task.with_options(result_storage=results, cache_policy=report_cache_policy(results))
     code = code_version()
     futures = {cached_task.submit(path, limits, __version__, extracted_at, code): path for path in paths}
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}

@@ -1,14 +1,16 @@
-"""One report read and validated inside its isolation process: the body of the cached report task.
+"""One report read in its isolation process, then shaped and validated: the body of the report task.
 
-Kept free of Prefect so the isolation process (forked from a server that preloaded the
-extractor) does not import it: the whole CPU-bound part of a report — parsing, table finding,
-shaping and validation — runs in that process, and the task's thread only waits for the result.
-That is why a thread pool of N task threads keeps N cores busy: each thread drives one process.
+The parsing — the PDF or text reader, table finding, cleanup — runs in an isolation process
+forked from a server that preloaded only the extractor (no pandas, no Prefect), so that process
+stays small and can be stopped at the time budget. It sends back the Extraction (plain frozen
+dataclasses, without page geometry); shaping it into DataFrames and validating run in the
+task's own process. A thread pool of N task threads keeps N cores busy: each thread drives one
+parsing process and spends a small share of a core on validation.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from extract.errors import UnreadableReport
+from extract.extraction import extract_for_transfer
 from extract.isolation import run_isolated
 from extract.model import Extraction
-from extract.pipeline import extract_report, report_tables, unreadable_tables
+from extract.pipeline import report_tables, tables_as_objects, unreadable_tables
 from extract.readers.guard import classify_exception
+from extract.review.apply import decide_report, decide_unreadable
+from extract.review.decisions import Decision, decisions_for
 from extract.settings import Limits
 from extract.validate import validate_report
 
@@ -28,41 +33,69 @@ from extract.validate import validate_report
 class ReadReport:
     """What the cached task keeps of one report: everything decisions need, nothing they change.
 
-    `tables` are before validation and `validated` after it; `extraction` is None for a file
-    that could not be read, whose `validated` tables hold only its failure row.
+    `validated` is validation's result and `undecided` the published tables when no steward has
+    decided anything about the report (as plain object columns, the form `combine` joins and
+    types once), so an unchanged report with no decisions costs a lookup.
+    `extraction` is None for a file that could not be read, whose tables hold only its failure
+    row. The tables before validation are not kept: `tables_before_validation` rebuilds them
+    from the extraction (exactly, with the original timestamp) for the rare report a correction
+    touches.
     """
 
     report_id: str
-    tables: dict[str, pd.DataFrame]
     validated: dict[str, pd.DataFrame]
+    undecided: dict[str, pd.DataFrame]
     extraction: Extraction | None = None
+    extractor_version: str = ""
+    extracted_at: datetime | None = None
+
+    def tables_before_validation(self) -> dict[str, pd.DataFrame]:
+        """The report's tables as validation saw them, rebuilt from its extraction."""
+        if self.extraction is None or self.extracted_at is None:
+            return {}
+        return report_tables(self.extraction, self.extractor_version, self.extracted_at)
 
 
-def without_page_geometry(extraction: Extraction) -> Extraction:
-    """The extraction without its pages' words and rulings: tables are found, and caching them is costly."""
-    return dataclasses.replace(extraction, document=dataclasses.replace(extraction.document, pages=()))
-
-
-def validated_read(path: Path, limits: Limits, extractor_version: str, extracted_at: datetime) -> ReadReport:
-    """Read, shape and validate one report; runs in the isolation process."""
-    extraction = extract_report(path, limits)
+def validated_read(extraction: Extraction, extractor_version: str, extracted_at: datetime) -> ReadReport:
+    """Shape one extraction into its tables, validate them, and settle them without decisions."""
     tables = report_tables(extraction, extractor_version, extracted_at)
     validated = validate_report(tables, extraction)
-    return ReadReport(path.stem, tables, validated, without_page_geometry(extraction))
+    undecided = tables_as_objects(decide_report(tables, extraction, (), validate_report, validated=validated))
+    return ReadReport(
+        extraction.document.report_id, validated, undecided, extraction, extractor_version, extracted_at
+    )
+
+
+def unreadable_read(report_id: str, error: UnreadableReport) -> ReadReport:
+    """The ReadReport of a file that could not be read: its one failure row."""
+    failed = unreadable_tables(error)
+    return ReadReport(report_id, failed, tables_as_objects(decide_unreadable(failed, report_id, ())))
+
+
+def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:
+    """One report's published tables: its validated tables with the stewards' decisions applied."""
+    mine = decisions_for(decisions, [read.report_id])
+    if not mine:
+        return read.undecided
+    if read.extraction is None:
+        return decide_unreadable(read.validated, read.report_id, mine)
+    return decide_report(
+        read.tables_before_validation(), read.extraction, mine, validate_report, validated=read.validated
+    )
 
 
 def read_report(path: Path, limits: Limits, extractor_version: str, extracted_at: datetime) -> ReadReport:
     """One report read and validated, or its report-level failure row when it cannot be read.
 
-    Everything runs in a worker process with the time budget of `limits`, so a file that hangs
-    a parser or exhausts memory is stopped and recorded instead of stopping the batch.
+    Reading runs in a worker process with the time budget of `limits`, so a file that hangs a
+    parser or exhausts memory is stopped and recorded instead of stopping the batch.
     """
     try:
-        return run_isolated(
-            validated_read, path, limits, extractor_version, extracted_at,
-            timeout_s=limits.timeout_s, source_file=path.name,
+        extraction = run_isolated(
+            extract_for_transfer, path, limits, timeout_s=limits.timeout_s, source_file=path.name
         )
+        return validated_read(extraction, extractor_version, extracted_at)
     except UnreadableReport as unreadable:
-        return ReadReport(path.stem, {}, unreadable_tables(unreadable))
+        return unreadable_read(path.stem, unreadable)
     except Exception as error:  # any bug or bad input becomes this report's failure, not the run's
-        return ReadReport(path.stem, {}, unreadable_tables(classify_exception(error, path)))
+        return unreadable_read(path.stem, classify_exception(error, path))

@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.console import ProgressDisplay, ReportOutcome, RunSummary, format_duration, format_summary, progress_status
+from extract.pipeline import tables_as_objects
+from extract.review.apply import decide_report
 from extract.review.decisions import Decision
+from extract.validate import validate_report
 from extract.settings import Limits
 from flows.main import ReadReport, decided_tables, read_report
 from flows.runners import cache_dir_for, code_version, report_cache_key, task_runner_for
@@ -111,13 +114,28 @@ def test_decisions_apply_to_a_cached_read_without_reading_the_file_again(tmp_pat
     decided = decided_tables(read, ())
     kept = len(decided["studies"]) + len(decided["quarantine_studies"])
     assert kept == len(read.validated["studies"]) + len(read.validated["quarantine_studies"])
+    key = str(decided["studies"]["study_key"].iloc[0])
+    correction = Decision(read.report_id, key, "population", "", "correct", "Adults, corrected", "", "steward", "2024-01-03")
+    corrected = decided_tables(read, [correction])["studies"].set_index("study_key")
+    assert corrected.loc[key, "population"] == "Adults, corrected"
+    assert "steward" in corrected.loc[key, "review_audit"]
+
+
+def test_the_cached_undecided_tables_are_what_deciding_nothing_gives() -> None:
+    read = read_report(FORGED_SAMPLE, Limits(), "0.0.0", EXTRACTED_AT)
+    from_scratch = tables_as_objects(decide_report(read.tables_before_validation(), read.extraction, (), validate_report))
+    assert read.undecided.keys() == from_scratch.keys()
+    for name, frame in from_scratch.items():
+        pd.testing.assert_frame_equal(read.undecided[name], frame)
+    other_report = Decision("another-report", "k", "population", "", "reject", "", "", "steward", "2024-01-03")
+    assert decided_tables(read, [other_report]) is read.undecided
 
 
 def test_an_unreadable_file_is_cached_as_its_failure_row(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"not a pdf")
     read = read_report(broken, Limits(), "0.0.0", EXTRACTED_AT)
-    assert read == ReadReport("broken", {}, read.validated) and read.extraction is None
+    assert isinstance(read, ReadReport) and read.report_id == "broken" and read.extraction is None
     assert list(decided_tables(read, ())["validation_failures"]["check"]) == ["not_a_pdf"]
 
 

@@ -26,7 +26,7 @@ from extract.readers.guard import classify_exception, unreadable
 
 T = TypeVar("T")
 
-WORKER_PRELOAD = ["extract.readers.guard", "pandas", "pdfplumber", "extract.pipeline", "extract.warmup"]
+WORKER_PRELOAD = ["extract.readers.guard", "extract.extraction", "extract.warmup"]
 
 Outcome = tuple[str, Any]
 

@@ -8,7 +8,7 @@ validated tables into the typed, sorted frames that are published.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,67 +17,23 @@ import pandas as pd
 
 from extract.casts import as_utc, with_column_types
 from extract.errors import UnreadableReport
-from extract.model import Document, Extraction, Failure, ReportMeta, Table
-from extract.readers.guard import precheck
-from extract.readers.pdf import read_pdf
-from extract.readers.text import read_text
+from extract.extraction import (  # re-exported: callers read a report and shape it from here
+    NO_SUMMARY_TABLE,
+    PDF_SUFFIXES,
+    REPORT_SUFFIXES,
+    TEXT_SUFFIXES,
+    extract_report,
+    reader_for,
+    study_tables,
+)
+from extract.model import Document, Extraction, Failure, ReportMeta
 from extract.rows import cell_provenance, study_records
-from extract.sections import report_meta
-from extract.settings import Limits
-from extract.tables.blocks import tables_from_blocks
-from extract.tables.geometry import tables_from_pages
 from extract.tables_spec import CRITERIA, STUDY_COLUMNS, TABLES, failure_record
 
-TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".text")
-PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
-REPORT_SUFFIXES: tuple[str, ...] = PDF_SUFFIXES + TEXT_SUFFIXES
-
-NO_SUMMARY_TABLE = "no_summary_table"
-
-
-# ---------------------------------------------------------------------------------------------
-# One report: read → metadata → tables
-
-
-def reader_for(path: Path) -> Callable[[Path, Limits], Document]:
-    """Pick the reader by file suffix, so a new input format is one entry here."""
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return read_pdf
-    if suffix in TEXT_SUFFIXES:
-        return lambda text_path, _limits: read_text(text_path)
-    raise UnreadableReport(
-        "unsupported_format",
-        f"files ending in {suffix or '(no suffix)'} are not read; use .pdf or .txt",
-        path.name,
-    )
-
-
-def study_tables(document: Document) -> tuple[Table, ...]:
-    """Find the study tables: PDF geometry first, the text-block strategy for text or as fallback."""
-    if document.source_format == "pdf":
-        found = tables_from_pages(document)
-        if found:
-            return found
-    return tables_from_blocks(document)
-
-
-def extract_report(path: Path, limits: Limits) -> Extraction:
-    """Read one report and find its metadata and study tables; raise when it has no study table."""
-    read = reader_for(path)
-    precheck(path, limits)
-    document = read(path, limits)
-    tables = study_tables(document)
-    if not any(table.rows for table in tables):
-        raise UnreadableReport(
-            NO_SUMMARY_TABLE,
-            "no summary-of-included-studies table was found",
-            Path(document.source_file).name,
-        )
-    return Extraction(
-        document=document, meta=report_meta(document), tables=tables, failures=document.warnings
-    )
-
+__all__ = [
+    "NO_SUMMARY_TABLE", "PDF_SUFFIXES", "REPORT_SUFFIXES", "TEXT_SUFFIXES",
+    "combine", "extract_report", "tables_as_objects", "reader_for", "report_tables", "study_tables", "unreadable_tables",
+]
 
 # ---------------------------------------------------------------------------------------------
 # One report's contract tables, before validation
@@ -201,11 +157,21 @@ def combined_table(name: str, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     kinds = spec.kinds if spec else {}
     present = [frame for frame in frames if len(frame.columns) > 0]
     if present:
-        combined = pd.concat([frame.astype(object) for frame in present], ignore_index=True)
+        combined = pd.concat([as_objects(frame) for frame in present], ignore_index=True)
     else:
         combined = pd.DataFrame(columns=list(kinds))
     typed = with_column_types(combined, kinds)
     return sorted_rows(typed, spec.sort_keys if spec else ("report_id",))
+
+
+def as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame with object columns, the one form combine concatenates (typed once, after)."""
+    return frame if (frame.dtypes == object).all() else frame.astype(object)
+
+
+def tables_as_objects(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """One report's tables in the form combine concatenates: cheaper to keep, cache and join."""
+    return {name: as_objects(frame) for name, frame in tables.items()}
 
 
 def sorted_rows(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
