@@ -14,7 +14,7 @@ SourceFormat = Literal["pdf", "text"]
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BBox:
     """A rectangle on a page, in PDF points, top-left origin."""
 
@@ -40,7 +40,7 @@ class BBox:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One word as laid out on a page, with the font facts that tell superscripts apart."""
 
@@ -52,7 +52,7 @@ class Word:
     upright: bool = True  # False for sideways text (rotated page drawn without compensation)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ruling:
     """A drawn line or a rectangle's edge: `orientation` is 'h' or 'v'."""
 
@@ -96,7 +96,7 @@ class Document:
     warnings: tuple[Failure, ...] = ()  # warning-level findings made while reading (guard.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A table cell's raw text and where it came from."""
 

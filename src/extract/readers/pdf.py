@@ -76,7 +76,7 @@ CID_GLYPH = re.compile(r"\(cid:\d+\)")
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextLine:
     """A run of text on one baseline, with the font facts that make a heading stand out."""
 
@@ -633,7 +633,20 @@ def read_geometry(
             pages[page_no] = geometry_page(plumber_page, page_no, furniture_by_page.get(page_no, []), settings)
         finally:
             plumber_page.close()
+            release_parsed_objects(plumber_page.pdf)
     return pages
+
+
+def release_parsed_objects(pdf: pdfplumber.PDF) -> None:
+    """Drop pdfminer's cache of the document's parsed objects (decoded content streams among them).
+
+    The cache lives as long as the document and grows with every page read, so memory would grow
+    with the page count; a page's objects are not needed once it is read, and fonts are cached
+    apart (by the resource manager), so each later page parses only its own objects again.
+    """
+    cached = getattr(pdf.doc, "_cached_objs", None)
+    if isinstance(cached, dict):
+        cached.clear()
 
 
 # ---------------------------------------------------------------- the reader
@@ -656,6 +669,12 @@ def _pdfium_page(document: pdfium.PdfDocument, index: int, path: Path) -> pdfium
         raise classify_exception(exc, path, index + 1) from exc
 
 
+# pdfium keeps every object it parsed (content streams, images) until its document is closed, so
+# a long report is read through a fresh document every so many pages: memory stays flat in
+# page count, for the cost of parsing the cross-reference table again (about a millisecond).
+PDFIUM_PAGES_PER_OPEN = 16
+
+
 def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], list[str], list[tuple[float, float]]]:
     """Every page's text runs, plain text and size from pypdfium2, after the page-count limits."""
     document = pdfium.PdfDocument(str(path))
@@ -667,6 +686,9 @@ def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], lis
             raise UnreadableReport("too_large", f"{n_pages} pages exceed the limit of {limits.max_pages}", str(path))
         runs, texts, sizes = [], [], []
         for index in range(n_pages):
+            if index and index % PDFIUM_PAGES_PER_OPEN == 0:
+                document.close()
+                document = pdfium.PdfDocument(str(path))
             page = _pdfium_page(document, index, path)
             textpage = page.get_textpage()
             try:
@@ -700,6 +722,28 @@ def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYO
     return replace(document, warnings=found)
 
 
+def _body_text(
+    path: Path, limits: Limits, settings: LayoutSettings
+) -> tuple[list[list[TextLine]], dict[int, list[BBox]], list[tuple[float, float]]]:
+    """Every page's body segments, furniture boxes and size, after the text-layer checks.
+
+    The raw text runs of every page stay inside this function, so they are freed before the
+    table pages' words are read: the two never take memory at the same time.
+    """
+    runs_by_page, texts, sizes = _pdfium_pages(path, limits)
+    check_text_layer(texts, str(path), settings)
+    check_page_texts(path, texts)
+    heights = [height for _, height in sizes]
+    keys = furniture_keys(runs_by_page, heights, settings)
+    body_by_page: list[list[TextLine]] = []
+    furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
+    for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
+        body = [run for run in runs if not is_furniture(run, height, keys, settings)]
+        furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
+        body_by_page.append(runs_to_segments(body, settings))
+    return body_by_page, furniture_by_page, sizes
+
+
 def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings) -> Document:
     """The Document of a PDF whose page tree and text layer pass the guard's checks.
 
@@ -708,17 +752,7 @@ def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings) -> 
     """
     with pdfplumber.open(path) as pdf:
         check_page_count(path, len(pdf.pages))
-        runs_by_page, texts, sizes = _pdfium_pages(path, limits)
-        check_text_layer(texts, str(path), settings)
-        check_page_texts(path, texts)
-        heights = [height for _, height in sizes]
-        keys = furniture_keys(runs_by_page, heights, settings)
-        body_by_page: list[list[TextLine]] = []
-        furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
-        for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
-            body = [run for run in runs if not is_furniture(run, height, keys, settings)]
-            furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
-            body_by_page.append(runs_to_segments(body, settings))
+        body_by_page, furniture_by_page, sizes = _body_text(path, limits, settings)
         geometry = read_geometry(pdf.pages, table_page_numbers(body_by_page), furniture_by_page, settings)
     pages = tuple(geometry.get(n, Page(n, w, h)) for n, (w, h) in enumerate(sizes, start=1))
     groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]

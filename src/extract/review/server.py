@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -134,7 +134,7 @@ def failure_items(data: ReviewData, config: ReviewConfig, severity: str | None) 
         path = source_path(data.reports, report_id, config.raw_dir)
         if location and path and path.suffix.lower() == ".pdf":
             page_no, box = location
-            item["crop_url"] = "/crop?" + urlencode({"report_id": report_id, "page": page_no, **box.__dict__})
+            item["crop_url"] = "/crop?" + urlencode({"report_id": report_id, "page": page_no, **asdict(box)})
         elif path and path.suffix.lower() != ".pdf":
             if report_id not in texts:
                 texts[report_id] = path.read_text(encoding="utf-8", errors="replace")
