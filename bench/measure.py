@@ -7,6 +7,8 @@ forkserver import it by name), so none may live in the `__main__` script.
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +29,7 @@ from flows.main import validated_report_tables
 T = TypeVar("T")
 EXTRACTED_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
 MIB = 1024 * 1024
+FLOW_PROCESS = "flow process (task threads, validation, every report's tables; also the benchmark)"
 
 
 def timed(fn: Callable[..., T], *args: object) -> tuple[T, float]:
@@ -63,6 +66,19 @@ def in_loop(fn: Callable[[Path], int], paths: Sequence[Path]) -> int:
     return sum(fn(path) for path in paths)
 
 
+def interleaved(first: Callable[[Path], int], second: Callable[[Path], int], paths: Sequence[Path]) -> tuple[float, float]:
+    """Seconds spent in first and in second over every path, alternating per report.
+
+    Alternating keeps a change of machine load from falling on one side of the ratio only.
+    """
+    spent = [0.0, 0.0]
+    for path in paths:
+        for side, fn in enumerate((first, second)):
+            _, seconds = timed(fn, path)
+            spent[side] += seconds
+    return spent[0], spent[1]
+
+
 def in_pool(fn: Callable[[Path], int], paths: Sequence[Path], workers: int) -> int:
     """fn over every path in a plain process pool, the anchor a task runner should match."""
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
@@ -89,25 +105,68 @@ class ChildMemorySampler:
             self._thread.join()
 
     def _run(self) -> None:
+        own = psutil.Process()
         while not self._stop.wait(self.interval_s):
-            for child in psutil.Process().children(recursive=True):
+            self._record(FLOW_PROCESS, own.memory_info().rss / MIB)
+            for child in own.children(recursive=True):
                 try:
                     kind, rss = process_kind(child.cmdline()), child.memory_info().rss / MIB
                 except psutil.Error:
                     continue
-                self.peaks[kind] = max(self.peaks.get(kind, 0.0), rss)
+                self._record(kind, rss)
+
+    def _record(self, kind: str, rss_mib: float) -> None:
+        self.peaks[kind] = max(self.peaks.get(kind, 0.0), rss_mib)
 
 
 def process_kind(cmdline: Sequence[str]) -> str:
     """Name a descendant by its role: pool worker, isolation forkserver, isolation worker, other."""
     text = " ".join(cmdline)
-    if "spawn_main" in text:
-        return "task worker (process pool)"
     if "forkserver import main" in text:
-        return "isolation forkserver or worker"
+        return "parsing worker (isolation process) or its forkserver"
     if "uvicorn" in text:
         return "Prefect server"
     return "other"
+
+
+def prefect_servers() -> list[psutil.Process]:
+    """The temporary Prefect server processes this process started."""
+    servers = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if process_kind(child.cmdline()) == "Prefect server":
+                servers.append(child)
+        except psutil.Error:
+            continue
+    return servers
+
+
+def wait_until_server_idle(max_wait_s: float = 180.0, busy_percent: float = 5.0) -> float:
+    """Wait until the temporary server has written the last run's events; the seconds waited.
+
+    The server records a run's task states after the run returns; a run started at once would
+    share the server's database with that backlog (and get "database is locked" retries),
+    which a user's next `evidence-extract run` never does: it starts a server of its own.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < max_wait_s:
+        if all(server.cpu_percent(interval=1.0) < busy_percent for server in prefect_servers()):
+            break
+    return time.monotonic() - started
+
+
+def cli_rerun_seconds(work: Path, report: Path) -> float:
+    """Wall-clock seconds of `evidence-extract run` over one unchanged, cached report: a re-run's fixed cost.
+
+    That is process start, imports, the temporary Prefect server and the flow, paid once per run.
+    """
+    raw, curated = work / "cli" / "raw", work / "cli" / "curated"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / report.name).write_bytes(report.read_bytes())
+    command = [str(Path(sys.executable).with_name("evidence-extract")), "run", "--raw", str(raw), "--curated", str(curated)]
+    subprocess.run(command, cwd=work / "cli", check=True, capture_output=True)
+    _, seconds = timed(lambda: subprocess.run(command, cwd=work / "cli", check=True, capture_output=True))
+    return seconds
 
 
 def published_without_timestamps(curated: Path) -> dict[str, pd.DataFrame]:
