@@ -56,9 +56,17 @@ def plumber_words(path: Path) -> int:
 
 
 def isolated_task_body(path: Path) -> int:
-    """What one flow task does, without Prefect: isolated read, validation, decisions; its rows."""
-    tables = validated_report_tables(path, Limits(), "bench", EXTRACTED_AT)
+    """What one flow task of a 1-worker run does, without Prefect: isolated read, validation in the
+    run's validation process, decisions; its rows."""
+    tables = validated_report_tables(path, Limits(), "bench", EXTRACTED_AT, validators=1)
     return len(tables.get("studies", ())) + len(tables.get("quarantine_studies", ()))
+
+
+def start_validation_processes(count: int) -> None:
+    """Start every process of the run's validation pool of this size, so no timed run pays for it."""
+    from flows.reading import validation_processes
+
+    list(validation_processes(count).map(time.sleep, [0.5] * count))
 
 
 def in_loop(fn: Callable[[Path], int], paths: Sequence[Path]) -> int:
@@ -120,8 +128,10 @@ class ChildMemorySampler:
 
 
 def process_kind(cmdline: Sequence[str]) -> str:
-    """Name a descendant by its role: pool worker, isolation forkserver, isolation worker, other."""
+    """Name a descendant by its role: validation process, parsing worker or its forkserver, server, other."""
     text = " ".join(cmdline)
+    if "multiprocessing.spawn" in text or "spawn_main" in text:
+        return "validation process (long-lived, pandas)"
     if "forkserver import main" in text:
         return "parsing worker (isolation process) or its forkserver"
     if "uvicorn" in text:

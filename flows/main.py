@@ -22,6 +22,7 @@ import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
 from extract import __version__
@@ -39,6 +40,7 @@ from flows.runners import (
     code_version,
     report_cache_policy,
     task_runner_for,
+    validation_processes_for,
 )
 
 
@@ -66,9 +68,10 @@ def validated_report_tables(
     extractor_version: str,
     extracted_at: datetime,
     decisions: Sequence[Decision] = (),
+    validators: int = 0,
 ) -> dict[str, pd.DataFrame]:
     """One report's validated tables with decisions applied, without Prefect (tests, benchmarks)."""
-    return decided_tables(read_report(path, limits, extractor_version, extracted_at), decisions)
+    return decided_tables(read_report(path, limits, extractor_version, extracted_at, validators), decisions)
 
 
 @task(
@@ -79,7 +82,7 @@ def validated_report_tables(
     task_run_name="extract {path.name}",
 )
 def extract_report_task(
-    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime, code: str
+    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime, code: str, validators: int = 0
 ) -> ReadReport:
     """Read and validate one report; never raises, so one bad file cannot stop the batch.
 
@@ -87,7 +90,7 @@ def extract_report_task(
     by extracted_at — so a re-run over an unchanged file reads this result back instead.
     """
     allow_child_processes()
-    return read_report(path, limits, extractor_version, extracted_at)
+    return read_report(path, limits, extractor_version, extracted_at, validators)
 
 
 @task(name="publish-curated", cache_policy=NONE)
@@ -140,7 +143,10 @@ def extract_reports(
     results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
     cached_task = extract_report_task.with_options(result_storage=results, cache_policy=report_cache_policy(results))
     code = code_version()
-    futures = {cached_task.submit(path, limits, __version__, extracted_at, code): path for path in paths}
+    validators = validation_processes_for(FlowRunContext.get().task_runner)
+    futures = {
+        cached_task.submit(path, limits, __version__, extracted_at, code, validators): path for path in paths
+    }
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
     reused = 0
     for future in as_completed(list(futures)):

@@ -1,17 +1,22 @@
-"""One report read in its isolation process, then shaped and validated: the body of the report task.
+"""One report parsed in its isolation process, then shaped and validated: the body of the report task.
 
 The parsing — the PDF or text reader, table finding, cleanup — runs in an isolation process
 forked from a server that preloaded only the extractor (no pandas, no Prefect), so that process
 stays small and can be stopped at the time budget. It sends back the Extraction (plain frozen
-dataclasses, without page geometry); shaping it into DataFrames and validating run in the
-task's own process. A thread pool of N task threads keeps N cores busy: each thread drives one
-parsing process and spends a small share of a core on validation.
+dataclasses, without page geometry). Shaping it into DataFrames and validating it (about a third
+of a report's work) run, on a local run, in one of as many long-lived validation processes as
+there are workers — so N task threads keep N cores busy and the flow's own process, bound by one
+GIL, does only the orchestration; on a Dask worker they run in the task's thread.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from pathlib import Path
 
@@ -84,17 +89,50 @@ def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str,
     )
 
 
-def read_report(path: Path, limits: Limits, extractor_version: str, extracted_at: datetime) -> ReadReport:
+@cache
+def validation_processes(count: int) -> ProcessPoolExecutor:
+    """`count` long-lived processes that shape and validate extractions, started once per process."""
+    return ProcessPoolExecutor(
+        max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=warm_validation
+    )
+
+
+def warm_validation() -> None:
+    """Load pandas, pandera and the validation modules once, when a validation process starts."""
+    import extract.warmup  # noqa: F401  (the word list the leftover-artifact check looks words up in)
+    from extract.validate import validate_report  # noqa: F401
+
+
+def validated_elsewhere(
+    extraction: Extraction, extractor_version: str, extracted_at: datetime, validators: int
+) -> ReadReport:
+    """validated_read in a validation process when `validators` > 0, else in this thread.
+
+    A pool broken by a crashed process is replaced, and this report validated here instead.
+    """
+    if validators < 1:
+        return validated_read(extraction, extractor_version, extracted_at)
+    try:
+        return validation_processes(validators).submit(validated_read, extraction, extractor_version, extracted_at).result()
+    except BrokenProcessPool:
+        validation_processes.cache_clear()
+        return validated_read(extraction, extractor_version, extracted_at)
+
+
+def read_report(
+    path: Path, limits: Limits, extractor_version: str, extracted_at: datetime, validators: int = 0
+) -> ReadReport:
     """One report read and validated, or its report-level failure row when it cannot be read.
 
     Reading runs in a worker process with the time budget of `limits`, so a file that hangs a
-    parser or exhausts memory is stopped and recorded instead of stopping the batch.
+    parser or exhausts memory is stopped and recorded instead of stopping the batch. With
+    `validators` > 0 the shaping and validation run in that many long-lived processes.
     """
     try:
         extraction = run_isolated(
             extract_for_transfer, path, limits, timeout_s=limits.timeout_s, source_file=path.name
         )
-        return validated_read(extraction, extractor_version, extracted_at)
+        return validated_elsewhere(extraction, extractor_version, extracted_at, validators)
     except UnreadableReport as unreadable:
         return unreadable_read(path.stem, unreadable)
     except Exception as error:  # any bug or bad input becomes this report's failure, not the run's

@@ -38,13 +38,26 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class LocalReportRunner(ThreadPoolTaskRunner):
+    """Prefect's thread pool, saying how many workers it has: one parsing and one validation process each."""
+
+    def __init__(self, max_workers: int | None = None):
+        super().__init__(max_workers=max_workers or default_workers())
+        self.workers: int = max_workers or default_workers()
+
+
 def task_runner_for(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
     """A Dask runner on the cluster at dask_address, else `workers` task threads, each driving one isolation process."""
     if dask_address:
         from prefect_dask import DaskTaskRunner  # the optional `dask` extra
 
         return DaskTaskRunner(address=dask_address)
-    return ThreadPoolTaskRunner(max_workers=workers or default_workers())
+    return LocalReportRunner(max_workers=workers)
+
+
+def validation_processes_for(runner: TaskRunner | None) -> int:
+    """How many validation processes a run uses: one per local worker; none on Dask, whose workers validate in their task threads."""
+    return runner.workers if isinstance(runner, LocalReportRunner) else 0
 
 
 def cache_dir_for(curated_dir: Path) -> Path:

@@ -39,13 +39,14 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"evidence-extract run: {error}", file=sys.stderr)
         return EXIT_USAGE
     configure_prefect(Path.cwd() / ".prefect")
-    from flows.main import extract_reports  # imported late: Prefect reads its settings on import
-    from flows.runners import task_runner_for
-
-    runner = task_runner_for(args.workers, args.dask_address)
-    flow = extract_reports.with_options(task_runner=runner)
     # Dask workers may sit on other machines: they cannot reach a server on this one's loopback.
+    # The server starts first, so it boots while the flow's modules are imported.
     with nullcontext() if args.dask_address else shared_api_server():
+        from flows.main import extract_reports  # imported late: Prefect reads its settings on import
+        from flows.runners import task_runner_for
+
+        runner = task_runner_for(args.workers, args.dask_address)
+        flow = extract_reports.with_options(task_runner=runner)
         summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
     return EXIT_OK if summary.succeeded else EXIT_NOTHING_PROCESSED

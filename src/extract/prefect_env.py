@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+SERVER_APP = "prefect.server.api.server:create_app"
+SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+PORT_IN_USE_EXIT = 3  # uvicorn's exit code when it cannot bind its port
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
 
@@ -41,20 +51,109 @@ def configure_prefect(home: Path) -> None:
 
 @contextmanager
 def shared_api_server() -> Iterator[None]:
-    """One temporary Prefect server for this process and every process-pool worker it starts.
+    """One temporary Prefect server for this run, its process, and every worker it starts.
 
-    Without an API URL each worker process would start a temporary server of its own (seconds
-    per worker, then CPU for the whole run); with it set, workers inherit the parent's URL. A
-    configured PREFECT_API_URL (a team's server) is left alone.
+    Without an API URL Prefect would start such a server itself, importing the whole server
+    package into this process first (seconds). Here it is started as its own process from the
+    command line Prefect uses, without that import, so it boots while this process goes on
+    importing the extractor; the API URL is set for the run, and the server stopped after it.
+    A configured PREFECT_API_URL (a team's server) is left alone.
     """
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-    if get_current_settings().api.url:
+    settings = get_current_settings()
+    if settings.api.url:
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
+    server = start_temporary_server(settings.server.ephemeral.startup_timeout_seconds)
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            try:
+                yield
+            finally:
+                drain_prefect_events()
+    finally:
+        server.stop()
 
-    server = SubprocessASGIServer()  # the process's default temporary server, stopped at exit
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        yield
+
+def drain_prefect_events(timeout_s: float = 30.0) -> None:
+    """Send the run's last events while its server still listens; sent at exit, they would fail noisily."""
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(timeout=timeout_s, at_exit=False)
+
+
+@dataclass
+class TemporaryServer:
+    """A Prefect API server process on a loopback port, for one run."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def stop(self) -> None:
+        """Stop the server, killing it if it does not stop within five seconds."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_command(port: int) -> list[str]:
+    """The command Prefect itself runs for a temporary server (uvicorn on its app factory)."""
+    import prefect
+
+    return [
+        sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+        "--factory", SERVER_APP, "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "error", "--lifespan", "on",
+    ]
+
+
+def server_environment() -> dict[str, str]:
+    """This process's environment and Prefect settings, marked as a temporary server without UI."""
+    from prefect.settings import get_current_settings
+
+    return {
+        **os.environ,
+        **get_current_settings().to_environment_variables(exclude_unset=True),
+        **SERVER_ENVIRONMENT,
+    }
+
+
+def is_healthy(api_url: str) -> bool:
+    """Whether the server answers its health check."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def start_temporary_server(timeout_s: float) -> TemporaryServer:
+    """Start a server process and wait until it answers; another port when one was taken."""
+    deadline = time.monotonic() + timeout_s
+    server = TemporaryServer(subprocess.Popen(server_command(port := free_port()), env=server_environment()), port)
+    while time.monotonic() < deadline:
+        if is_healthy(server.api_url):
+            return server
+        if server.process.poll() == PORT_IN_USE_EXIT:
+            server = TemporaryServer(subprocess.Popen(server_command(port := free_port()), env=server_environment()), port)
+        elif server.process.poll() is not None:
+            raise RuntimeError(f"the temporary Prefect server exited with code {server.process.returncode}")
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"the temporary Prefect server did not answer within {timeout_s:g} s")
