@@ -6,8 +6,11 @@ any exception of a report into that report's failure rows, and publishes the com
 Task inputs and outputs are plain paths, frozen dataclasses and DataFrames: all picklable.
 
 The report task is cached (`flows.runners`): its key is the file's name and bytes, the code and
-the Limits, and its result — tables before and after validation — is persisted, so an unchanged
-report is not parsed again. Stewards' decisions are applied after it, in the flow, on every run.
+the Limits, and its result — the validated tables and the tables as published without decisions
+— is persisted by Prefect, so an unchanged report is not parsed again. The flow first reads the
+hits from that same cache (`cached_reads`) and submits tasks only for the rest: on a re-run over
+an unchanged raw/ no task run is created at all. Stewards' decisions are applied after the cache,
+in the flow, on every run.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.results import get_result_store
 
 from extract import __version__
 from extract.console import ProgressDisplay, ReportOutcome, RunSummary, progress_header, report_outcome
@@ -38,7 +42,8 @@ from flows.runners import (
     allow_child_processes,
     cache_dir_for,
     code_version,
-    report_cache_policy,
+    report_cache_key,
+    report_task_cache_key,
     task_runner_for,
     validation_processes_for,
 )
@@ -76,7 +81,7 @@ def validated_report_tables(
 
 @task(
     name="extract-report",
-    cache_policy=report_cache_policy(),
+    cache_key_fn=report_task_cache_key,
     persist_result=True,
     result_serializer="pickle",
     task_run_name="extract {path.name}",
@@ -141,14 +146,21 @@ def extract_reports(
     progress = ProgressDisplay(len(paths), sys.stdout, show_progress and sys.stdout.isatty())
     extracted_at = datetime.now(timezone.utc)
     results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
-    cached_task = extract_report_task.with_options(result_storage=results, cache_policy=report_cache_policy(results))
+    cached_task = extract_report_task.with_options(result_storage=results)
     code = code_version()
     validators = validation_processes_for(FlowRunContext.get().task_runner)
-    futures = {
-        cached_task.submit(path, limits, __version__, extracted_at, code, validators): path for path in paths
-    }
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
-    reused = 0
+    hits = cached_reads(cached_task, paths, limits, code)
+    for path, read in hits.items():
+        per_report[path] = decided_tables(read, decisions)
+        if show_progress:
+            progress.report_done(report_outcome(path.name, per_report[path]))
+    futures = {
+        cached_task.submit(path, limits, __version__, extracted_at, code, validators): path
+        for path in paths
+        if path not in hits
+    }
+    reused = len(hits)
     for future in as_completed(list(futures)):
         path = futures[future]
         per_report[path] = decided_tables(future.result(), decisions)
@@ -168,6 +180,27 @@ def extract_reports(
         elapsed_s=time.monotonic() - started, reused_reports=reused,
         failure_counts=counts,
     )
+
+
+def cached_reads(report_task: Task[..., ReadReport], paths: Sequence[Path], limits: Limits, code: str) -> dict[Path, ReadReport]:
+    """The reports whose result the report task's cache holds, read from it without a task run.
+
+    Same key, same result store as the task itself (`update_for_task`), so a hit is exactly what
+    the task would return as Cached — without the tens of milliseconds of orchestration a task
+    run costs, which would dominate a re-run over an unchanged raw/. Anything unreadable in the
+    cache is a miss: that report goes to the task, which parses it again.
+    """
+    store = get_result_store().update_for_task(report_task)
+    found: dict[Path, ReadReport] = {}
+    for path in paths:
+        try:
+            record = store.read(report_cache_key(path, limits, code))
+        except Exception:  # not cached, the file is gone, or the entry is damaged: the task decides
+            continue
+        expiration = record.metadata.expiration
+        if expiration is None or expiration > datetime.now(timezone.utc):
+            found[path] = record.result
+    return found
 
 
 def report_outcomes(

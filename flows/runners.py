@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -26,7 +25,6 @@ import extract
 from extract.settings import Limits
 
 CACHE_FOLDER = Path(".prefect") / "results"
-KEY_FOLDER = "keys"
 SOURCE_SUFFIXES: tuple[str, ...] = (".py", ".toml")
 
 
@@ -118,17 +116,6 @@ def report_task_cache_key(context: TaskRunContext, parameters: Mapping[str, Any]
         return report_cache_key(Path(parameters["path"]), parameters["limits"], parameters["code"])
     except OSError:
         return None
-
-
-def report_cache_policy(cache_dir: Path | None = None) -> CacheKeyFnPolicy:
-    """Cache by `report_task_cache_key`, with the key records in their own folder under cache_dir.
-
-    Kept apart, a key record is a few hundred bytes of metadata pointing at its result, so
-    checking whether a report is cached reads that record instead of unpickling the whole
-    result (which Prefect does when key and result share one file, and then again to use it).
-    """
-    policy = CacheKeyFnPolicy(cache_key_fn=report_task_cache_key)
-    return policy.configure(key_storage=cache_dir / KEY_FOLDER) if cache_dir is not None else policy
 
 
 def allow_child_processes() -> None:

@@ -116,3 +116,11 @@ def test_every_subcommand_is_described_and_documented_in_the_readme() -> None:
                 if option.startswith("--") and option != "--help":
                     assert action.help, f"{name} {option}"
                     assert option in readme, f"{name} {option} is not in README.md"
+
+
+def test_the_cli_module_imports_nothing_heavy() -> None:
+    """Every parsing process re-imports the program's main module (for `evidence-extract`, the CLI):
+    pandas or Prefect there would be loaded again for every report, and kept in its memory."""
+    probe = "import sys, extract.cli; print(sorted(m for m in ('pandas', 'pandera', 'prefect', 'pyarrow') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -21,7 +21,7 @@ from extract.review.decisions import Decision
 from extract.validate import validate_report
 from extract.settings import Limits
 from flows.main import ReadReport, decided_tables, read_report
-from flows.runners import cache_dir_for, code_version, report_cache_key, task_runner_for
+from flows.runners import cache_dir_for, code_version, report_cache_key, task_runner_for, validation_processes_for
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FORGED_SAMPLE = PROJECT_DIR / "raw" / "forged-cadth-style-1.pdf"
@@ -88,6 +88,7 @@ def test_cache_lives_beside_the_curated_folder(tmp_path: Path) -> None:
 def test_default_runner_drives_one_isolation_process_per_task_thread() -> None:
     runner = task_runner_for(3)
     assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 3
+    assert validation_processes_for(runner) == 3 and validation_processes_for(runner.duplicate()) == 3
 
 
 def test_a_dask_address_selects_the_dask_runner() -> None:
@@ -95,6 +96,7 @@ def test_a_dask_address_selects_the_dask_runner() -> None:
 
     runner = task_runner_for(2, "tcp://127.0.0.1:8786")
     assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://127.0.0.1:8786"
+    assert validation_processes_for(runner) == 0  # Dask workers validate in their task threads
 
 
 # ---------------------------------------------------------------- what is cached, and what is not
@@ -211,3 +213,24 @@ def test_a_warm_rerun_reuses_unchanged_reports_and_reparses_a_changed_one(
     seed.write_bytes(seed.read_bytes() + b"\n")
     changed = flow(str(raw_with_seed), str(curated), show_progress=False)
     assert changed.reused_reports == 1 and changed.reports_processed == 2
+
+
+@pytest.mark.prefect
+def test_a_damaged_cache_entry_is_a_miss_and_the_report_is_parsed_again(
+    prefect_server: None, raw_with_seed: Path, tmp_path: Path
+) -> None:
+    from flows.main import extract_reports
+
+    curated, cache = tmp_path / "curated", tmp_path / "cache"
+    flow = extract_reports.with_options(task_runner=task_runner_for(1))
+    flow(str(raw_with_seed), str(curated), show_progress=False, cache_dir=str(cache))
+    cold_studies = pd.read_parquet(curated / "studies.parquet")
+    results = [path for path in cache.iterdir() if path.is_file()]
+    assert len(results) == 1
+    results[0].write_bytes(b"{not a result")
+    damaged = flow(str(raw_with_seed), str(curated), show_progress=False, cache_dir=str(cache))
+    assert damaged.reused_reports == 0 and damaged.reports_processed == 1
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(curated / "studies.parquet").drop(columns="extracted_at", errors="ignore"),
+        cold_studies.drop(columns="extracted_at", errors="ignore"),
+    )

@@ -2,6 +2,10 @@
 
 Prefect is configured (quiet, state under `./.prefect`) before the flow module is first imported,
 so its settings come from one place: `extract.prefect_env`.
+
+This module imports nothing heavy at its top (pandas, Prefect and the rest are imported inside
+the commands): every parsing process re-imports the program's main module, which for the
+console script is this one, and must stay small and quick to start.
 """
 
 from __future__ import annotations
@@ -13,9 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract import __version__
-from extract.console import format_summary
 from extract.prefect_env import configure_prefect, shared_api_server
-from extract.review.decisions import DecisionError, read_decisions
 
 EXIT_OK = 0
 EXIT_NOTHING_PROCESSED = 1
@@ -25,6 +27,9 @@ DEFAULT_DECISIONS = Path("review") / "decisions.csv"
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the extraction flow on a raw folder; succeed when at least one report was processed."""
+    from extract.console import format_summary
+    from extract.review.decisions import DecisionError, read_decisions
+
     raw_dir, curated_dir = Path(args.raw), Path(args.curated)
     if not raw_dir.is_dir():
         print(f"evidence-extract run: no raw folder at {raw_dir}/", file=sys.stderr)
