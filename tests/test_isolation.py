@@ -62,11 +62,12 @@ def test_result_comes_back() -> None:
 
 
 def test_a_function_that_sleeps_forever_is_stopped_as_timeout() -> None:
+    already_running = set(multiprocessing.active_children())  # e.g. another test's validation processes
     with pytest.raises(UnreadableReport) as caught:
         run_isolated(sleep_forever, Path("raw/slow.pdf"), timeout_s=1.5)
     assert caught.value.reason == "timeout"
     assert caught.value.source_file == "raw/slow.pdf"
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= already_running
 
 
 def test_unreadable_report_from_the_worker_is_reraised_as_is() -> None:
