@@ -116,12 +116,11 @@ class ChildMemorySampler:
         own = psutil.Process()
         while not self._stop.wait(self.interval_s):
             self._record(FLOW_PROCESS, own.memory_info().rss / MIB)
-            for child in own.children(recursive=True):
+            for kind, child in descendants():
                 try:
-                    kind, rss = process_kind(child.cmdline()), child.memory_info().rss / MIB
+                    self._record(kind, child.memory_info().rss / MIB)
                 except psutil.Error:
                     continue
-                self._record(kind, rss)
 
     def _record(self, kind: str, rss_mib: float) -> None:
         self.peaks[kind] = max(self.peaks.get(kind, 0.0), rss_mib)
@@ -139,16 +138,20 @@ def process_kind(cmdline: Sequence[str]) -> str:
     return "other"
 
 
-def prefect_servers() -> list[psutil.Process]:
-    """The temporary Prefect server processes this process started."""
-    servers = []
+def descendants() -> list[tuple[str, psutil.Process]]:
+    """This process's living descendants, each with its role (`process_kind`)."""
+    found = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if process_kind(child.cmdline()) == "Prefect server":
-                servers.append(child)
-        except psutil.Error:
+            found.append((process_kind(child.cmdline()), child))
+        except psutil.Error:  # ended between listing and asking
             continue
-    return servers
+    return found
+
+
+def prefect_servers() -> list[psutil.Process]:
+    """The temporary Prefect server processes this process started."""
+    return [child for kind, child in descendants() if kind == "Prefect server"]
 
 
 def wait_until_server_idle(max_wait_s: float = 180.0, busy_percent: float = 5.0) -> float:

@@ -150,11 +150,15 @@ def extract_reports(
     code = code_version()
     validators = validation_processes_for(FlowRunContext.get().task_runner)
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
-    hits = cached_reads(cached_task, paths, limits, code)
-    for path, read in hits.items():
+
+    def settle(path: Path, read: ReadReport) -> None:
         per_report[path] = decided_tables(read, decisions)
         if show_progress:
             progress.report_done(report_outcome(path.name, per_report[path]))
+
+    hits = cached_reads(cached_task, paths, limits, code)
+    for path, read in hits.items():
+        settle(path, read)
     futures = {
         cached_task.submit(path, limits, __version__, extracted_at, code, validators): path
         for path in paths
@@ -162,11 +166,8 @@ def extract_reports(
     }
     reused = len(hits)
     for future in as_completed(list(futures)):
-        path = futures[future]
-        per_report[path] = decided_tables(future.result(), decisions)
+        settle(futures[future], future.result())
         reused += future.state.name == "Cached"
-        if show_progress:
-            progress.report_done(report_outcome(path.name, per_report[path]))
     progress.finish()
     outcomes = report_outcomes(paths, per_report)
     orphans = stale_failures((d, "stale") for d in undecided_reports(decisions, [p.stem for p in paths]))

@@ -1,12 +1,13 @@
 """Where a run's tasks execute and which results it may reuse: task runners and the cache key.
 
-Parsing is CPU-bound, so it runs in processes: every report is read and validated in its own
-isolation process (`flows.reading`), and locally a pool of as many task threads as cores drives
-those processes — one core each, no GIL contention, and none of the per-task cost of Prefect's
-ProcessPoolTaskRunner (which rebuilds its settings and API clients for every task in every
-worker: about 0.3 s a task here). On an existing Dask cluster the tasks run on its workers. A report's validated tables are cached by what determines them — the file's bytes and
-name, the extractor's code, and the Limits — and persisted, so a re-run over unchanged files reads
-them back instead of parsing again.
+Parsing is CPU-bound, so it runs in processes (`flows.reading`): each report is parsed in its own
+isolation process and validated in one of the run's long-lived validation processes. Locally a
+pool of as many task threads as cores drives them, one core each, without the per-task cost of
+Prefect's ProcessPoolTaskRunner (it rebuilds its settings and API clients for every task in
+every worker: about 0.3 s a task here). On an existing Dask cluster the tasks run on its workers.
+A report's tables are cached by what determines them — the file's bytes and name, the
+extractor's code, and the Limits — and persisted, so a re-run over unchanged files reads them
+back instead of parsing again.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ class LocalReportRunner(ThreadPoolTaskRunner):
     """Prefect's thread pool, saying how many workers it has: one parsing and one validation process each."""
 
     def __init__(self, max_workers: int | None = None):
-        super().__init__(max_workers=max_workers or default_workers())
         self.workers: int = max_workers or default_workers()
+        super().__init__(max_workers=self.workers)
 
 
 def task_runner_for(workers: int | None = None, dask_address: str | None = None) -> TaskRunner:

@@ -234,3 +234,22 @@ def test_a_damaged_cache_entry_is_a_miss_and_the_report_is_parsed_again(
         pd.read_parquet(curated / "studies.parquet").drop(columns="extracted_at", errors="ignore"),
         cold_studies.drop(columns="extracted_at", errors="ignore"),
     )
+
+
+def test_a_broken_validation_pool_is_replaced_and_the_report_validated_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    import flows.reading as reading
+
+    class BrokenPool:
+        def submit(self, *args: object) -> None:
+            raise BrokenProcessPool("a validation process died")
+
+    cleared: list[bool] = []
+    broken = BrokenPool()
+    fake = lambda count: broken  # noqa: E731
+    fake.cache_clear = lambda: cleared.append(True)  # type: ignore[attr-defined]
+    monkeypatch.setattr(reading, "validation_processes", fake)
+    read = read_report(FORGED_SAMPLE, Limits(), "0.0.0", EXTRACTED_AT, validators=2)
+    assert cleared == [True]
+    assert read.extraction is not None and len(read.validated["studies"]) > 0
