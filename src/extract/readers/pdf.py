@@ -669,12 +669,6 @@ def _pdfium_page(document: pdfium.PdfDocument, index: int, path: Path) -> pdfium
         raise classify_exception(exc, path, index + 1) from exc
 
 
-# pdfium keeps every object it parsed (content streams, images) until its document is closed, so
-# a long report is read through a fresh document every so many pages: memory stays flat in
-# page count, for the cost of parsing the cross-reference table again (about a millisecond).
-PDFIUM_PAGES_PER_OPEN = 16
-
-
 def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], list[str], list[tuple[float, float]]]:
     """Every page's text runs, plain text and size from pypdfium2, after the page-count limits."""
     document = pdfium.PdfDocument(str(path))
@@ -686,9 +680,6 @@ def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], lis
             raise UnreadableReport("too_large", f"{n_pages} pages exceed the limit of {limits.max_pages}", str(path))
         runs, texts, sizes = [], [], []
         for index in range(n_pages):
-            if index and index % PDFIUM_PAGES_PER_OPEN == 0:
-                document.close()
-                document = pdfium.PdfDocument(str(path))
             page = _pdfium_page(document, index, path)
             textpage = page.get_textpage()
             try:
