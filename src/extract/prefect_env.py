@@ -22,6 +22,16 @@ from pathlib import Path
 
 SERVER_APP = "prefect.server.api.server:create_app"
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+# The temporary server's services, as defaults a user's own variables override. Marked ephemeral,
+# it already skips the scheduler, late runs, foreman, repossessor and the other periodic services.
+# Of those it still starts, a run's history needs only the task run recorder (task runs and their
+# states, built from the client's events); flow runs, their states and artifacts go through the API.
+SERVER_SERVICE_DEFAULTS = {
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",  # automations: reactive and proactive triggers, actions
+    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",  # events to websocket subscribers: there is no UI
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",  # the raw event feed, never vacuumed here
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",  # one transaction per event by default
+}
 PORT_IN_USE_EXIT = 3  # uvicorn's exit code when it cannot bind its port
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
@@ -124,10 +134,16 @@ def server_command(port: int) -> list[str]:
 
 
 def server_environment() -> dict[str, str]:
-    """This process's environment and Prefect settings, marked as a temporary server without UI."""
+    """This process's environment and Prefect settings, marked as a temporary server without UI.
+
+    The recorder's batches matter beyond CPU: written one event per transaction, the task runs
+    lagged seconds behind a busy run, and those not yet written when the server stopped were lost.
+    Batched, the recorder keeps up with its queue and writes what is left of it at shutdown.
+    """
     from prefect.settings import get_current_settings
 
     return {
+        **SERVER_SERVICE_DEFAULTS,
         **os.environ,
         **get_current_settings().to_environment_variables(exclude_unset=True),
         **SERVER_ENVIRONMENT,
