@@ -253,3 +253,17 @@ def test_a_broken_validation_pool_is_replaced_and_the_report_validated_here(monk
     read = read_report(FORGED_SAMPLE, Limits(), "0.0.0", EXTRACTED_AT, validators=2)
     assert cleared == [True]
     assert read.extraction is not None and len(read.validated["studies"]) > 0
+
+
+def test_report_results_are_stored_by_the_standard_pickler_and_read_back_equal() -> None:
+    import base64
+    import pickle
+
+    from flows.main import extract_report_task
+
+    read = read_report(FORGED_SAMPLE, Limits(), "0.0.0", EXTRACTED_AT)
+    stored = extract_report_task.result_serializer.dumps(read)
+    back = pickle.loads(base64.decodebytes(stored))  # no cloudpickle needed to read a cached report
+    assert back.report_id == read.report_id and back.extraction == read.extraction
+    for name, frame in read.undecided.items():
+        pd.testing.assert_frame_equal(back.undecided[name], frame)
