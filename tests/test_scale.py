@@ -267,3 +267,18 @@ def test_report_results_are_stored_by_the_standard_pickler_and_read_back_equal()
     assert back.report_id == read.report_id and back.extraction == read.extraction
     for name, frame in read.undecided.items():
         pd.testing.assert_frame_equal(back.undecided[name], frame)
+
+
+def test_a_validation_process_builds_every_table_schema_when_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import pandera.api.dataframe.model as pandera_model
+
+    from extract.schemas import ContractTable
+    from flows.reading import warm_validation
+
+    built: dict[tuple[type, int], object] = {}
+    monkeypatch.setattr(pandera_model, "MODEL_CACHE", built)  # pandera's schema cache, per model and thread
+    warm_validation()
+    models = ContractTable.__subclasses__()
+    assert models and all((model, threading.get_ident()) in built for model in models)
