@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from statistics import median
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from extract.fields import design_for_label
 from extract.model import BBox, Cell, Document, Page, ParsingReport, RawRow, Ruling, Table, Word
@@ -435,25 +435,39 @@ def _body_top(page: Page) -> float:
     return min((w.bbox.top for w in page.words), default=0.0)
 
 
-def table_grids(pages: Sequence[Page], caption: Caption, next_tops: dict[int, float], settings: TableSettings) -> list[PageGrid]:
-    """Follow one table from its caption over the following pages until it ends."""
-    grids: list[PageGrid] = []
-    by_number = {p.page_no: p for p in pages}
-    page_no, top = caption.page_no, caption.bbox.bottom
-    while page_no in by_number:
-        page = by_number[page_no]
-        bottom = next_tops.get(page_no, page.height)
-        grid = page_grid(page, top, bottom, grids[-1] if grids else None, settings)
-        if grid is None or (grids and not _starts_page(grid, page, settings)):
-            break
-        grids.append(grid)
-        if grid.ends_table or bottom < page.height:
-            break
-        page_no += 1
-        top = _body_top(by_number[page_no]) if page_no in by_number else 0.0
-        if page_no in by_number and next_tops.get(page_no, page.height) <= top + settings.snap_pt:
-            break
-    return grids
+@dataclass(frozen=True)
+class Following:
+    """A table being followed from its caption: the page it needs next and its grid on the last page."""
+
+    caption: Caption
+    next_page: int
+    previous: PageGrid | None = None
+    open: bool = True
+
+
+def start_following(caption: Caption) -> Following:
+    """Follow a table from the page its caption is on."""
+    return Following(caption, caption.page_no)
+
+
+def follow_page(following: Following, page: Page, bottom: float, settings: TableSettings) -> tuple[Following, PageGrid | None]:
+    """The table's grid on `page` (cut off at `bottom`, where the next caption starts), and how to go on.
+
+    The table ends at the first page that is not the next one, holds no grid of it, or does not
+    start with it; and on the page where it ends by itself or meets another caption.
+    """
+    closed = replace(following, open=False)
+    if not following.open or page.page_no != following.next_page:
+        return closed, None
+    continued = following.previous is not None
+    top = _body_top(page) if continued else following.caption.bbox.bottom
+    if continued and bottom <= top + settings.snap_pt:
+        return closed, None
+    grid = page_grid(page, top, bottom, following.previous, settings)
+    if grid is None or (continued and not _starts_page(grid, page, settings)):
+        return closed, None
+    ends = grid.ends_table or bottom < page.height
+    return Following(following.caption, page.page_no + 1, grid, not ends), grid
 
 
 # ---------------------------------------------------------------- grids → raw rows
@@ -520,56 +534,147 @@ def _fields_for_grid(grid: PageGrid, inherited: tuple[str | None, ...], settings
     return inherited, None, 0
 
 
-def grids_to_rows(grids: Sequence[PageGrid], settings: TableSettings) -> tuple[tuple[str, ...], list[RawRow]]:
-    """Stitch page grids into raw rows: headers dropped, group labels carried, broken rows joined."""
-    rows: list[RawRow] = []
+@dataclass(frozen=True)
+class StitchedRows:
+    """A table's raw rows so far, and what the next page's grid inherits: column fields and group label."""
+
     header: tuple[str, ...] = ()
     fields: tuple[str | None, ...] = ()
     label: str | None = None
-    for grid in grids:
-        fields, printed, start = _fields_for_grid(grid, fields, settings)
-        header = header or (printed or ())
-        for position, grid_row in enumerate(grid.rows[start:]):
-            if is_header_row(grid_row, settings):
-                continue
-            heading = group_label(grid_row, settings)
-            if heading is not None:
-                label = heading
-                continue
-            cells = row_cells(grid_row, fields, settings)
-            if not cells:
-                continue
-            if "author" not in cells and "ref" not in cells and rows and position == 0 and grid is not grids[0]:
-                rows[-1] = join_broken_row(rows[-1], cells)
-                continue
-            rows.append(RawRow(cells, label, len(rows)))
-    return header, rows
+    rows: tuple[RawRow, ...] = ()
 
 
-def grids_to_table(caption: Caption, grids: Sequence[PageGrid], settings: TableSettings) -> Table | None:
-    """A Table with its parsing report, or None when no column holds the study author."""
-    header, rows = grids_to_rows(grids, settings)
-    if "author" not in {field_for_header(header_text(h)) for h in header if h}:
+def stitch_grid(stitched: StitchedRows, grid: PageGrid, continued: bool, settings: TableSettings) -> StitchedRows:
+    """Add one page grid's rows: headers dropped, group labels carried, a row broken by the page joined back."""
+    fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
+    header, label, rows = stitched.header or (printed or ()), stitched.label, list(stitched.rows)
+    for position, grid_row in enumerate(grid.rows[start:]):
+        if is_header_row(grid_row, settings):
+            continue
+        heading = group_label(grid_row, settings)
+        if heading is not None:
+            label = heading
+            continue
+        cells = row_cells(grid_row, fields, settings)
+        if not cells:
+            continue
+        if "author" not in cells and "ref" not in cells and rows and position == 0 and continued:
+            rows[-1] = join_broken_row(rows[-1], cells)
+            continue
+        rows.append(RawRow(cells, label, len(rows)))
+    return StitchedRows(header, fields, label, tuple(rows))
+
+
+def grids_to_rows(grids: Sequence[PageGrid], settings: TableSettings) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
+    """Stitch page grids into raw rows, the header as printed first."""
+    stitched = StitchedRows()
+    for position, grid in enumerate(grids):
+        stitched = stitch_grid(stitched, grid, position > 0, settings)
+    return stitched.header, stitched.rows
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    """What a table's parsing report keeps of its page grids once their words are gone."""
+
+    strategies: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
+    confidence: float = 1.0
+    notes: tuple[str, ...] = ()
+
+
+def summarise_grid(summary: GridSummary, grid: PageGrid) -> GridSummary:
+    """Add one page grid to a table's parsing report."""
+    return GridSummary(
+        tuple(dict.fromkeys(summary.strategies + (grid.strategy,))),
+        summary.pages + (grid.page_no,),
+        min(summary.confidence, grid.confidence),
+        summary.notes + (f"page {grid.page_no}: {grid.strategy}, {len(grid.rows)} grid rows",),
+    )
+
+
+def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummary) -> Table | None:
+    """A Table with its parsing report, or None when no grid was found or no column holds the study author."""
+    if not summary.pages or "author" not in {field_for_header(header_text(h)) for h in stitched.header if h}:
         return None
-    strategies = tuple(dict.fromkeys(g.strategy for g in grids))
-    notes = tuple(f"page {g.page_no}: {g.strategy}, {len(g.rows)} grid rows" for g in grids)
-    report = ParsingReport("+".join(strategies), tuple(g.page_no for g in grids), min(g.confidence for g in grids), notes)
-    return Table(clean_text(caption.text), header, tuple(rows), report)
+    report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
+    return Table(clean_text(caption.text), stitched.header, stitched.rows, report)
+
+
+# ---------------------------------------------------------------- page by page
+
+
+@dataclass
+class TableInProgress:
+    """One summary table while its pages are read: how it is followed, its rows, its report, and (for drawing) its grids."""
+
+    following: Following
+    stitched: StitchedRows = StitchedRows()
+    summary: GridSummary = GridSummary()
+    grids: list[PageGrid] | None = None
+
+
+class SummaryTables:
+    """The summary tables of a PDF, found page by page as the pages are read.
+
+    A page's words are needed only while that page is cut into its grid, so a reader can hand
+    pages over one at a time and drop them: what stays is the rows found so far and the last
+    page's grid (a continued unruled page takes its columns from it). Pages must come in page
+    order; pages the reader did not read simply never come, and a table ends before a gap.
+    """
+
+    def __init__(self, settings: TableSettings = DEFAULT_TABLE_SETTINGS, keep_grids: bool = False) -> None:
+        self.settings = settings
+        self.keep_grids = keep_grids
+        self.found: list[TableInProgress] = []
+
+    def add_page(self, page: Page) -> None:
+        """Continue the open tables onto this page, then follow each summary caption printed on it."""
+        if not page.words:
+            return
+        captions = page_captions(page, self.settings)
+        for table in self.found:
+            if table.following.open:
+                self._follow(table, page, captions[0].bbox.top if captions else page.height)
+        for index, caption in enumerate(captions):
+            if is_summary_caption(caption.text):
+                table = TableInProgress(start_following(caption), grids=[] if self.keep_grids else None)
+                self.found.append(table)
+                self._follow(table, page, captions[index + 1].bbox.top if index + 1 < len(captions) else page.height)
+
+    def _follow(self, table: TableInProgress, page: Page, bottom: float) -> None:
+        """Cut the table's grid on this page, if it goes on here, and stitch it in."""
+        table.following, grid = follow_page(table.following, page, bottom, self.settings)
+        if grid is None:
+            return
+        table.stitched = stitch_grid(table.stitched, grid, bool(table.summary.pages), self.settings)
+        table.summary = summarise_grid(table.summary, grid)
+        if table.grids is not None:
+            table.grids.append(grid)
+
+    def tables(self) -> tuple[Table, ...]:
+        """The tables found, in caption order, leaving out captions with no table under them."""
+        tables = (stitched_table(t.following.caption, t.stitched, t.summary) for t in self.found)
+        return tuple(table for table in tables if table is not None)
+
+    def grids(self) -> list[tuple[Caption, list[PageGrid]]]:
+        """Each summary caption with the page grids of its table (kept only when asked for)."""
+        return [(t.following.caption, list(t.grids or ())) for t in self.found]
+
+
+def read_summary_tables(pages: Iterable[Page], settings: TableSettings = DEFAULT_TABLE_SETTINGS, keep_grids: bool = False) -> SummaryTables:
+    """Feed pages in order to a SummaryTables."""
+    found = SummaryTables(settings, keep_grids)
+    for page in pages:
+        found.add_page(page)
+    return found
 
 
 def summary_table_grids(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> list[tuple[Caption, list[PageGrid]]]:
     """Each summary caption with the page grids of its table (what `inspect` draws)."""
-    pages = tuple(p for p in doc.pages if p.words)
-    captions = [c for page in pages for c in page_captions(page, settings)]
-    found = []
-    for index, caption in enumerate(captions):
-        if is_summary_caption(caption.text):
-            next_tops = {c.page_no: c.bbox.top for c in reversed(captions[index + 1:])}
-            found.append((caption, table_grids(pages, caption, next_tops, settings)))
-    return found
+    return read_summary_tables(doc.pages, settings, keep_grids=True).grids()
 
 
 def tables_from_pages(doc: Document, settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> tuple[Table, ...]:
     """Every summary-of-studies table of a PDF document, stitched across pages."""
-    tables = (grids_to_table(caption, grids, settings) for caption, grids in summary_table_grids(doc, settings) if grids)
-    return tuple(table for table in tables if table is not None)
+    return read_summary_tables(doc.pages, settings).tables()
