@@ -19,7 +19,7 @@ from extract.readers.text import read_text
 from extract.sections import report_meta
 from extract.settings import Limits
 from extract.tables.blocks import tables_from_blocks
-from extract.tables.geometry import tables_from_pages
+from extract.tables.geometry import SummaryTables, tables_from_pages
 
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".text")
 PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
@@ -28,13 +28,29 @@ REPORT_SUFFIXES: tuple[str, ...] = PDF_SUFFIXES + TEXT_SUFFIXES
 NO_SUMMARY_TABLE = "no_summary_table"
 
 
-def reader_for(path: Path) -> Callable[[Path, Limits], Document]:
+ReportReader = Callable[[Path, Limits], tuple[Document, tuple[Table, ...]]]
+
+
+def read_pdf_report(path: Path, limits: Limits) -> tuple[Document, tuple[Table, ...]]:
+    """A PDF and its study tables, found page by page: a table page's words go once its grid is cut."""
+    found = SummaryTables()
+    document = read_pdf(path, limits, on_table_page=found.add_page)
+    return document, found.tables() or tables_from_blocks(document)
+
+
+def read_text_report(path: Path, limits: Limits) -> tuple[Document, tuple[Table, ...]]:
+    """A text report and its study tables, found in its blocks."""
+    document = read_text(path)
+    return document, tables_from_blocks(document)
+
+
+def reader_for(path: Path) -> ReportReader:
     """Pick the reader by file suffix, so a new input format is one entry here."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        return read_pdf
+        return read_pdf_report
     if suffix in TEXT_SUFFIXES:
-        return lambda text_path, _limits: read_text(text_path)
+        return read_text_report
     raise UnreadableReport(
         "unsupported_format",
         f"files ending in {suffix or '(no suffix)'} are not read; use .pdf or .txt",
@@ -43,7 +59,7 @@ def reader_for(path: Path) -> Callable[[Path, Limits], Document]:
 
 
 def study_tables(document: Document) -> tuple[Table, ...]:
-    """Find the study tables: PDF geometry first, the text-block strategy for text or as fallback."""
+    """Find the study tables of a Document read whole: PDF geometry first, the text-block strategy for text or as fallback."""
     if document.source_format == "pdf":
         found = tables_from_pages(document)
         if found:
@@ -55,8 +71,7 @@ def extract_report(path: Path, limits: Limits) -> Extraction:
     """Read one report and find its metadata and study tables; raise when it has no study table."""
     read = reader_for(path)
     precheck(path, limits)
-    document = read(path, limits)
-    tables = study_tables(document)
+    document, tables = read(path, limits)
     if not any(table.rows for table in tables):
         raise UnreadableReport(
             NO_SUMMARY_TABLE,
@@ -69,10 +84,10 @@ def extract_report(path: Path, limits: Limits) -> Extraction:
 
 
 def without_page_geometry(extraction: Extraction) -> Extraction:
-    """The extraction without its pages' words and rulings: tables are found, and moving them is costly."""
+    """The extraction without its pages: tables are found, and a worker need not send page sizes (or words, had a reader kept them) back."""
     return dataclasses.replace(extraction, document=dataclasses.replace(extraction.document, pages=()))
 
 
 def extract_for_transfer(path: Path, limits: Limits) -> Extraction:
-    """extract_report without the page geometry, as an isolation worker sends it back."""
+    """extract_report without its pages, as an isolation worker sends it back."""
     return without_page_geometry(extract_report(path, limits))

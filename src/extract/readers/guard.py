@@ -262,12 +262,12 @@ def check_document(doc: Document) -> None:
 # After opening: readable but suspicious (warnings)
 
 
-def report_warning(doc: Document, check: str, message: str, page_no: int | None) -> Failure:
+def report_warning(report_id: str, check: str, message: str, page_no: int | None) -> Failure:
     """A report-level warning row about how a file was read."""
     return Failure(
         check=check,
         message=message,
-        report_id=doc.report_id,
+        report_id=report_id,
         table="reports",
         severity="warning",
         page_no=page_no,
@@ -306,32 +306,32 @@ def sideways_share(page: Page) -> float:
     return sum(not w.upright for w in page.words) / len(page.words) if page.words else 0.0
 
 
-def page_warnings(doc: Document, page: Page) -> list[Failure]:
+def page_warnings(report_id: str, page: Page) -> list[Failure]:
     """Warnings for one page: sideways text, coordinates off the page, letter-spaced or reversed text."""
     found: list[Failure] = []
     if sideways_share(page) > MAX_SIDEWAYS_WORD_SHARE:
         rotate = f"page /Rotate {page.rotation % 360}°, " if page.rotation % 360 else ""
         message = f"rotated page ({rotate}text runs sideways): table layout unreliable"
-        found.append(report_warning(doc, "rotated_page", message, page.page_no))
+        found.append(report_warning(report_id, "rotated_page", message, page.page_no))
     off_page = words_off_page(page)
     if off_page:
         message = f"coordinates out of page bounds: {off_page} of {len(page.words)} words"
-        found.append(report_warning(doc, "coordinates_out_of_page", message, page.page_no))
+        found.append(report_warning(report_id, "coordinates_out_of_page", message, page.page_no))
     text = page_text(page)
     if len(text.split()) >= MIN_TOKENS_FOR_QUALITY:
         share = single_letter_share(text)
         if share > MAX_SINGLE_LETTER_SHARE:
             message = f"low-quality text: {share:.0%} of words are single letters (letter-spaced?)"
-            found.append(report_warning(doc, "low_quality_text", message, page.page_no))
+            found.append(report_warning(report_id, "low_quality_text", message, page.page_no))
         elif (unknown := unknown_word_share(text)) > MAX_UNKNOWN_WORD_SHARE:
             message = f"low-quality text: {unknown:.0%} of words are unknown (reversed, garbled or not English?)"
-            found.append(report_warning(doc, "low_quality_text", message, page.page_no))
+            found.append(report_warning(report_id, "low_quality_text", message, page.page_no))
     return found
 
 
 def layout_warnings(doc: Document) -> tuple[Failure, ...]:
     """Warnings for every page of a read PDF, in page order."""
-    return tuple(w for page in doc.pages for w in page_warnings(doc, page))
+    return tuple(w for page in doc.pages for w in page_warnings(doc.report_id, page))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Read a PDF report into a Document: cheap text triage with pypdfium2, geometry with pdfplumber.
 
 pdfplumber (pdfminer) costs about 90 ms a page; pypdfium2 reads a page's text runs far faster.
-So every page is read once with pypdfium2 (lines for blocks, running headers, triage), and only
-the pages that hold a summary table are handed to pdfplumber for words, fonts and rulings.
+So every page is read with pypdfium2 (a quick survey for running headers and the body's margin,
+then lines for blocks and triage), and only the pages that hold a summary table are handed to
+pdfplumber for words, fonts and rulings. Pages are read one at a time and let go once read, so
+memory does not grow with the page count beyond what the report yields (blocks and rows).
 On those pages pdfminer's interpreter feeds our own lean char and edge dicts (pdfplumber's
 coordinates, bit for bit) to pdfplumber's WordExtractor, skipping pdfplumber's generic objects.
 This is the only module that imports pdfplumber.
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -33,14 +37,14 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
 from extract.errors import UnreadableReport
-from extract.model import BBox, Block, Document, Page, Ruling, Word
+from extract.model import BBox, Block, Document, Failure, Page, Ruling, Word
 from extract.readers.guard import (
     captured_library_warnings,
     check_page_count,
     check_page_texts,
     classify_exception,
-    layout_warnings,
     library_warnings,
+    page_warnings,
 )
 from extract.settings import Limits
 
@@ -236,34 +240,46 @@ def runs_to_segments(runs: Sequence[TextLine], settings: LayoutSettings) -> list
 # ---------------------------------------------------------------- running headers and footers
 
 
-def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:
-    """A line near the top or bottom edge keyed by its text with digits blanked, else None."""
+def edge_zone(box: BBox, page_height: float, settings: LayoutSettings) -> str | None:
+    """'top' or 'bottom' for a box inside the band near that page edge where running furniture sits, else None."""
     band = settings.furniture_band * page_height
-    if line.bbox.bottom <= band:
-        zone = "top"
-    elif line.bbox.top >= page_height - band:
-        zone = "bottom"
-    else:
-        return None
-    return zone, re.sub(r"\d+", "#", " ".join(line.text.casefold().split()))
+    if box.bottom <= band:
+        return "top"
+    if box.top >= page_height - band:
+        return "bottom"
+    return None
+
+
+def furniture_text(text: str) -> str:
+    """A line's text as running furniture is compared: case and spacing folded, digits blanked (page numbers change)."""
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:
+    """A line near the top or bottom edge keyed by its zone and furniture text, else None."""
+    zone = edge_zone(line.bbox, page_height, settings)
+    return None if zone is None else (zone, furniture_text(line.text))
 
 
 def furniture_keys(
-    lines_by_page: Sequence[Sequence[TextLine]], heights: Sequence[float], settings: LayoutSettings
+    keys_by_page: Sequence[Iterable[tuple[str, str]]], settings: LayoutSettings
 ) -> frozenset[tuple[str, str]]:
-    """Keys of lines that repeat near the page edges on enough pages to be running furniture."""
+    """Keys of edge lines (see furniture_key) that repeat on enough pages to be running furniture."""
     pages_with_key: Counter[tuple[str, str]] = Counter()
-    for lines, height in zip(lines_by_page, heights):
-        keys = {key for line in lines if (key := furniture_key(line, height, settings)) is not None}
-        pages_with_key.update(keys)
-    needed = max(2, int(settings.furniture_min_share * len(lines_by_page) + 0.999))
+    for keys in keys_by_page:
+        pages_with_key.update(set(keys))
+    needed = max(2, int(settings.furniture_min_share * len(keys_by_page) + 0.999))
     return frozenset(key for key, count in pages_with_key.items() if count >= needed)
+
+
+def is_furniture_key(key: tuple[str, str] | None, keys: frozenset[tuple[str, str]]) -> bool:
+    """True for the key of a running header/footer line, including a lone page number near an edge."""
+    return key is not None and (key in keys or re.fullmatch(r"(page\s*)?#(\s*of\s*#)?", key[1]) is not None)
 
 
 def is_furniture(line: TextLine, height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> bool:
     """True for a running header/footer line, including a lone page number near an edge."""
-    key = furniture_key(line, height, settings)
-    return key is not None and (key in keys or re.fullmatch(r"(page\s*)?#(\s*of\s*#)?", key[1]) is not None)
+    return is_furniture_key(furniture_key(line, height, settings), keys)
 
 
 # ---------------------------------------------------------------- blocks
@@ -326,18 +342,10 @@ def _starts_inside_table(segments: Sequence[TextLine], left_margin: float) -> bo
     return len(first_line) >= 2 or min(s.bbox.x0 for s in first_line) - left_margin > 40.0
 
 
-def table_page_numbers(segments_by_page: Sequence[Sequence[TextLine]]) -> tuple[int, ...]:
-    """Pages holding a summary-table caption, and the following pages the table runs onto."""
-    lefts = [s.bbox.x0 for page in segments_by_page for s in page]
-    left_margin = min(lefts) if lefts else 0.0
-    chosen: list[int] = []
-    in_table = False
-    for page_no, segments in enumerate(segments_by_page, start=1):
-        has_caption = any(is_summary_caption(s.text) for s in segments)
-        in_table = has_caption or (in_table and _starts_inside_table(segments, left_margin))
-        if in_table:
-            chosen.append(page_no)
-    return tuple(chosen)
+def continues_table_pages(segments: Sequence[TextLine], in_table: bool, left_margin: float) -> bool:
+    """Whether a page is a table page: it holds a summary caption, or the table above runs onto it."""
+    has_caption = any(is_summary_caption(s.text) for s in segments)
+    return has_caption or (in_table and _starts_inside_table(segments, left_margin))
 
 
 # ---------------------------------------------------------------- text-layer checks
@@ -620,33 +628,26 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
 
 
-def read_geometry(
-    plumber_pages: Sequence[pdfplumber.page.Page], page_numbers: Sequence[int], furniture_by_page: dict[int, list[BBox]], settings: LayoutSettings,
-) -> dict[int, Page]:
-    """Read only the chosen pages (1-based; those pdfminer does not find are left out), closing each as soon as it is read."""
-    pages: dict[int, Page] = {}
-    for page_no in page_numbers:
-        if not 1 <= page_no <= len(plumber_pages):
-            continue
-        plumber_page = plumber_pages[page_no - 1]
-        try:
-            pages[page_no] = geometry_page(plumber_page, page_no, furniture_by_page.get(page_no, []), settings)
-        finally:
-            plumber_page.close()
-            release_parsed_objects(plumber_page.pdf)
-    return pages
+def read_table_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
+    """A table page's words and rulings, with what pdfminer and pdfplumber kept of it released once read."""
+    try:
+        return geometry_page(plumber_page, page_no, furniture, settings)
+    finally:
+        plumber_page.close()
+        release_parsed_objects(plumber_page)
 
 
-def release_parsed_objects(pdf: pdfplumber.PDF) -> None:
-    """Drop pdfminer's cache of the document's parsed objects (decoded content streams among them).
+def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
+    """Drop what pdfminer keeps of a page once read: the document's parsed-object cache and the page's decoded content.
 
-    The cache lives as long as the document and grows with every page read, so memory would grow
-    with the page count; a page's objects are not needed once it is read, and fonts are cached
-    apart (by the resource manager), so each later page parses only its own objects again.
+    Both live as long as the document and grow with every page read, so memory would grow with
+    the page count. A page is read once; fonts are cached apart (by the resource manager), so
+    each later page parses only its own objects again.
     """
-    cached = getattr(pdf.doc, "_cached_objs", None)
+    cached = getattr(plumber_page.pdf.doc, "_cached_objs", None)
     if isinstance(cached, dict):
         cached.clear()
+    plumber_page.page_obj.contents = []
 
 
 # ---------------------------------------------------------------- the reader
@@ -669,8 +670,9 @@ def _pdfium_page(document: pdfium.PdfDocument, index: int, path: Path) -> pdfium
         raise classify_exception(exc, path, index + 1) from exc
 
 
-def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], list[str], list[tuple[float, float]]]:
-    """Every page's text runs, plain text and size from pypdfium2, after the page-count limits."""
+@contextmanager
+def pdfium_document(path: Path, limits: Limits) -> Iterator[pdfium.PdfDocument]:
+    """The PDF opened with pypdfium2, once its page count is known to be within the limits."""
     document = pdfium.PdfDocument(str(path))
     try:
         n_pages = len(document)
@@ -678,77 +680,155 @@ def _pdfium_pages(path: Path, limits: Limits) -> tuple[list[list[TextLine]], lis
             raise UnreadableReport("no_pages", "the PDF has no pages", str(path))
         if n_pages > limits.max_pages:
             raise UnreadableReport("too_large", f"{n_pages} pages exceed the limit of {limits.max_pages}", str(path))
-        runs, texts, sizes = [], [], []
-        for index in range(n_pages):
-            page = _pdfium_page(document, index, path)
-            textpage = page.get_textpage()
-            try:
-                width, height = page.get_size()
-                runs.append(_text_runs(textpage, index + 1, height))
-                texts.append(textpage.get_text_range())
-                sizes.append((float(width), float(height)))
-            finally:
-                textpage.close()
-                page.close()
-        return runs, texts, sizes
+        yield document
     finally:
         document.close()
 
 
-def read_pdf(path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYOUT) -> Document:
+@contextmanager
+def pdfium_textpage(document: pdfium.PdfDocument, page_no: int, path: Path) -> Iterator[tuple[pdfium.PdfTextPage, float, float]]:
+    """One page's text layer with the page's width and height, closed after use."""
+    page = _pdfium_page(document, page_no - 1, path)
+    textpage = page.get_textpage()
+    try:
+        width, height = page.get_size()
+        yield textpage, float(width), float(height)
+    finally:
+        textpage.close()
+        page.close()
+
+
+@dataclass(frozen=True, slots=True)
+class PageSurvey:
+    """What the first pass keeps of a page: its size, its edge lines' furniture keys, and where its body text starts."""
+
+    width: float
+    height: float
+    edge_lines: tuple[tuple[tuple[str, str], float], ...]  # (furniture key, left x) of each run near the top or bottom
+    body_left: float  # left x of the leftmost run away from the edges; inf when there is none
+
+
+def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, settings: LayoutSettings) -> PageSurvey:
+    """A page's survey, read cheaply: text only for the runs near the edges, and for the leftmost body runs until one has any."""
+    edge_lines: list[tuple[tuple[str, str], float]] = []
+    body_rects: list[tuple[float, float, float, float]] = []
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        zone = edge_zone(BBox(left, height - top, right, height - bottom), height, settings)
+        if zone is None:
+            body_rects.append((left, bottom, right, top))
+        elif text := run_text(textpage, left, bottom, right, top):
+            edge_lines.append(((zone, furniture_text(text)), left))
+    body_left = next((rect[0] for rect in sorted(body_rects) if run_text(textpage, *rect)), math.inf)
+    return PageSurvey(width, height, tuple(edge_lines), body_left)
+
+
+def survey_pages(document: pdfium.PdfDocument, path: Path, settings: LayoutSettings) -> tuple[list[PageSurvey], list[str]]:
+    """Every page's survey and plain text (for the text-layer checks)."""
+    surveys, texts = [], []
+    for page_no in range(1, len(document) + 1):
+        with pdfium_textpage(document, page_no, path) as (textpage, width, height):
+            surveys.append(survey_page(textpage, width, height, settings))
+            texts.append(textpage.get_text_range())
+    return surveys, texts
+
+
+def body_left_margin(surveys: Sequence[PageSurvey], keys: frozenset[tuple[str, str]]) -> float:
+    """The left edge of the body text over all pages (running headers and footers left out); 0 when there is none."""
+    lefts = [survey.body_left for survey in surveys] + [
+        left for survey in surveys for key, left in survey.edge_lines if not is_furniture_key(key, keys)
+    ]
+    margin = min(lefts, default=math.inf)
+    return margin if math.isfinite(margin) else 0.0
+
+
+@dataclass(frozen=True)
+class BodyPage:
+    """One page's body text as segments, with the boxes of its running headers and footers."""
+
+    page_no: int
+    segments: list[TextLine]
+    furniture: list[BBox]
+
+
+def body_pages(
+    document: pdfium.PdfDocument, path: Path, keys: frozenset[tuple[str, str]], settings: LayoutSettings
+) -> Iterator[BodyPage]:
+    """Each page's body segments and furniture boxes, read one page at a time."""
+    for page_no in range(1, len(document) + 1):
+        with pdfium_textpage(document, page_no, path) as (textpage, _width, height):
+            runs = _text_runs(textpage, page_no, height)
+        furniture = [is_furniture(run, height, keys, settings) for run in runs]
+        body = [run for run, edge in zip(runs, furniture) if not edge]
+        yield BodyPage(page_no, runs_to_segments(body, settings), [run.bbox for run, edge in zip(runs, furniture) if edge])
+
+
+def read_pdf(
+    path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYOUT, on_table_page: Callable[[Page], None] | None = None,
+) -> Document:
     """Read a PDF: blocks for every page, words and rulings for the summary-table pages.
 
-    Pages not triaged as table pages carry no words: their text is in `blocks`. Whatever the PDF
-    libraries raise becomes an UnreadableReport with a stable reason; what they log while reading,
-    and suspicious table-page geometry (sideways text, words off the page), become the Document's
-    warnings.
+    Pages not triaged as table pages carry no words: their text is in `blocks`. With
+    `on_table_page`, each table page is handed over as soon as it is read and the Document keeps
+    only its size, so memory does not grow with the number of table pages; without it, the
+    Document keeps their words and rulings. Whatever the PDF libraries raise becomes an
+    UnreadableReport with a stable reason; what they log while reading, and suspicious
+    table-page geometry (sideways text, words off the page), become the Document's warnings.
     """
     path = Path(path)
     with captured_library_warnings() as logged:
         try:
-            document = _read_pdf_document(path, limits, settings)
+            document = _read_pdf_document(path, limits, settings, on_table_page)
         except Exception as exc:  # a damaged file can make the libraries raise anything
             raise classify_exception(exc, path) from exc
-    found = layout_warnings(document) + library_warnings(document.report_id, logged)
-    return replace(document, warnings=found)
+    return replace(document, warnings=document.warnings + library_warnings(document.report_id, logged))
 
 
-def _body_text(
-    path: Path, limits: Limits, settings: LayoutSettings
-) -> tuple[list[list[TextLine]], dict[int, list[BBox]], list[tuple[float, float]]]:
-    """Every page's body segments, furniture boxes and size, after the text-layer checks.
-
-    The raw text runs of every page stay inside this function, so they are freed before the
-    table pages' words are read: the two never take memory at the same time.
-    """
-    runs_by_page, texts, sizes = _pdfium_pages(path, limits)
-    check_text_layer(texts, str(path), settings)
-    check_page_texts(path, texts)
-    heights = [height for _, height in sizes]
-    keys = furniture_keys(runs_by_page, heights, settings)
-    body_by_page: list[list[TextLine]] = []
-    furniture_by_page: dict[int, list[BBox]] = defaultdict(list)
-    for page_no, (runs, height) in enumerate(zip(runs_by_page, heights), start=1):
-        body = [run for run in runs if not is_furniture(run, height, keys, settings)]
-        furniture_by_page[page_no] = [run.bbox for run in runs if is_furniture(run, height, keys, settings)]
-        body_by_page.append(runs_to_segments(body, settings))
-    return body_by_page, furniture_by_page, sizes
-
-
-def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings) -> Document:
+def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings, on_table_page: Callable[[Page], None] | None) -> Document:
     """The Document of a PDF whose page tree and text layer pass the guard's checks.
 
-    The file is opened once with pdfplumber: pdfium infers page trees pdfminer cannot read, so
-    pdfminer's page count is checked first, and the same open document then reads the table pages.
+    pdfium infers page trees pdfminer cannot read, so pdfminer's page count is checked first.
     """
     with pdfplumber.open(path) as pdf:
         check_page_count(path, len(pdf.pages))
-        body_by_page, furniture_by_page, sizes = _body_text(path, limits, settings)
-        geometry = read_geometry(pdf.pages, table_page_numbers(body_by_page), furniture_by_page, settings)
-    pages = tuple(geometry.get(n, Page(n, w, h)) for n, (w, h) in enumerate(sizes, start=1))
-    groups = [group for segments in body_by_page for group in segments_to_blocks(segments, settings)]
-    blocks = tuple(block_from_lines(group, index) for index, group in enumerate(groups))
-    return Document(path.stem, path.name, "pdf", file_sha256(path), blocks, pages, len(sizes))
+        with pdfium_document(path, limits) as document:
+            return _read_pages(path, pdf, document, settings, on_table_page)
+
+
+def _read_pages(
+    path: Path, pdf: pdfplumber.PDF, document: pdfium.PdfDocument, settings: LayoutSettings, on_table_page: Callable[[Page], None] | None,
+) -> Document:
+    """Blocks of every page, geometry of the table pages and their layout warnings, one page in memory at a time.
+
+    Two passes with pdfium: the first finds the running headers and footers and the body's left
+    margin (they need every page), the second cuts each page into blocks, decides whether the
+    summary table is on it, and if so has pdfplumber read its words and rulings.
+    """
+    surveys, texts = survey_pages(document, path, settings)
+    check_text_layer(texts, str(path), settings)
+    check_page_texts(path, texts)
+    del texts
+    keys = furniture_keys([[key for key, _ in survey.edge_lines] for survey in surveys], settings)
+    left_margin = body_left_margin(surveys, keys)
+    kept: dict[int, Page] = {}
+    warnings: list[Failure] = []
+    blocks: list[Block] = []
+    in_table = False
+    for body in body_pages(document, path, keys, settings):
+        in_table = continues_table_pages(body.segments, in_table, left_margin)
+        first_index = len(blocks)
+        groups = segments_to_blocks(body.segments, settings)
+        blocks.extend(block_from_lines(group, first_index + index) for index, group in enumerate(groups))
+        if not in_table or body.page_no > len(pdf.pages):
+            continue
+        page = read_table_page(pdf.pages[body.page_no - 1], body.page_no, body.furniture, settings)
+        warnings += page_warnings(path.stem, page)
+        if on_table_page is None:
+            kept[page.page_no] = page
+        else:
+            on_table_page(page)
+    pages = tuple(kept.get(n, Page(n, s.width, s.height)) for n, s in enumerate(surveys, start=1))
+    return Document(path.stem, path.name, "pdf", file_sha256(path), tuple(blocks), pages, len(surveys), tuple(warnings))
 
 
 # ---------------------------------------------------------------- visual debugging
