@@ -90,8 +90,8 @@ def flow_timings(raw: Path, runs: Path) -> tuple[FlowTiming, FlowTiming, FlowTim
     return cold1, cold2, warm2, sampler.peaks
 
 
-def memory_rows(work: Path, page_counts: list[int]) -> list[tuple[int, float, float]]:
-    """(pages, MiB before, peak MiB) of one isolation worker extracting a long report of each size."""
+def memory_rows(work: Path, page_counts: list[int]) -> list[tuple[int, float, float, float]]:
+    """(pages, MiB before, peak MiB, MiB of the extraction pickled) of one isolation worker extracting a long report of each size."""
     from bench.forged import forge_pages
     from bench.memory import extraction_rss_mib
     from extract.isolation import run_isolated
@@ -103,8 +103,8 @@ def memory_rows(work: Path, page_counts: list[int]) -> list[tuple[int, float, fl
         path = work / "long" / f"long-{target}.pdf"
         path.parent.mkdir(parents=True, exist_ok=True)
         pages = forge_pages(path, target)
-        before, peak = run_isolated(extraction_rss_mib, path, limits, timeout_s=3600.0)
-        rows.append((pages, before, peak))
+        before, peak, result = run_isolated(extraction_rss_mib, path, limits, timeout_s=3600.0)
+        rows.append((pages, before, peak, result))
     return rows
 
 
@@ -176,7 +176,7 @@ def results_markdown(
     warm2: FlowTiming,
     identical: bool,
     worker_peaks: dict[str, float],
-    memory: list[tuple[int, float, float]],
+    memory: list[tuple[int, float, float, float]],
     load_before: str,
     load_after: str,
     argv: list[str] | None,
@@ -218,9 +218,9 @@ def results_markdown(
         "",
         "Peak resident memory of one isolation worker (the process that parses) by report length:",
         "",
-        "| pages | RSS before extracting (MiB) | peak RSS (MiB) |",
-        "|---|---|---|",
-        *(f"| {p} | {before:.0f} | {peak:.0f} |" for p, before, peak in memory),
+        "| pages | RSS before extracting (MiB) | peak RSS (MiB) | growth (MiB) | the extraction it returns, pickled (MiB) |",
+        "|---|---|---|---|---|",
+        *(f"| {p} | {before:.0f} | {peak:.0f} | {peak - before:.0f} | {result:.1f} |" for p, before, peak, result in memory),
         "",
     ]
     return "\n".join(lines)
