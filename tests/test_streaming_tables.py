@@ -16,6 +16,7 @@ import pytest
 
 from extract.extraction import extract_report, read_pdf_report, study_tables
 from extract.model import Page
+from extract.readers.guard import TextCounts, text_counts, total_counts
 from extract.readers.pdf import DEFAULT_LAYOUT, PageSurvey, body_left_margin, furniture_keys, is_furniture_key, read_pdf
 from extract.settings import Limits
 from extract.tables.geometry import SummaryTables, read_summary_tables, summary_table_grids
@@ -112,7 +113,7 @@ def test_grids_are_kept_only_for_drawing(long_report: Path) -> None:
 
 def survey(edge_lines: list[tuple[tuple[str, str], float]], body_left: float) -> PageSurvey:
     """A page survey with only the parts the margin and furniture need."""
-    return PageSurvey(612.0, 792.0, tuple(edge_lines), body_left)
+    return PageSurvey(612.0, 792.0, tuple(edge_lines), body_left, TextCounts())
 
 
 def test_furniture_keys_repeat_on_enough_pages() -> None:
@@ -133,3 +134,15 @@ def test_body_margin_leaves_running_furniture_out() -> None:
     assert body_left_margin(surveys, frozenset({title})) == 60.0
     assert body_left_margin([survey([(title, 20.0)], float("inf"))], frozenset({title})) == 0.0
 
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        ["Plain words, and numbers 12.", "(cid:3)(cid:17) more (cid:9)", "", "  \n "],
+        ["(cid:25)(cid:18)(cid:3)", "\x19\x12 ~~ ##"],
+        ["Ünïcode – ‘quoted’ text / 50%", "(cid:1)"],
+    ],
+)
+def test_page_counts_add_up_to_the_counts_of_the_joined_text(pages: list[str]) -> None:
+    assert total_counts(map(text_counts, pages)) == text_counts("\n".join(pages))

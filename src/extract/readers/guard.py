@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -211,37 +213,96 @@ def non_space_length(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+SHOWN_TEXT_CHARS = 40  # how much of an undecodable text an error message quotes
+ORDINARY_PUNCTUATION = ".,;:()%-–'’\"/"
+
+
+@dataclass(frozen=True, slots=True)
+class TextCounts:
+    """What the text-layer checks count in a text; a document's counts are the sum of its pages'.
+
+    Counting page by page lets a reader check a long report's text layer without holding, or
+    joining, the text of every page.
+    """
+
+    visible: int = 0  # characters that are not whitespace
+    cid_markers: int = 0  # `(cid:N)` markers: glyphs with no Unicode
+    cid_chars: int = 0  # visible characters inside those markers
+    alnum: int = 0  # letters and digits outside the markers
+    decodable: int = 0  # letters, digits and ordinary punctuation outside the markers
+
+    def __add__(self, other: TextCounts) -> TextCounts:
+        return TextCounts(*(getattr(self, f) + getattr(other, f) for f in self.__slots__))
+
+    @property
+    def cid_share(self) -> float:
+        """Share of visible characters spent on `(cid:N)` markers."""
+        return self.cid_chars / self.visible if self.visible else 0.0
+
+    @property
+    def alnum_share(self) -> float:
+        """Share of visible characters, markers left out, that are letters or digits."""
+        plain = self.visible - self.cid_chars
+        return self.alnum / plain if plain else 0.0
+
+    @property
+    def decodable_share(self) -> float:
+        """Share of visible glyphs (a marker is one glyph) that are letters, digits or ordinary punctuation."""
+        glyphs = self.visible - self.cid_chars + self.cid_markers
+        return self.decodable / glyphs if glyphs else 0.0
+
+    @property
+    def undecodable(self) -> bool:
+        """Mostly `(cid:N)` markers or punctuation: glyph codes, not words."""
+        if self.visible == 0:
+            return False
+        return self.cid_share > MAX_DECODABLE_CID_SHARE or self.alnum_share < MIN_DECODABLE_ALNUM_SHARE
+
+
+def text_counts(text: str) -> TextCounts:
+    """Count a text's visible characters, `(cid:N)` markers, letters and digits, and decodable glyphs in one walk."""
+    markers = _CID_MARKER.findall(text)
+    cid_chars = sum(len(marker) for marker in markers)
+    plain = alnum = decodable = 0
+    for ch in _CID_MARKER.sub(" ", text) if markers else text:
+        if not ch.isspace():
+            plain += 1
+            alnum += ch.isalnum()
+            decodable += unicodedata.category(ch)[0] in "LN" or ch in ORDINARY_PUNCTUATION
+    return TextCounts(plain + cid_chars, len(markers), cid_chars, alnum, decodable)
+
+
+def total_counts(counts: Iterable[TextCounts]) -> TextCounts:
+    """The counts of several texts (pages) taken together."""
+    return sum(counts, TextCounts())
+
+
 def cid_share(text: str) -> float:
     """Share of visible characters spent on `(cid:N)` markers for glyphs with no Unicode."""
-    visible = non_space_length(text)
-    covered = sum(len(m.group()) for m in _CID_MARKER.finditer(text))
-    return covered / visible if visible else 0.0
+    return text_counts(text).cid_share
 
 
 def alnum_share(text: str) -> float:
     """Share of visible characters, `(cid:N)` markers left out, that are letters or digits."""
-    without_cids = _CID_MARKER.sub("", text)
-    visible = non_space_length(without_cids)
-    return sum(ch.isalnum() for ch in without_cids) / visible if visible else 0.0
+    return text_counts(text).alnum_share
 
 
 def is_undecodable(text: str) -> bool:
     """True when text is mostly `(cid:N)` markers or punctuation: glyph codes, not words."""
-    if non_space_length(text) == 0:
-        return False
-    if cid_share(text) > MAX_DECODABLE_CID_SHARE:
-        return True
-    return alnum_share(text) < MIN_DECODABLE_ALNUM_SHARE
+    return text_counts(text).undecodable
+
+
+def check_text_counts(path: Path, counts: TextCounts, n_pages: int, shown: str) -> None:
+    """Fail a document whose pages hold no text at all, or only undecodable glyphs (`shown`: how its text starts)."""
+    if counts.visible == 0:
+        raise unreadable("no_text_layer", path, f"{n_pages} page(s), 0 characters")
+    if counts.undecodable:
+        raise unreadable("undecodable_text", path, f"text reads {shown.strip()[:SHOWN_TEXT_CHARS]!r}")
 
 
 def check_page_texts(path: Path, page_texts: Sequence[str]) -> None:
     """Fail a document whose pages hold no text at all, or only undecodable glyphs."""
-    joined = "\n".join(page_texts)
-    if non_space_length(joined) == 0:
-        raise unreadable("no_text_layer", path, f"{len(page_texts)} page(s), 0 characters")
-    if is_undecodable(joined):
-        shown = joined.strip()[:40]
-        raise unreadable("undecodable_text", path, f"text reads {shown!r}")
+    check_text_counts(path, total_counts(map(text_counts, page_texts)), len(page_texts), "\n".join(page_texts))
 
 
 def page_text(page: Page) -> str:

@@ -39,12 +39,16 @@ from pdfplumber.utils.text import WordExtractor
 from extract.errors import UnreadableReport
 from extract.model import BBox, Block, Document, Failure, Page, Ruling, Word
 from extract.readers.guard import (
+    SHOWN_TEXT_CHARS,
+    TextCounts,
     captured_library_warnings,
     check_page_count,
-    check_page_texts,
+    check_text_counts,
     classify_exception,
     library_warnings,
     page_warnings,
+    text_counts,
+    total_counts,
 )
 from extract.settings import Limits
 
@@ -353,20 +357,20 @@ def continues_table_pages(segments: Sequence[TextLine], in_table: bool, left_mar
 
 def decodable_share(text: str) -> float:
     """Share of visible characters that are letters, digits or ordinary punctuation."""
-    visible = [ch for ch in CID_GLYPH.sub("\x00", text) if not ch.isspace()]
-    if not visible:
-        return 0.0
-    good = sum(1 for ch in visible if unicodedata.category(ch)[0] in "LN" or ch in ".,;:()%-–'’\"/")
-    return good / len(visible)
+    return text_counts(text).decodable_share
 
 
 def check_text_layer(page_texts: Sequence[str], source_file: str, settings: LayoutSettings) -> None:
     """Raise UnreadableReport when the text layer is missing or made of undecodable glyphs."""
-    joined = "".join(page_texts)
-    if not joined.strip():
+    check_text_layer_counts([text_counts(text) for text in page_texts], source_file, settings)
+
+
+def check_text_layer_counts(counts_by_page: Sequence[TextCounts], source_file: str, settings: LayoutSettings) -> None:
+    """check_text_layer on each page's counts, so no page's text needs to be kept."""
+    if total_counts(counts_by_page).visible == 0:
         raise UnreadableReport("no_text_layer", "no page has a text layer (scanned or image-only)", source_file)
-    if decodable_share(joined) < settings.min_decodable_share:
-        worst = min(range(len(page_texts)), key=lambda i: decodable_share(page_texts[i]) if page_texts[i].strip() else 1.0)
+    if total_counts(counts_by_page).decodable_share < settings.min_decodable_share:
+        worst = min(range(len(counts_by_page)), key=lambda i: counts_by_page[i].decodable_share if counts_by_page[i].visible else 1.0)
         raise UnreadableReport(
             "undecodable_text", "the text layer is made of undecodable glyphs (font without Unicode map)",
             source_file, worst + 1,
@@ -706,9 +710,10 @@ class PageSurvey:
     height: float
     edge_lines: tuple[tuple[tuple[str, str], float], ...]  # (furniture key, left x) of each run near the top or bottom
     body_left: float  # left x of the leftmost run away from the edges; inf when there is none
+    text: TextCounts  # what the text-layer checks count in the page's text
 
 
-def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, settings: LayoutSettings) -> PageSurvey:
+def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, counts: TextCounts, settings: LayoutSettings) -> PageSurvey:
     """A page's survey, read cheaply: text only for the runs near the edges, and for the leftmost body runs until one has any."""
     edge_lines: list[tuple[tuple[str, str], float]] = []
     body_rects: list[tuple[float, float, float, float]] = []
@@ -720,17 +725,20 @@ def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, setti
         elif text := run_text(textpage, left, bottom, right, top):
             edge_lines.append(((zone, furniture_text(text)), left))
     body_left = next((rect[0] for rect in sorted(body_rects) if run_text(textpage, *rect)), math.inf)
-    return PageSurvey(width, height, tuple(edge_lines), body_left)
+    return PageSurvey(width, height, tuple(edge_lines), body_left, counts)
 
 
-def survey_pages(document: pdfium.PdfDocument, path: Path, settings: LayoutSettings) -> tuple[list[PageSurvey], list[str]]:
-    """Every page's survey and plain text (for the text-layer checks)."""
-    surveys, texts = [], []
+def survey_pages(document: pdfium.PdfDocument, path: Path, settings: LayoutSettings) -> tuple[list[PageSurvey], str]:
+    """Every page's survey, and how the document's text starts (for an error message)."""
+    surveys: list[PageSurvey] = []
+    head = ""
     for page_no in range(1, len(document) + 1):
         with pdfium_textpage(document, page_no, path) as (textpage, width, height):
-            surveys.append(survey_page(textpage, width, height, settings))
-            texts.append(textpage.get_text_range())
-    return surveys, texts
+            text = textpage.get_text_range()
+            surveys.append(survey_page(textpage, width, height, text_counts(text), settings))
+        if len(head.strip()) < SHOWN_TEXT_CHARS:
+            head = f"{head}\n{text}" if page_no > 1 else text
+    return surveys, head
 
 
 def body_left_margin(surveys: Sequence[PageSurvey], keys: frozenset[tuple[str, str]]) -> float:
@@ -804,10 +812,9 @@ def _read_pages(
     margin (they need every page), the second cuts each page into blocks, decides whether the
     summary table is on it, and if so has pdfplumber read its words and rulings.
     """
-    surveys, texts = survey_pages(document, path, settings)
-    check_text_layer(texts, str(path), settings)
-    check_page_texts(path, texts)
-    del texts
+    surveys, head = survey_pages(document, path, settings)
+    check_text_layer_counts([survey.text for survey in surveys], str(path), settings)
+    check_text_counts(path, total_counts(survey.text for survey in surveys), len(surveys), head)
     keys = furniture_keys([[key for key, _ in survey.edge_lines] for survey in surveys], settings)
     left_margin = body_left_margin(surveys, keys)
     kept: dict[int, Page] = {}
