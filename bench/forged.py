@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tests.forge import draw_report, random_spec
-from tests.forge.spec import StudyRow
+from tests.forge import draw_report, long_table_rows, random_spec
 
 FIRST_SEED = 1000
 
@@ -20,16 +19,6 @@ def forge_batch(out_dir: Path, n_reports: int) -> int:
         truth = draw_report(random_spec(seed, report_id=pdf.stem), pdf)
         pages += truth.pages
     return pages
-
-
-def long_table_rows(n_studies: int, first_seed: int) -> tuple[StudyRow, ...]:
-    """n_studies rows gathered from successive seeded specs, numbered 1..n as one table prints them."""
-    rows: list[StudyRow] = []
-    seed = first_seed
-    while len(rows) < n_studies:
-        rows += [row for table in random_spec(seed).tables for row in table.rows]
-        seed += 1
-    return tuple(dataclasses.replace(row, ref_no=i) for i, row in enumerate(rows[:n_studies], start=1))
 
 
 def forge_long_report(path: Path, n_studies: int, seed: int = 7) -> int:

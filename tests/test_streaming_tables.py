@@ -20,18 +20,7 @@ from extract.readers.guard import TextCounts, text_counts, total_counts
 from extract.readers.pdf import DEFAULT_LAYOUT, PageSurvey, body_left_margin, furniture_keys, is_furniture_key, read_pdf
 from extract.settings import Limits
 from extract.tables.geometry import SummaryTables, read_summary_tables, summary_table_grids
-from tests.forge import draw_report, random_spec
-from tests.forge.spec import StudyRow
-
-
-def long_rows(n_studies: int, first_seed: int) -> tuple[StudyRow, ...]:
-    """Rows gathered from successive seeded specs, renumbered as one table prints them."""
-    rows: list[StudyRow] = []
-    seed = first_seed
-    while len(rows) < n_studies:
-        rows += [row for table in random_spec(seed).tables for row in table.rows]
-        seed += 1
-    return tuple(dataclasses.replace(row, ref_no=i) for i, row in enumerate(rows[:n_studies], start=1))
+from tests.forge import draw_report, long_table_rows, random_spec
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +28,7 @@ def long_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A forged report whose one study table runs over many pages."""
     path = tmp_path_factory.mktemp("long") / "long-table.pdf"
     base = random_spec(11, report_id=path.stem)
-    table = dataclasses.replace(base.tables[0], rows=long_rows(40, 11))
+    table = dataclasses.replace(base.tables[0], rows=long_table_rows(40, 11))
     truth = draw_report(dataclasses.replace(base, tables=(table,)), path)
     assert truth.pages >= 8
     return path

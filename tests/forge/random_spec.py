@@ -371,3 +371,13 @@ def seed_spec(**overrides: Any) -> ReportSpec:
         languages=tuple(meta["languages"]),
     )
     return dataclasses.replace(spec, **overrides)
+
+
+def long_table_rows(n_studies: int, first_seed: int) -> tuple[StudyRow, ...]:
+    """n_studies rows gathered from successive seeded specs, numbered 1..n as one long table prints them."""
+    rows: list[StudyRow] = []
+    seed = first_seed
+    while len(rows) < n_studies:
+        rows += [row for table in random_spec(seed).tables for row in table.rows]
+        seed += 1
+    return tuple(dataclasses.replace(row, ref_no=i) for i, row in enumerate(rows[:n_studies], start=1))
