@@ -208,11 +208,6 @@ def check_page_count(path: Path, n_pages: int) -> None:
         raise unreadable("no_pages", path)
 
 
-def non_space_length(text: str) -> int:
-    """How many visible characters a text has."""
-    return sum(1 for ch in text if not ch.isspace())
-
-
 SHOWN_TEXT_CHARS = 40  # how much of an undecodable text an error message quotes
 ORDINARY_PUNCTUATION = ".,;:()%-–'’\"/"
 

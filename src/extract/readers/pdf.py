@@ -16,7 +16,6 @@ import ctypes
 import hashlib
 import math
 import re
-import unicodedata
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -80,7 +79,6 @@ DEFAULT_LAYOUT = LayoutSettings()
 
 CAPTION = re.compile(r"^\s*Table\s+(\d+)\s*[:.\-–—]\s*(\S.*)$", re.IGNORECASE)
 NON_STUDY_CAPTION = re.compile(r"selection criteria|inclusion criteria|eligibility", re.IGNORECASE)
-CID_GLYPH = re.compile(r"\(cid:\d+\)")
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
@@ -367,9 +365,10 @@ def check_text_layer(page_texts: Sequence[str], source_file: str, settings: Layo
 
 def check_text_layer_counts(counts_by_page: Sequence[TextCounts], source_file: str, settings: LayoutSettings) -> None:
     """check_text_layer on each page's counts, so no page's text needs to be kept."""
-    if total_counts(counts_by_page).visible == 0:
+    total = total_counts(counts_by_page)
+    if total.visible == 0:
         raise UnreadableReport("no_text_layer", "no page has a text layer (scanned or image-only)", source_file)
-    if total_counts(counts_by_page).decodable_share < settings.min_decodable_share:
+    if total.decodable_share < settings.min_decodable_share:
         worst = min(range(len(counts_by_page)), key=lambda i: counts_by_page[i].decodable_share if counts_by_page[i].visible else 1.0)
         raise UnreadableReport(
             "undecodable_text", "the text layer is made of undecodable glyphs (font without Unicode map)",
@@ -823,9 +822,8 @@ def _read_pages(
     in_table = False
     for body in body_pages(document, path, keys, settings):
         in_table = continues_table_pages(body.segments, in_table, left_margin)
-        first_index = len(blocks)
-        groups = segments_to_blocks(body.segments, settings)
-        blocks.extend(block_from_lines(group, first_index + index) for index, group in enumerate(groups))
+        for group in segments_to_blocks(body.segments, settings):
+            blocks.append(block_from_lines(group, len(blocks)))
         if not in_table or body.page_no > len(pdf.pages):
             continue
         page = read_table_page(pdf.pages[body.page_no - 1], body.page_no, body.furniture, settings)

@@ -565,14 +565,6 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, continued: bool, setting
     return StitchedRows(header, fields, label, tuple(rows))
 
 
-def grids_to_rows(grids: Sequence[PageGrid], settings: TableSettings) -> tuple[tuple[str, ...], tuple[RawRow, ...]]:
-    """Stitch page grids into raw rows, the header as printed first."""
-    stitched = StitchedRows()
-    for position, grid in enumerate(grids):
-        stitched = stitch_grid(stitched, grid, position > 0, settings)
-    return stitched.header, stitched.rows
-
-
 @dataclass(frozen=True)
 class GridSummary:
     """What a table's parsing report keeps of its page grids once their words are gone."""
