@@ -21,7 +21,8 @@ import pandas as pd
 import pdfplumber
 import psutil
 
-from extract.pipeline import extract_report, report_tables
+from extract.extraction import extract_report
+from extract.datasets import report_tables
 from extract.settings import Limits
 from extract.validate import validate_report
 from flows.main import validated_report_tables

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.prefect_env import configure_prefect, shared_api_server
+from flows.prefect_env import configure_prefect, shared_api_server
 
 WORK_DIR = Path(__file__).resolve().parent / "out"
 

@@ -1,7 +1,7 @@
 """`evidence-extract`: the command line. Each subcommand is one `add_*_command` function.
 
 Prefect is configured (quiet, state under `./.prefect`) before the flow module is first imported,
-so its settings come from one place: `extract.prefect_env`.
+so its settings come from one place: `flows.prefect_env`.
 
 This module imports nothing heavy at its top (pandas, Prefect and the rest are imported inside
 the commands): every parsing process re-imports the program's main module, which for the
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract import __version__
-from extract.prefect_env import configure_prefect, shared_api_server
+from flows.prefect_env import configure_prefect, shared_api_server
 
 EXIT_OK = 0
 EXIT_NOTHING_PROCESSED = 1

@@ -1,6 +1,6 @@
 """The extraction flow: one task per report, then one publish task. Wiring only.
 
-Parsing lives in `extract.pipeline` and below; this module lists the files, fans the reports out
+Parsing lives in `extract` (`extraction`, `datasets`, `validate`, `review.apply`); this module lists the files, fans the reports out
 as tasks (through `.submit`, so the task runner can be swapped for a process pool or Dask), turns
 any exception of a report into that report's failure rows, and publishes the combined tables.
 Task inputs and outputs are plain paths, frozen dataclasses and DataFrames: all picklable.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,11 +31,13 @@ from prefect.results import get_result_store
 from prefect.serializers import PickleSerializer
 
 from extract import __version__
-from extract.console import ProgressDisplay, ReportOutcome, RunSummary, progress_header, report_outcome
+from extract.console import ProgressDisplay, RunSummary, report_outcome
 from extract.dictionary import data_package_json
-from extract.pipeline import REPORT_SUFFIXES, combine
+from extract.sources import report_paths, skipped_paths
+from extract.datasets import combine
 from extract.publish import PublishLocked, publish
-from extract.review.decisions import Decision, stale_failures, undecided_reports
+from extract.review.decisions import Decision, undecided_reports
+from extract.review.apply import stale_failures
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
 from flows.reading import ReadReport, decided_tables, read_report
@@ -48,24 +50,6 @@ from flows.runners import (
     task_runner_for,
     validation_processes_for,
 )
-
-
-def report_paths(raw_dir: Path) -> list[Path]:
-    """The report files of raw_dir, sorted by name so runs list them in the same order."""
-    return sorted(
-        path
-        for path in raw_dir.iterdir()
-        if path.is_file() and not path.name.startswith(".") and path.suffix.lower() in REPORT_SUFFIXES
-    )
-
-
-def skipped_paths(raw_dir: Path) -> list[Path]:
-    """Visible files of raw_dir that are not reports, so the summary can name them."""
-    return sorted(
-        path
-        for path in raw_dir.iterdir()
-        if path.is_file() and not path.name.startswith(".") and path.suffix.lower() not in REPORT_SUFFIXES
-    )
 
 
 # The standard library's pickler for the report task's results: a ReadReport holds only importable
@@ -144,57 +128,58 @@ def extract_reports(
     """
     started = time.monotonic()
     raw, curated = Path(raw_dir), Path(curated_dir)
-    paths = report_paths(raw)
-    skipped = tuple(path.name for path in skipped_paths(raw))
+    paths, skipped = report_paths(raw), tuple(path.name for path in skipped_paths(raw))
     if not paths:
         return RunSummary((), curated, raw, published=False, skipped_files=skipped)
-    if show_progress:
-        print(progress_header(raw, len(paths)), flush=True)
-    progress = ProgressDisplay(len(paths), sys.stdout, show_progress and sys.stdout.isatty())
-    extracted_at = datetime.now(timezone.utc)
-    results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
+    progress = ProgressDisplay.start(raw, len(paths), sys.stdout, shown=show_progress)
+    per_report: dict[Path, dict[str, pd.DataFrame]] = {}
+    reused = 0
+    for path, read, cached in read_reports(paths, limits, Path(cache_dir) if cache_dir else cache_dir_for(curated)):
+        per_report[path] = decided_tables(read, decisions)
+        progress.report_done(report_outcome(path.name, per_report[path]))
+        reused += cached
+    progress.finish()
+    combined = combine([*(per_report[path] for path in paths), orphaned_decisions(decisions, paths)])
+    counts = failure_counts(combined["validation_failures"])
+    publish_error = publish_task(combined, curated)
+    record_validation_summary(counts, len(paths))
+    outcomes = tuple(report_outcome(path.name, per_report[path]) for path in paths)
+    elapsed = time.monotonic() - started
+    return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped, elapsed, reused, counts)
+
+
+def read_reports(paths: Sequence[Path], limits: Limits, results: Path) -> Iterator[tuple[Path, ReadReport, bool]]:
+    """Each report's ReadReport as soon as it is ready, and whether it came from the cache.
+
+    The cached ones come first, read straight from the report task's result store; the others
+    are submitted as tasks and come as they finish.
+    """
     cached_task = extract_report_task.with_options(result_storage=results)
     code = code_version()
-    validators = validation_processes_for(FlowRunContext.get().task_runner)
-    per_report: dict[Path, dict[str, pd.DataFrame]] = {}
-
-    def settle(path: Path, read: ReadReport) -> None:
-        per_report[path] = decided_tables(read, decisions)
-        if show_progress:
-            progress.report_done(report_outcome(path.name, per_report[path]))
-
     hits = cached_reads(cached_task, paths, limits, code)
-    for path, read in hits.items():
-        settle(path, read)
+    yield from ((path, read, True) for path, read in hits.items())
+    validators = validation_processes_for(FlowRunContext.get().task_runner)
+    extracted_at = datetime.now(timezone.utc)
     futures = {
         cached_task.submit(path, limits, __version__, extracted_at, code, validators): path
         for path in paths
         if path not in hits
     }
-    reused = len(hits)
     for future in as_completed(list(futures)):
-        settle(futures[future], future.result())
-        reused += future.state.name == "Cached"
-    progress.finish()
-    outcomes = report_outcomes(paths, per_report)
-    orphans = stale_failures((d, "stale") for d in undecided_reports(decisions, [p.stem for p in paths]))
-    tables = [per_report[path] for path in paths] + [{"validation_failures": pd.DataFrame(orphans)}]
-    combined = combine(tables)
-    counts = failure_counts(combined["validation_failures"])
-    publish_error = publish_task(combined, curated)
-    record_validation_summary(counts, len(paths))
-    return RunSummary(
-        outcomes, curated, raw, publish_error is None, publish_error, skipped,
-        elapsed_s=time.monotonic() - started, reused_reports=reused,
-        failure_counts=counts,
-    )
+        yield futures[future], future.result(), future.state.name == "Cached"
+
+
+def orphaned_decisions(decisions: Sequence[Decision], paths: Sequence[Path]) -> dict[str, pd.DataFrame]:
+    """A `stale_decision` failure for each decision about a report that is not in this run."""
+    orphans = undecided_reports(decisions, [path.stem for path in paths])
+    return {"validation_failures": pd.DataFrame(stale_failures((decision, "stale") for decision in orphans))}
 
 
 def cached_reads(report_task: Task[..., ReadReport], paths: Sequence[Path], limits: Limits, code: str) -> dict[Path, ReadReport]:
     """The reports whose result the report task's cache holds, read from it without a task run.
 
     Same key, same result store as the task itself (`update_for_task`), so a hit is exactly what
-    the task would return as Cached — without the tens of milliseconds of orchestration a task
+    the task would return as Cached — without the orchestration a task
     run costs, which would dominate a re-run over an unchanged raw/. Anything unreadable in the
     cache is a miss: that report goes to the task, which parses it again.
     """
@@ -209,10 +194,3 @@ def cached_reads(report_task: Task[..., ReadReport], paths: Sequence[Path], limi
         if expiration is None or expiration > datetime.now(timezone.utc):
             found[path] = record.result
     return found
-
-
-def report_outcomes(
-    paths: Sequence[Path], per_report: dict[Path, dict[str, pd.DataFrame]]
-) -> tuple[ReportOutcome, ...]:
-    """Every report's outcome, in file order."""
-    return tuple(report_outcome(path.name, per_report[path]) for path in paths)

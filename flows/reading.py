@@ -3,8 +3,8 @@
 The parsing — the PDF or text reader, table finding, cleanup — runs in an isolation process
 forked from a server that preloaded only the extractor (no pandas, no Prefect), so that process
 stays small and can be stopped at the time budget. It sends back the Extraction (plain frozen
-dataclasses, without page geometry). Shaping it into DataFrames and validating it (about a third
-of a report's work) run, on a local run, in one of as many long-lived validation processes as
+dataclasses, without page geometry). Shaping it into DataFrames and validating it (a large share
+of a report's work, see bench/RESULTS.md) run, on a local run, in one of as many long-lived validation processes as
 there are workers — so N task threads keep N cores busy and the flow's own process, bound by one
 GIL, does only the orchestration; on a Dask worker they run in the task's thread.
 """
@@ -26,7 +26,7 @@ from extract.errors import UnreadableReport
 from extract.extraction import extract_for_transfer
 from extract.isolation import run_isolated
 from extract.model import Extraction
-from extract.pipeline import report_tables, tables_as_objects, unreadable_tables
+from extract.datasets import report_tables, unreadable_tables
 from extract.readers.guard import classify_exception
 from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import Decision, decisions_for
@@ -42,9 +42,8 @@ class ReadReport:
     decided anything about the report (as plain object columns, the form `combine` joins and
     types once), so an unchanged report with no decisions costs a lookup.
     `extraction` is None for a file that could not be read, whose tables hold only its failure
-    row. The tables before validation are not kept: `tables_before_validation` rebuilds them
-    from the extraction (exactly, with the original timestamp) for the rare report a correction
-    touches.
+    row. The tables before validation are not kept: `decided_tables` rebuilds them from the
+    extraction (exactly, with the original timestamp) for the rare report a decision touches.
     """
 
     report_id: str
@@ -54,18 +53,12 @@ class ReadReport:
     extractor_version: str = ""
     extracted_at: datetime | None = None
 
-    def tables_before_validation(self) -> dict[str, pd.DataFrame]:
-        """The report's tables as validation saw them, rebuilt from its extraction."""
-        if self.extraction is None or self.extracted_at is None:
-            return {}
-        return report_tables(self.extraction, self.extractor_version, self.extracted_at)
-
 
 def validated_read(extraction: Extraction, extractor_version: str, extracted_at: datetime) -> ReadReport:
     """Shape one extraction into its tables, validate them, and settle them without decisions."""
     tables = report_tables(extraction, extractor_version, extracted_at)
     validated = validate_report(tables, extraction)
-    undecided = tables_as_objects(decide_report(tables, extraction, (), validate_report, validated=validated))
+    undecided = decide_report(tables, extraction, (), validate_report, validated=validated)
     return ReadReport(
         extraction.document.report_id, validated, undecided, extraction, extractor_version, extracted_at
     )
@@ -74,7 +67,7 @@ def validated_read(extraction: Extraction, extractor_version: str, extracted_at:
 def unreadable_read(report_id: str, error: UnreadableReport) -> ReadReport:
     """The ReadReport of a file that could not be read: its one failure row."""
     failed = unreadable_tables(error)
-    return ReadReport(report_id, failed, tables_as_objects(decide_unreadable(failed, report_id, ())))
+    return ReadReport(report_id, failed, decide_unreadable(failed, report_id, ()))
 
 
 def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:
@@ -82,11 +75,10 @@ def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str,
     mine = decisions_for(decisions, [read.report_id])
     if not mine:
         return read.undecided
-    if read.extraction is None:
+    if read.extraction is None or read.extracted_at is None:
         return decide_unreadable(read.validated, read.report_id, mine)
-    return decide_report(
-        read.tables_before_validation(), read.extraction, mine, validate_report, validated=read.validated
-    )
+    before = report_tables(read.extraction, read.extractor_version, read.extracted_at)
+    return decide_report(before, read.extraction, mine, validate_report, validated=read.validated)
 
 
 @cache

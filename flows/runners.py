@@ -4,7 +4,7 @@ Parsing is CPU-bound, so it runs in processes (`flows.reading`): each report is 
 isolation process and validated in one of the run's long-lived validation processes. Locally a
 pool of as many task threads as cores drives them, one core each, without the per-task cost of
 Prefect's ProcessPoolTaskRunner (it rebuilds its settings and API clients for every task in
-every worker: about 0.3 s a task here). On an existing Dask cluster the tasks run on its workers.
+every worker; bench/RESULTS.md has the cost). On an existing Dask cluster the tasks run on its workers.
 A report's tables are cached by what determines them — the file's bytes and name, the
 extractor's code, and the Limits — and persisted, so a re-run over unchanged files reads them
 back instead of parsing again.
@@ -24,6 +24,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 import extract
 from extract.settings import Limits
+from extract.sources import file_sha256
 
 CACHE_FOLDER = Path(".prefect") / "results"
 SOURCE_SUFFIXES: tuple[str, ...] = (".py", ".toml")
@@ -93,21 +94,12 @@ def limits_digest(limits: Limits) -> str:
     return hashlib.sha256(repr(limits).encode()).hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def report_cache_key(path: Path, limits: Limits, code: str) -> str:
     """The key of one report's result: its name and bytes, the code version, the Limits.
 
     The name is part of it because report_id and source_file are derived from it.
     """
-    parts = (path.name, file_digest(path), code, limits_digest(limits))
+    parts = (path.name, file_sha256(path), code, limits_digest(limits))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

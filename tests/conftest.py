@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from extract.prefect_env import configure_prefect
+from flows.prefect_env import configure_prefect
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEED_DIR = PROJECT_DIR / "tests" / "fixtures" / "seed"

@@ -1,6 +1,6 @@
 """Issue 6: a run over the whole bad-pdfs corpus plus the seed loses no file and no seed row.
 
-`python -m extract run` runs in a subprocess, as a user would run it, over a raw/ folder holding
+`python -m flows run` runs in a subprocess, as a user would run it, over a raw/ folder holding
 every bad-pdfs file, the seed report and a few bad files made here. Every file must end as a
 report row or as one report-level failure row with a stable reason; the run exits 0, prints no
 traceback, and a second run over the same raw/ publishes the same bytes.
@@ -19,14 +19,14 @@ import pandas as pd
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from extract.pipeline import NO_SUMMARY_TABLE
-from extract.readers.guard import READ_FAILURE_REASONS
+
+from extract.errors import READ_FAILURE_REASONS
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-CORPUS = PROJECT_DIR.parent / "shared" / "corpus" / "bad-pdfs"
+CORPUS = PROJECT_DIR / "tests" / "fixtures" / "corpus" / "bad-pdfs"
 SEED_REPORT = PROJECT_DIR / "tests" / "fixtures" / "seed" / "ivig-offlabel-2017.txt"
 SEED_STUDIES = PROJECT_DIR / "tests" / "fixtures" / "seed" / "expected-studies.csv"
-ALLOWED_REASONS = (READ_FAILURE_REASONS - {"internal_error", "worker_crashed"}) | {NO_SUMMARY_TABLE}
+ALLOWED_REASONS = (READ_FAILURE_REASONS - {"internal_error", "worker_crashed"}) | {"no_summary_table"}
 
 # The bad files made here, and the reason each must be given.
 EXTRA_BAD_FILES: dict[str, str] = {
@@ -34,8 +34,8 @@ EXTRA_BAD_FILES: dict[str, str] = {
     "image-bytes-named.pdf": "not_a_pdf",
     "word-document-named.txt": "not_a_report",
     "latin1-bytes.txt": "undecodable_text",
-    "meeting-minutes.txt": NO_SUMMARY_TABLE,
-    "plain-page-no-table.pdf": NO_SUMMARY_TABLE,
+    "meeting-minutes.txt": "no_summary_table",
+    "plain-page-no-table.pdf": "no_summary_table",
 }
 VOLATILE_TABLES = ("reports.parquet", "reports.csv")  # they carry extracted_at
 
@@ -82,10 +82,10 @@ def user_environment(home: Path) -> dict[str, str]:
 
 
 def run_extract(raw: Path, workdir: Path) -> Run:
-    """`python -m extract run` over raw/ from its own working folder (own Prefect home, own cache)."""
+    """`python -m flows run` over raw/ from its own working folder (own Prefect home, own cache)."""
     workdir.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
-        [sys.executable, "-m", "extract", "run", "--raw", str(raw), "--curated", "curated"],
+        [sys.executable, "-m", "flows", "run", "--raw", str(raw), "--curated", "curated"],
         cwd=workdir,
         env=user_environment(workdir),
         capture_output=True,

@@ -6,20 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.model import Block, Document
-from extract.tables.blocks import (
-    BlockCut,
-    Placement,
-    align_blocks,
-    author_and_rest,
-    block_pieces,
-    column_fit,
-    header_cells,
-    header_cells_with_unknown,
-    is_footnote,
-    order_inversions,
-    table_footnotes,
-    tables_from_blocks,
-)
+from extract.tables.alignment import BlockCut, Placement, align_blocks
+from extract.tables.pieces import author_and_rest, block_pieces, is_footnote, table_footnotes
+from extract.tables.column_fit import column_fit
+from extract.tables.headers import header_cells, header_cells_with_unknown
+from extract.tables.rebuild import order_inversions, tables_from_blocks
 
 RIGHT, WRONG = 3.0, -1.0
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extract import __version__
-from extract.cli import COMMANDS, build_parser, main
+from flows.cli import COMMANDS, build_parser, main
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "evidence-extract"
@@ -66,7 +66,7 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
 
 def test_version_through_python_dash_m() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "extract", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "flows", "--version"], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == f"evidence-extract {__version__}"
 
@@ -121,6 +121,6 @@ def test_every_subcommand_is_described_and_documented_in_the_readme() -> None:
 def test_the_cli_module_imports_nothing_heavy() -> None:
     """Every parsing process re-imports the program's main module (for `evidence-extract`, the CLI):
     pandas or Prefect there would be loaded again for every report, and kept in its memory."""
-    probe = "import sys, extract.cli; print(sorted(m for m in ('pandas', 'pandera', 'prefect', 'pyarrow') if m in sys.modules))"
+    probe = "import sys, flows.cli; print(sorted(m for m in ('pandas', 'pandera', 'prefect', 'pyarrow') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

@@ -15,7 +15,7 @@ from extract.console import (
     report_outcome,
 )
 from extract.errors import UnreadableReport
-from extract.pipeline import unreadable_tables
+from extract.datasets import unreadable_tables
 
 PROCESSED = ReportOutcome("good.txt", studies=16, quarantined=1, errors=1, warnings=2)
 UNREADABLE = ReportOutcome(

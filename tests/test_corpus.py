@@ -8,17 +8,17 @@ import pytest
 
 from extract.errors import UnreadableReport
 from extract.isolation import run_isolated
-from extract.pipeline import NO_SUMMARY_TABLE, extract_report
-from extract.readers.guard import READ_FAILURE_REASONS
+from extract.extraction import extract_report
+from extract.errors import READ_FAILURE_REASONS
 from extract.settings import Limits
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "bad-pdfs"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus" / "bad-pdfs"
 CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.pdf"))
-ALLOWED_REASONS = (READ_FAILURE_REASONS - {"internal_error", "worker_crashed"}) | {NO_SUMMARY_TABLE}
+ALLOWED_REASONS = (READ_FAILURE_REASONS - {"internal_error", "worker_crashed"}) | {"no_summary_table"}
 LIMITS = Limits(timeout_s=120.0)
 
 # Read, but holding no summary-of-included-studies table: none of these is an HTA report.
-READ_WITHOUT_TABLE = NO_SUMMARY_TABLE
+READ_WITHOUT_TABLE = "no_summary_table"
 
 # File → (reason, page named by the failure or None). MANIFEST.md's "what a robust pipeline
 # should do" column, as the pipeline's stable reasons.

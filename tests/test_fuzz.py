@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from extract.errors import UnreadableReport
 from extract.model import Extraction
-from extract.pipeline import report_tables
+from extract.datasets import report_tables
 from extract.readers.text import read_text
 from extract.rows import study_records
 from extract.schemas import StudiesModel
-from extract.sections import report_meta
-from extract.tables.blocks import tables_from_blocks
+from extract.meta.report import report_meta
+from extract.tables.rebuild import tables_from_blocks
 from extract.validate import validate_report
 
 SEED_TEXT = (Path(__file__).parent / "fixtures" / "seed" / "ivig-offlabel-2017.txt").read_text(

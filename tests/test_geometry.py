@@ -12,14 +12,12 @@ from reportlab.pdfgen.canvas import Canvas
 from extract.model import BBox, Ruling, Word
 from extract.readers.pdf import read_pdf
 from extract.settings import Limits
-from extract.tables.geometry import (
-    DEFAULT_TABLE_SETTINGS,
-    first_ruled_block,
-    snap_positions,
-    split_superscript_ref,
-    tables_from_pages,
-    words_to_text,
-)
+from extract.settings import DEFAULT_TABLE_SETTINGS
+from extract.tables.ruled import first_ruled_block
+from extract.tables.grid import snap_positions
+from extract.tables.stitch import split_superscript_ref
+from extract.tables.pages import tables_from_pages
+from extract.layout.words import words_to_text
 
 PAGE_HEIGHT = 792.0
 HEADER = ("First Author, Year", "Indication", "Population", "Results")

@@ -16,7 +16,8 @@ import pytest
 
 from extract.readers.text import read_text
 from extract.rows import STUDY_COLUMNS, study_records
-from extract.tables.blocks import table_footnotes, tables_from_blocks
+from extract.tables.pieces import table_footnotes
+from extract.tables.rebuild import tables_from_blocks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed" / "ivig-offlabel-2017.txt"

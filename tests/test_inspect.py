@@ -8,7 +8,7 @@ from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
 from extract.inspect import inspect_pdf
-from extract.readers.pdf import render_resolution
+from extract.readers.render import render_resolution
 from extract.settings import Limits
 
 

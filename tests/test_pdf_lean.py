@@ -15,10 +15,11 @@ import pdfplumber
 import pytest
 
 from extract.model import Page
-from extract.readers.guard import READ_FAILURE_REASONS, classify_exception
-from extract.readers.pdf import (
-    DEFAULT_LAYOUT,
-    _inside_any,
+from extract.errors import READ_FAILURE_REASONS
+from extract.readers.guard import classify_exception
+from extract.settings import DEFAULT_LAYOUT
+from extract.readers.plumber import (
+    inside_any as _inside_any,
     _ruling_from_edge,
     chars_and_edges,
     geometry_page,
@@ -26,7 +27,7 @@ from extract.readers.pdf import (
 )
 from tests.forge import draw_report, random_spec
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "bad-pdfs"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus" / "bad-pdfs"
 CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.pdf"))
 CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "upright", "fontname", "size")
 EDGE_KEYS = ("x0", "top", "x1", "bottom", "orientation")

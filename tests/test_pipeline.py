@@ -14,14 +14,8 @@ from hypothesis import strategies as st
 
 from extract.errors import UnreadableReport
 from extract.model import Failure
-from extract.pipeline import (
-    combine,
-    extract_report,
-    failures_as_frame,
-    reader_for,
-    report_tables,
-    unreadable_tables,
-)
+from extract.datasets import combine, failures_as_frame, report_tables, unreadable_tables
+from extract.extraction import extract_report, reader_for
 from extract.schemas import TABLE_MODELS
 from extract.settings import Limits
 from extract.tables_spec import STUDY_COLUMNS, TABLE_COLUMNS
@@ -115,7 +109,7 @@ def test_failures_frame_is_typed_when_empty() -> None:
 
 failures_strategy = st.builds(
     Failure,
-    check=st.sampled_from(["required", "year_range", "count_mismatch"]),
+    check=st.sampled_from(["required", "year_range", "declared_count"]),
     message=st.text(min_size=1, max_size=20),
     report_id=st.sampled_from(["r-a", "r-b"]),
     table=st.sampled_from(["studies", "reports"]),

@@ -9,8 +9,14 @@ import urllib.request
 import psutil
 import pytest
 
-from extract import prefect_env
-from extract.prefect_env import TemporaryServer, free_port, is_healthy, shared_api_server, start_temporary_server
+from flows import prefect_env
+from flows.prefect_env import (
+    TemporaryServer,
+    free_port,
+    is_healthy,
+    shared_api_server,
+    start_temporary_server,
+)
 
 
 def uvicorn_children() -> list[psutil.Process]:

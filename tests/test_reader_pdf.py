@@ -12,7 +12,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from extract.errors import UnreadableReport
 from extract.model import BBox
-from extract.readers.pdf import DEFAULT_LAYOUT, TextLine, check_text_layer, decodable_share, read_pdf, runs_to_segments
+from extract.settings import DEFAULT_LAYOUT
+from extract.layout.lines import TextLine, runs_to_segments
+from extract.readers.quality import check_text_layer, decodable_share
+from extract.readers.pdf import read_pdf
 from extract.settings import Limits
 
 PAGE_HEIGHT = 792.0

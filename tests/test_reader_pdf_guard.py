@@ -17,13 +17,14 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from extract.errors import UnreadableReport
-from extract.pipeline import extract_report, report_tables
+from extract.extraction import extract_report
+from extract.datasets import report_tables
 from extract.readers.pdf import read_pdf
 from extract.settings import Limits
 from extract.validate import validate_report
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-CORPUS = PROJECT_DIR.parent / "shared" / "corpus" / "bad-pdfs"
+CORPUS = PROJECT_DIR / "tests" / "fixtures" / "corpus" / "bad-pdfs"
 BAD = PROJECT_DIR / "tests" / "fixtures" / "bad"
 FORGED_REPORT = PROJECT_DIR / "raw" / "forged-cadth-style-1.pdf"
 STREAM_START = re.compile(rb"\bstream\r?\n")

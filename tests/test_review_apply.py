@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.pipeline import extract_report, report_tables, unreadable_tables
+from extract.extraction import extract_report
+from extract.datasets import report_tables, unreadable_tables
 from extract.errors import UnreadableReport
 from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import DECISION_COLUMNS, new_decision
@@ -111,7 +112,7 @@ def test_hand_written_decisions_file_applies_on_the_next_run(tmp_path: Path) -> 
         + f'{REPORT},{KEY},authors_conclusions,,correct,"Written by hand, with a comma.",from PDF,ana,\n',
         encoding="utf-8",
     )
-    done = subprocess.run([sys.executable, "-m", "extract", "run"], cwd=tmp_path, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "flows", "run"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     studies = pd.read_csv(tmp_path / "curated" / "studies.csv", dtype=str, keep_default_na=False)
     row = studies.set_index("study_key").loc[KEY]

@@ -28,7 +28,7 @@ CORRECTED = "The authors concluded that IVIG <b>and</b> intralipid were alike."
 
 
 def run_flow(raw: Path, curated: Path, decisions: Path | None = None) -> None:
-    command = [sys.executable, "-m", "extract", "run", "--raw", str(raw), "--curated", str(curated)]
+    command = [sys.executable, "-m", "flows", "run", "--raw", str(raw), "--curated", str(curated)]
     command += ["--decisions", str(decisions)] if decisions else []
     done = subprocess.run(command, capture_output=True, text=True, cwd=raw.parent)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -15,12 +15,10 @@ from extract.review.decisions import (
     DECISION_COLUMNS,
     DecisionError,
     append_decision,
-    apply_corrections,
-    apply_verdicts,
     new_decision,
     read_decisions,
-    stale_failures,
 )
+from extract.review.apply import apply_corrections, apply_verdicts, stale_failures
 
 WHEN = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -11,7 +11,8 @@ from starlette.testclient import TestClient
 from extract.model import BBox
 from extract.review.decisions import read_decisions
 from extract.review.server import ReviewConfig, create_app, is_loopback, serve
-from extract.review.sources import crop_box, render_scale, text_context
+from extract.readers.render import bounded_scale, region_around
+from extract.review.sources import CROP_MARGIN_PT, MAX_SCALE, text_context
 
 SOURCE = "Table 2\n\nSmith (2019)3\n\nAdults <script>alert(1)</script>\n\nNo change\n"
 
@@ -94,7 +95,7 @@ def test_text_context_finds_value_across_wrapped_lines() -> None:
 
 
 def test_crop_rendering_is_bounded_by_pixel_budget() -> None:
-    region = crop_box(BBox(10, 10, 5000, 5000), page_width=6000, page_height=6000)
-    scale = render_scale(region, max_pixels=1_000_000)
+    region = region_around(BBox(10, 10, 5000, 5000), page_width=6000, page_height=6000, margin=CROP_MARGIN_PT)
+    scale = bounded_scale(region, max_pixels=1_000_000, wanted_scale=MAX_SCALE)
     assert region.width * region.height * scale * scale <= 1_000_000 + 1
-    assert render_scale(BBox(0, 0, 10, 10), max_pixels=1_000_000) == 2.0
+    assert bounded_scale(BBox(0, 0, 10, 10), max_pixels=1_000_000, wanted_scale=MAX_SCALE) == 2.0

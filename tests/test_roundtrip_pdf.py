@@ -16,7 +16,7 @@ import pytest
 from extract.readers.pdf import read_pdf
 from extract.rows import study_records
 from extract.settings import Limits
-from extract.tables.geometry import tables_from_pages
+from extract.tables.pages import tables_from_pages
 from tests.forge import draw_report, random_spec, seed_spec
 
 SEEDS = range(40)

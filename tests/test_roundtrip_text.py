@@ -45,7 +45,7 @@ from pdfminer.layout import LAParams
 
 from extract.readers.text import read_text
 from extract.rows import study_records
-from extract.tables.blocks import tables_from_blocks
+from extract.tables.rebuild import tables_from_blocks
 from tests.forge import GroundTruth, draw_report, random_spec
 
 KEY_FIELDS: tuple[str, ...] = ("first_author", "year", "ref_no", "design")

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.console import ProgressDisplay, ReportOutcome, RunSummary, format_duration, format_summary, progress_status
-from extract.pipeline import tables_as_objects
+from extract.datasets import report_tables
 from extract.review.apply import decide_report
 from extract.review.decisions import Decision
 from extract.validate import validate_report
 from extract.settings import Limits
-from flows.main import ReadReport, decided_tables, read_report
+from flows.reading import ReadReport, decided_tables, read_report
 from flows.runners import cache_dir_for, code_version, report_cache_key, task_runner_for, validation_processes_for
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -125,7 +125,7 @@ def test_decisions_apply_to_a_cached_read_without_reading_the_file_again(tmp_pat
 
 def test_the_cached_undecided_tables_are_what_deciding_nothing_gives() -> None:
     read = read_report(FORGED_SAMPLE, Limits(), "0.0.0", EXTRACTED_AT)
-    from_scratch = tables_as_objects(decide_report(read.tables_before_validation(), read.extraction, (), validate_report))
+    from_scratch = decide_report(report_tables(read.extraction, read.extractor_version, read.extracted_at), read.extraction, (), validate_report)
     assert read.undecided.keys() == from_scratch.keys()
     for name, frame in from_scratch.items():
         pd.testing.assert_frame_equal(read.undecided[name], frame)

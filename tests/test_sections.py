@@ -12,13 +12,9 @@ from hypothesis import strategies as st
 
 from extract.model import Block, Document, ReportMeta
 from extract.readers.text import read_text
-from extract.sections import (
-    caption_title,
-    databases,
-    report_meta,
-    search_window,
-    section_key,
-)
+from extract.meta.sections import caption_title, section_key
+from extract.meta.search import databases, search_window
+from extract.meta.report import report_meta
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed" / "ivig-offlabel-2017.txt"

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from extract.prefect_env import SERVER_SERVICE_DEFAULTS, server_environment
+from flows.prefect_env import SERVER_SERVICE_DEFAULTS, server_environment
 
 TASKS_IN_A_BURST = 60
 
@@ -46,7 +46,7 @@ def test_every_task_run_is_in_the_local_database_once_the_runs_server_has_stoppe
 ) -> None:
     from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
-    from extract.prefect_env import shared_api_server
+    from flows.prefect_env import shared_api_server
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.delenv("PREFECT_HOME", raising=False)

@@ -16,10 +16,13 @@ import pytest
 
 from extract.extraction import extract_report, read_pdf_report, study_tables
 from extract.model import Page
-from extract.readers.guard import TextCounts, text_counts, total_counts
-from extract.readers.pdf import DEFAULT_LAYOUT, PageSurvey, body_left_margin, furniture_keys, is_furniture_key, read_pdf
+from extract.readers.quality import TextCounts, text_counts, total_counts
+from extract.settings import DEFAULT_LAYOUT
+from extract.readers.pdfium import PageSurvey
+from extract.readers.pdf import body_left_margin, read_pdf
+from extract.layout.furniture import furniture_keys, is_furniture_key
 from extract.settings import Limits
-from extract.tables.geometry import SummaryTables, read_summary_tables, summary_table_grids
+from extract.tables.pages import SummaryTables, read_summary_tables, summary_table_grids
 from tests.forge import draw_report, long_table_rows, random_spec
 
 

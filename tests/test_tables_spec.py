@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from extract.errors import REASONS
 from extract.model import Failure
 from extract.tables_spec import CRITERIA, STUDY_COLUMNS, TABLE_COLUMNS, TABLES, failure_record
 
@@ -59,7 +60,7 @@ def test_derived_views_follow_the_declarations() -> None:
 
 failures = st.builds(
     Failure,
-    check=st.text(min_size=1, max_size=12),
+    check=st.sampled_from(sorted(REASONS)),
     message=st.text(max_size=30),
     report_id=st.text(min_size=1, max_size=12),
     table=st.sampled_from(sorted(TABLES)),

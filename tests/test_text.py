@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from wordfreq import top_n_list
 
-from extract.text import clean_findings, clean_text, is_word, repair_spacing
+from extract.text.clean import clean_findings, clean_text
+from extract.text.spacing import is_word, repair_spacing
 
 SEED_ABBREVIATIONS = (
     "AE = adv erse ev ents; ART = assisted reproductiv e technology ; IVIG = intrav enous "

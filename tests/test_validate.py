@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.checks import CROSS_CHECK_CODES
 from extract.model import Document, Extraction, Failure, ReportMeta
-from extract.schemas import SCHEMA_CHECK_CODES
+from extract.errors import VALIDATION_CHECKS
 from extract.validate import failure_summary, load_severity_policy, validate_report
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
@@ -124,12 +123,12 @@ def test_schema_error_without_a_study_key_still_quarantines_its_row() -> None:
 
 
 def test_failures_found_while_reading_are_kept_and_can_quarantine() -> None:
-    unreadable = Failure("unreadable_page", "Page 3 could not be read.", REPORT_ID, table="reports", severity="warning", page_no=3)
-    author = Failure("author_split", "Ref 5: no year found.", REPORT_ID, study_key=f"{REPORT_ID}:5", ref_no=5)
-    result = validate_report({"studies": clean_studies()}, seed_extraction((unreadable, author)))
+    rotated = Failure("rotated_page", "Page 3 is rotated.", REPORT_ID, table="reports", severity="warning", page_no=3)
+    glyph = Failure("glyph_code", "Ref 5: a glyph code.", REPORT_ID, study_key=f"{REPORT_ID}:5", ref_no=5)
+    result = validate_report({"studies": clean_studies()}, seed_extraction((rotated, glyph)))
     failures = result["validation_failures"]
-    assert set(failures["check"]) == {"unreadable_page", "author_split"}
-    assert failures.set_index("check").loc["unreadable_page", "source_page"] == 3
+    assert set(failures["check"]) == {"rotated_page", "glyph_code"}
+    assert failures.set_index("check").loc["rotated_page", "source_page"] == 3
     assert result["quarantine_studies"]["ref_no"].tolist() == [5]
 
 
@@ -149,12 +148,19 @@ def test_policy_decides_what_is_quarantined() -> None:
 
 def test_every_check_code_has_a_documented_policy_entry() -> None:
     policy = load_severity_policy()
-    assert set(SCHEMA_CHECK_CODES) | set(CROSS_CHECK_CODES) <= set(policy)
+    assert VALIDATION_CHECKS == set(policy)
     policy_text = (Path(__file__).parents[1] / "src" / "extract" / "severity.toml").read_text()
     lines = policy_text.splitlines()
     for index, line in enumerate(lines):
         if " = " in line and not line.startswith("#"):
             assert lines[index - 1].startswith("#"), f"no comment above {line!r}"
+
+
+def test_failures_and_policy_refuse_undeclared_codes() -> None:
+    with pytest.raises(ValueError, match="not declared"):
+        Failure("author_split", "Ref 5: no year found.", REPORT_ID)
+    with pytest.raises(ValueError, match="does not declare: made_up_check"):
+        load_severity_policy('[severity]\nmade_up_check = "error"\n')
 
 
 def test_policy_rejects_unknown_severities() -> None:

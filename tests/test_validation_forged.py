@@ -17,7 +17,8 @@ import pytest
 
 from extract.dictionary import data_package_json
 from extract.model import Extraction
-from extract.pipeline import extract_report, report_tables
+from extract.extraction import extract_report
+from extract.datasets import report_tables
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY
 from extract.validate import validate_report

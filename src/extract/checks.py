@@ -16,25 +16,9 @@ from datetime import date
 import pandas as pd
 
 from extract.model import Extraction, Failure, Table
-from extract.schemas import cell_int, cell_text, column_name, is_missing, row_description
-from extract.text import repair_spacing
-
-CROSS_CHECK_CODES: tuple[str, ...] = (
-    "declared_count",
-    "summary_count",
-    "citation_range",
-    "duplicate_ref_no",
-    "ref_no_gap",
-    "ref_no_start",
-    "year_after_publication",
-    "year_outside_search",
-    "required",
-    "broken_word",
-    "glyph_code",
-    "private_use_char",
-    "replacement_char",
-    "duplicate_study",
-)
+from extract.casts import cell_int, cell_text, is_missing
+from extract.schemas import column_name, row_description
+from extract.text.spacing import repair_spacing
 
 # A declared design also counts rows of narrower designs the declaration does not name apart.
 COVERED_DESIGNS: Mapping[str, tuple[str, ...]] = {

@@ -7,7 +7,7 @@ was published; formatting is kept apart from counting so both are testable witho
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -15,15 +15,9 @@ from typing import TextIO
 import pandas as pd
 
 from extract.summary import FailureCount, failure_table_lines
+from extract.tables_spec import TABLES
 
-PUBLISHED_TABLES: tuple[str, ...] = (
-    "studies",
-    "quarantine/studies",
-    "reports",
-    "selection_criteria",
-    "abbreviations",
-    "validation_failures",
-)
+PUBLISHED_TABLES: tuple[str, ...] = tuple(spec.path for spec in TABLES.values())
 
 
 @dataclass(frozen=True)
@@ -228,12 +222,23 @@ class ProgressDisplay:
     total: int
     stream: TextIO
     live: bool
+    shown: bool = True
     started: float = field(default_factory=time.monotonic)
     done: int = 0
+
+    @classmethod
+    def start(cls, raw_dir: Path, total: int, stream: TextIO, shown: bool = True) -> ProgressDisplay:
+        """Print the run's header line and return the display; live only on a terminal, silent when not shown."""
+        if shown:
+            stream.write(progress_header(raw_dir, total) + "\n")
+            stream.flush()
+        return cls(total, stream, live=shown and stream.isatty(), shown=shown)
 
     def report_done(self, outcome: ReportOutcome) -> None:
         """Print one finished report and, when live, the updated status line under it."""
         self.done += 1
+        if not self.shown:
+            return
         if self.live:
             status = progress_status(self.done, self.total, time.monotonic() - self.started)
             self.stream.write(f"{CLEAR_LINE}{outcome_line(outcome)}\n{status}")

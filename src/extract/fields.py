@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extract.text import clean_text
+from extract.text.clean import clean_text
 
 # --- author, year, reference ---------------------------------------------------------------
 
@@ -219,6 +219,22 @@ _DATE_FORMS = tuple(
         r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})",
         rf"{_MONTH},?\s+{_YEAR_GROUP}",
     )
+)
+
+
+# Dates as prose prints them, for finding one in a sentence (parse_date reads what was found).
+MONTH_PATTERN = (
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_PATTERN = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\s+{MONTH_PATTERN}\s+\d{{4}}|{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|{MONTH_PATTERN},?\s+\d{{4}}|\b\d{{4}})\b"
+)
+CALENDAR_DATE = re.compile(
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\s+{MONTH_PATTERN}\s+\d{{4}}|{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|{MONTH_PATTERN},?\s+\d{{4}})",
+    re.IGNORECASE,
 )
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import BBox
-from extract.readers.pdf import Overlay, draw_page_overlays, read_pdf
+from extract.readers.render import Overlay, draw_page_overlays
+from extract.readers.pdf import read_pdf
 from extract.settings import Limits
-from extract.tables.geometry import Caption, PageGrid, summary_table_grids
+from extract.tables.grid import Caption, PageGrid
+from extract.tables.pages import summary_table_grids
 
 CAPTION_COLOUR = (0, 90, 255, 255)
 COLUMN_COLOUR = (220, 0, 0, 255)

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from extract.errors import UnreadableReport
-from extract.readers.guard import classify_exception, unreadable
+from extract.readers.guard import classify_exception
+from extract.errors import unreadable
 
 T = TypeVar("T")
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Mapping
 
+from extract.errors import require_reason
+
 SourceFormat = Literal["pdf", "text"]
 Severity = Literal["error", "warning"]
 
@@ -173,6 +175,9 @@ class Failure:
     failure_case: str | None = None
     page_no: int | None = None
     bbox: BBox | None = None
+
+    def __post_init__(self) -> None:
+        require_reason(self.check)
 
 
 @dataclass(frozen=True)

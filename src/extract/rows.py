@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 from extract.fields import AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
 from extract.tables_spec import TABLES
-from extract.text import clean_findings, clean_text, repair_spacing
+from extract.text.clean import clean_findings, clean_text
+from extract.text.spacing import repair_spacing
 
 STUDY_COLUMNS: tuple[str, ...] = TABLES["studies"].column_names("contract")
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(

@@ -201,26 +201,6 @@ TABLE_MODELS: dict[str, type[ContractTable]] = {
     "validation_failures": ValidationFailuresModel,
 }
 
-SCHEMA_CHECK_CODES: tuple[str, ...] = (
-    "required",
-    "type",
-    "missing_column",
-    "column_order",
-    "design_enum",
-    "criterion_enum",
-    "severity_enum",
-    "source_format_enum",
-    "year_range",
-    "value_range",
-    "value_format",
-    "study_key_format",
-    "unique_study_key",
-    "unique_report_id",
-    "unique_criterion",
-    "schema",
-)
-
-
 @dataclass(frozen=True)
 class SchemaFailure:
     """A schema failure plus the position of the failing row (None for whole-table failures)."""

@@ -16,6 +16,7 @@ from typing import cast
 import pandas as pd
 
 from extract.checks import cross_check_failures
+from extract.errors import VALIDATION_CHECKS
 from extract.model import Extraction, Failure, Severity
 from extract.schemas import (
     TABLE_MODELS,
@@ -40,6 +41,9 @@ def load_severity_policy(toml_text: str | None = None) -> dict[str, Severity]:
     wrong = {code: value for code, value in table.items() if value not in ("error", "warning")}
     if wrong:
         raise ValueError(f"severity.toml: severities must be 'error' or 'warning', got {wrong}")
+    undeclared = sorted(set(table) - VALIDATION_CHECKS)
+    if undeclared:
+        raise ValueError(f"severity.toml names checks extract.errors does not declare: {', '.join(undeclared)}")
     return {code: cast(Severity, value) for code, value in table.items()}
 
 

@@ -2,14 +2,14 @@
 extraction of every forked worker would otherwise load again.
 
 Each report is read in a process forked from that server; caches loaded lazily on first use
-(the word list behind the spacing repair, tens of MiB) would be loaded again by every worker.
+(the word list behind the spacing repair, a large one) would be loaded again by every worker.
 Looking one word up here, at import, loads it before the fork. Nothing here imports pandas:
 parsing workers stay small, and shaping and validation run in the process that asked.
 """
 
 from __future__ import annotations
 
-from extract.text import is_word
+from extract.text.spacing import is_word
 
 
 def warm_up() -> None:

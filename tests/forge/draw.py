@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reportlab.lib.colors import Color, black, white
+from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
 from tests.forge.layout import (
-    BOLD,
     REGULAR,
     Item,
     Line,

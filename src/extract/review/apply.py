@@ -1,24 +1,25 @@
-"""Apply stewards' decisions to one report's tables: correct, re-validate, waive, reject.
+"""Stewards' decisions applied to one report's tables, in one pass: correct, validate, waive and reject, settle.
 
 Corrections replace extracted values before validation, so a corrected value is checked like any
-other; accepts and rejects act on validation's result. Every decision that no longer finds its
-target is reported as a `stale_decision` failure instead of being applied.
+other; accepts and rejects act on validation's result; rows are then released from or held in
+quarantine. A decision that no longer finds its target becomes a `stale_decision` failure
+instead of being applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 import pandas as pd
 
-from extract.model import Extraction
-from extract.review.decisions import (
-    Decision,
-    apply_corrections,
-    apply_verdicts,
-    decisions_for,
-    stale_failures,
-)
+from extract.datasets import tables_as_objects
+from extract.model import Extraction, Failure
+from extract.tables_spec import failure_record
+from extract.review.decisions import Decision, cell_text_or_empty
+
 
 Validator = Callable[[Mapping[str, pd.DataFrame], Extraction], dict[str, pd.DataFrame]]
 
@@ -30,33 +31,154 @@ def decide_report(
     validate: Validator,
     validated: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """One report's validated tables with its decisions applied.
+    """One report's tables as published, given the decisions about that report (`decisions_for`).
 
     `validated` is validation's result without decisions, when already at hand (a cached run):
-    it is reused unless a correction changes a value and so calls for validating again.
+    it is reused unless a correction changes a value and so calls for validating again. The
+    tables come back with object columns, the form `combine` joins and types once for every report.
     """
-    mine = decisions_for(decisions, [extraction.document.report_id])
-    corrections = [d for d in mine if d.action == "correct"]
+    corrections = [d for d in decisions if d.action == "correct"]
     studies, corrected = apply_corrections(tables["studies"], corrections)
     if corrections or validated is None:
         validated = validate({**tables, "studies": studies}, extraction)
     published = with_audit(validated["studies"], studies)
     held = with_audit(validated["quarantine_studies"], studies)
     everything = pd.concat([published, held], ignore_index=True)
-    verdicts = apply_verdicts(everything, validated["validation_failures"], mine)
+    verdicts = apply_verdicts(everything, validated["validation_failures"], decisions)
     studies_out, quarantine_out = settle_quarantine(published, held, verdicts.failures, verdicts.rejected_keys)
     failures = with_stale(verdicts.failures, [*corrected, *verdicts.outcomes])
-    return {**validated, "studies": studies_out, "quarantine_studies": quarantine_out, "validation_failures": failures}
+    decided = {**validated, "studies": studies_out, "quarantine_studies": quarantine_out, "validation_failures": failures}
+    return tables_as_objects(decided)
 
 
 def decide_unreadable(
     tables: Mapping[str, pd.DataFrame], report_id: str, decisions: Sequence[Decision]
 ) -> dict[str, pd.DataFrame]:
-    """An unreadable report's failure rows with its decisions applied (a steward may waive one)."""
-    mine = [d for d in decisions_for(decisions, [report_id]) if d.action == "accept"]
+    """An unreadable report's failure rows with the decisions about it applied (a steward may waive one)."""
+    accepts = [d for d in decisions if d.action == "accept" and d.report_id == report_id]
     nothing = pd.DataFrame({"report_id": pd.Series(dtype="string"), "study_key": pd.Series(dtype="string")})
-    verdicts = apply_verdicts(nothing, tables["validation_failures"], mine)
-    return {**tables, "validation_failures": with_stale(verdicts.failures, verdicts.outcomes)}
+    verdicts = apply_verdicts(nothing, tables["validation_failures"], accepts)
+    return tables_as_objects({**tables, "validation_failures": with_stale(verdicts.failures, verdicts.outcomes)})
+
+
+# Columns a correction may not touch: they are keys or provenance, not extracted values.
+PROTECTED_COLUMNS = frozenset({"report_id", "study_key", "source_page", "table_label"})
+
+
+@dataclass(frozen=True)
+class AppliedDecisions:
+    """A run's tables after decisions, with what each decision did."""
+
+    studies: pd.DataFrame
+    failures: pd.DataFrame
+    rejected_keys: frozenset[str]
+    outcomes: tuple[tuple[Decision, str], ...]
+
+
+def audit_entry(decision: Decision, original: object) -> dict[str, str]:
+    """What a correction changed, for the row's audit trail."""
+    return {
+        "column": decision.column,
+        "action": decision.action,
+        "original": cell_text_or_empty(original),
+        "value": decision.value,
+        "decided_by": decision.decided_by,
+        "decided_at": decision.decided_at,
+        "comment": decision.comment,
+    }
+
+
+def apply_corrections(
+    studies: pd.DataFrame, decisions: Sequence[Decision]
+) -> tuple[pd.DataFrame, tuple[tuple[Decision, str], ...]]:
+    """Replace extracted values with corrected ones before validation, keeping the originals.
+
+    Returns the corrected studies (with a `review_audit` JSON column) and each correction's
+    outcome: `applied` or `stale` (its study or column no longer exists).
+    """
+    out = studies.copy()
+    trails: dict[int, list[dict[str, str]]] = {}
+    outcomes: list[tuple[Decision, str]] = []
+    for decision in (d for d in decisions if d.action == "correct"):
+        rows = out.index[(out["report_id"] == decision.report_id) & (out["study_key"] == decision.study_key)]
+        if len(rows) == 0 or decision.column not in out.columns or decision.column in PROTECTED_COLUMNS:
+            outcomes.append((decision, "stale"))
+            continue
+        row = rows[0]
+        trails.setdefault(row, []).append(audit_entry(decision, out.at[row, decision.column]))
+        out.at[row, decision.column] = _typed(decision.value, out[decision.column])
+        outcomes.append((decision, "applied"))
+    out["review_audit"] = [json.dumps(trails[i], ensure_ascii=False) if i in trails else None for i in out.index]
+    out["review_audit"] = out["review_audit"].astype("string")
+    return out, tuple(outcomes)
+
+
+def _typed(value: str, column: pd.Series) -> object:
+    """A corrected value cast to its column's type; text that does not cast stays for validation to flag."""
+    if value == "":
+        return None
+    if pd.api.types.is_integer_dtype(column.dtype):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def apply_verdicts(
+    studies: pd.DataFrame, failures: pd.DataFrame, decisions: Sequence[Decision]
+) -> AppliedDecisions:
+    """After validation: waive accepted failures and reject rows, reporting stale decisions.
+
+    A failure gets `status` open, waived (an accept decision matches it) or rejected (its row
+    was rejected). A study-level decision with no matching study is stale; an accept that
+    matches no failure is stale too, since what it accepted is no longer reported.
+    """
+    failures = failures.copy()
+    status = pd.Series("open", index=failures.index, dtype="string")
+    decided = pd.Series(pd.NA, index=failures.index, dtype="string")
+    outcomes: list[tuple[Decision, str]] = []
+    keys = set(zip(studies["report_id"], studies["study_key"]))
+    rejected: set[str] = set()
+    for decision in decisions:
+        if decision.action == "correct":
+            continue
+        if decision.action == "reject":
+            if (decision.report_id, decision.study_key) in keys:
+                rejected.add(decision.study_key)
+                outcomes.append((decision, "applied"))
+            else:
+                outcomes.append((decision, "stale"))
+            continue
+        hits = [i for i, row in failures.iterrows() if decision.matches_failure(row)]
+        for i in hits:
+            status[i] = "waived"
+            decided[i] = decision.label
+        outcomes.append((decision, "applied" if hits else "stale"))
+    if rejected:
+        status[failures["study_key"].isin(sorted(rejected)).fillna(False).to_numpy()] = "rejected"
+    failures["status"] = status
+    failures["decision"] = decided
+    return AppliedDecisions(studies, failures, frozenset(rejected), tuple(outcomes))
+
+
+def stale_failures(outcomes: Iterable[tuple[Decision, str]]) -> list[dict[str, object]]:
+    """Validation-failure rows for decisions whose target no longer exists (never applied)."""
+    return [{**failure_record(stale_failure(decision)), "status": "open"} for decision, outcome in outcomes if outcome == "stale"]
+
+
+def stale_failure(decision: Decision) -> Failure:
+    """The warning that a decision matched nothing in this run."""
+    target = f"{decision.study_key or decision.report_id}{' / ' + decision.column if decision.column else ''}"
+    check = f" on check {decision.check}" if decision.check else ""
+    message = (
+        f"The {decision.action} decision ({decision.label}) for {target}{check} no longer matches anything in "
+        "this run; it was not applied. Review it or remove it from the decisions file."
+    )
+    return Failure(
+        check="stale_decision", message=message, report_id=decision.report_id, table="decisions", severity="warning",
+        study_key=decision.study_key or None, column=decision.column or None, failure_case=decision.value or None,
+    )
 
 
 def with_stale(failures: pd.DataFrame, outcomes: Sequence[tuple[Decision, str]]) -> pd.DataFrame:

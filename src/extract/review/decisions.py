@@ -1,15 +1,13 @@
-"""Stewards' decisions on validation failures: read, record, and apply them to a run's tables.
+"""The decisions file: stewards' decisions read from and appended to one CSV meant for version control.
 
-The decisions file is a CSV meant to live under version control. The machine's value is a
-suggestion; a decision accepts it (waives the failure), corrects it, or rejects the row, and
-both values are kept in the row's audit trail.
+A decision accepts a failure (waives it), corrects a value, or rejects a row; `review.apply`
+applies them on the next run. The machine's value is a suggestion, and both values are kept.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -18,6 +16,7 @@ from typing import Iterable, Literal, Sequence
 
 import pandas as pd
 from filelock import FileLock
+
 
 DECISION_COLUMNS: tuple[str, ...] = (
     "report_id",
@@ -32,9 +31,6 @@ DECISION_COLUMNS: tuple[str, ...] = (
 )
 ACTIONS: tuple[str, ...] = ("accept", "correct", "reject")
 Action = Literal["accept", "correct", "reject"]
-
-# Columns a correction may not touch: they are keys or provenance, not extracted values.
-PROTECTED_COLUMNS = frozenset({"report_id", "study_key", "source_page", "table_label"})
 
 
 class DecisionError(ValueError):
@@ -64,14 +60,14 @@ class Decision:
     def matches_failure(self, failure: pd.Series) -> bool:
         """Whether this decision speaks to one validation failure row."""
         return (
-            self.report_id == _text(failure.get("report_id"))
-            and self.study_key == _text(failure.get("study_key"))
-            and (not self.column or self.column == _text(failure.get("column")))
-            and (not self.check or self.check == _text(failure.get("check")))
+            self.report_id == cell_text_or_empty(failure.get("report_id"))
+            and self.study_key == cell_text_or_empty(failure.get("study_key"))
+            and (not self.column or self.column == cell_text_or_empty(failure.get("column")))
+            and (not self.check or self.check == cell_text_or_empty(failure.get("check")))
         )
 
 
-def _text(value: object) -> str:
+def cell_text_or_empty(value: object) -> str:
     """A cell as text, with missing values as the empty string."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
@@ -143,16 +139,6 @@ def new_decision(
     return decision_from_record(asdict(decision))
 
 
-@dataclass(frozen=True)
-class AppliedDecisions:
-    """A run's tables after decisions, with what each decision did."""
-
-    studies: pd.DataFrame
-    failures: pd.DataFrame
-    rejected_keys: frozenset[str]
-    outcomes: tuple[tuple[Decision, str], ...]
-
-
 def decisions_for(decisions: Iterable[Decision], report_ids: Sequence[str]) -> tuple[Decision, ...]:
     """The decisions that concern the given reports."""
     wanted = set(report_ids)
@@ -163,121 +149,3 @@ def undecided_reports(decisions: Iterable[Decision], report_ids: Sequence[str]) 
     """Decisions about reports that are not in this run: they can be applied to nothing."""
     present = set(report_ids)
     return tuple(d for d in decisions if d.report_id not in present)
-
-
-def audit_entry(decision: Decision, original: object) -> dict[str, str]:
-    """What a correction changed, for the row's audit trail."""
-    return {
-        "column": decision.column,
-        "action": decision.action,
-        "original": _text(original),
-        "value": decision.value,
-        "decided_by": decision.decided_by,
-        "decided_at": decision.decided_at,
-        "comment": decision.comment,
-    }
-
-
-def apply_corrections(
-    studies: pd.DataFrame, decisions: Sequence[Decision]
-) -> tuple[pd.DataFrame, tuple[tuple[Decision, str], ...]]:
-    """Replace extracted values with corrected ones before validation, keeping the originals.
-
-    Returns the corrected studies (with a `review_audit` JSON column) and each correction's
-    outcome: `applied` or `stale` (its study or column no longer exists).
-    """
-    out = studies.copy()
-    trails: dict[int, list[dict[str, str]]] = {}
-    outcomes: list[tuple[Decision, str]] = []
-    for decision in (d for d in decisions if d.action == "correct"):
-        rows = out.index[(out["report_id"] == decision.report_id) & (out["study_key"] == decision.study_key)]
-        if len(rows) == 0 or decision.column not in out.columns or decision.column in PROTECTED_COLUMNS:
-            outcomes.append((decision, "stale"))
-            continue
-        row = rows[0]
-        trails.setdefault(row, []).append(audit_entry(decision, out.at[row, decision.column]))
-        out.at[row, decision.column] = _typed(decision.value, out[decision.column])
-        outcomes.append((decision, "applied"))
-    out["review_audit"] = [json.dumps(trails[i], ensure_ascii=False) if i in trails else None for i in out.index]
-    out["review_audit"] = out["review_audit"].astype("string")
-    return out, tuple(outcomes)
-
-
-def _typed(value: str, column: pd.Series) -> object:
-    """A corrected value cast to its column's type; text that does not cast stays for validation to flag."""
-    if value == "":
-        return None
-    if pd.api.types.is_integer_dtype(column.dtype):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
-
-
-def apply_verdicts(
-    studies: pd.DataFrame, failures: pd.DataFrame, decisions: Sequence[Decision]
-) -> AppliedDecisions:
-    """After validation: waive accepted failures and reject rows, reporting stale decisions.
-
-    A failure gets `status` open, waived (an accept decision matches it) or rejected (its row
-    was rejected). A study-level decision with no matching study is stale; an accept that
-    matches no failure is stale too, since what it accepted is no longer reported.
-    """
-    failures = failures.copy()
-    status = pd.Series("open", index=failures.index, dtype="string")
-    decided = pd.Series(pd.NA, index=failures.index, dtype="string")
-    outcomes: list[tuple[Decision, str]] = []
-    keys = set(zip(studies["report_id"], studies["study_key"]))
-    rejected: set[str] = set()
-    for decision in decisions:
-        if decision.action == "correct":
-            continue
-        if decision.action == "reject":
-            if (decision.report_id, decision.study_key) in keys:
-                rejected.add(decision.study_key)
-                outcomes.append((decision, "applied"))
-            else:
-                outcomes.append((decision, "stale"))
-            continue
-        hits = [i for i, row in failures.iterrows() if decision.matches_failure(row)]
-        for i in hits:
-            status[i] = "waived"
-            decided[i] = decision.label
-        outcomes.append((decision, "applied" if hits else "stale"))
-    if rejected:
-        status[failures["study_key"].isin(sorted(rejected)).fillna(False).to_numpy()] = "rejected"
-    failures["status"] = status
-    failures["decision"] = decided
-    return AppliedDecisions(studies, failures, frozenset(rejected), tuple(outcomes))
-
-
-def stale_failures(outcomes: Iterable[tuple[Decision, str]]) -> list[dict[str, object]]:
-    """Validation-failure rows for decisions whose target no longer exists (never applied)."""
-    rows = []
-    for decision, outcome in outcomes:
-        if outcome != "stale":
-            continue
-        rows.append(
-            {
-                "report_id": decision.report_id,
-                "table": "decisions",
-                "study_key": decision.study_key or None,
-                "ref_no": None,
-                "column": decision.column or None,
-                "check": "stale_decision",
-                "severity": "warning",
-                "failure_case": decision.value or None,
-                "message": (
-                    f"The {decision.action} decision ({decision.label}) for "
-                    f"{decision.study_key or decision.report_id}"
-                    f"{' / ' + decision.column if decision.column else ''}"
-                    f"{' on check ' + decision.check if decision.check else ''} no longer matches "
-                    "anything in this run; it was not applied. Review it or remove it from the decisions file."
-                ),
-                "source_page": None,
-                "status": "open",
-            }
-        )
-    return rows
-

@@ -1,17 +1,18 @@
 """One synonym table mapping printed header cells of study tables to contract fields.
 
-Both table strategies (text blocks and PDF geometry) call these functions, so a header
-spelling learnt once is learnt everywhere. Matching ignores case, whitespace (including
-line wraps) and the kind of apostrophe.
+Every table strategy calls these functions, so a header spelling learnt once is learnt
+everywhere. Matching ignores case, whitespace (line wraps, and the spaces PDF character spacing
+inserts) and the kind of apostrophe.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Mapping
+from typing import Mapping, Sequence
 
-from extract.text import clean_text
+from extract.text.clean import clean_text
+
 
 HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "author": (
@@ -75,6 +76,7 @@ HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "outcomes": ("outcomes", "outcome", "outcome(s)", "outcomes measured", "main outcomes"),
 }
 
+
 _FIELD_BY_HEADER: Mapping[str, str] = {
     synonym: field for field, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms
 }
@@ -108,3 +110,64 @@ def field_for_header(header: str) -> str:
 def is_header_cell(text: str) -> bool:
     """Tell whether a text is exactly one known header cell, so repeated page headers can be set aside."""
     return known_header_field(text) is not None
+
+
+MAX_HEADER_CHARS = 80
+SQUEEZED_HEADERS = frozenset(
+    "".join(normalise_header(synonym).split()) for synonyms in HEADER_SYNONYMS.values() for synonym in synonyms
+)
+
+
+def header_text(text: str) -> str:
+    """A printed header cell as the synonym table reads it: broken spacing repaired, lines joined."""
+    return clean_text(text) if len(text) <= MAX_HEADER_CHARS else " ".join(text.split())
+
+
+def is_known_header(text: str) -> bool:
+    """True when a cell's text, spacing repaired, is a header the synonym table knows.
+
+    Spacing artifacts only insert spaces, so a text that matches no header with spaces squeezed
+    out is turned away before the (costlier) repair.
+    """
+    if len(text) > MAX_HEADER_CHARS or "".join(normalise_header(text).split()) not in SQUEEZED_HEADERS:
+        return False
+    return is_header_cell(header_text(text))
+
+
+MAX_HEADER_WORDS = 6
+MAX_UNKNOWN_HEADER_WORDS = 3
+
+
+def header_cells(text: str) -> tuple[str, ...]:
+    """Split text into known header cells, fewest first: a text tool merges the header cells of
+    one printed line (`Study Design Indication`); empty when the text is not all header cells."""
+    words = text.split()
+    fewest: list[tuple[str, ...] | None] = [()] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        for start in range(max(0, end - MAX_HEADER_WORDS), end):
+            before = fewest[start]
+            cell = " ".join(words[start:end])
+            if before is not None and is_header_cell(cell):
+                if fewest[end] is None or len(before) + 1 < len(fewest[end] or ()):
+                    fewest[end] = (*before, cell)
+    return fewest[-1] or ()
+
+
+def header_cells_with_unknown(text: str) -> tuple[str, ...]:
+    """Known header cells followed by one short title-case header the synonym table lacks; empty otherwise."""
+    words = text.split()
+    for split in range(len(words), -1, -1):
+        known = header_cells(" ".join(words[:split])) if split else ()
+        tail = words[split:]
+        if (known or not split) and _is_unknown_header(tail):
+            return (*known, " ".join(tail))
+    return ()
+
+
+def _is_unknown_header(words: Sequence[str]) -> bool:
+    """A column name: one to three capitalised words without digits or a sentence's full stop."""
+    return (
+        0 < len(words) <= MAX_UNKNOWN_HEADER_WORDS
+        and all(word[:1].isupper() and not re.search(r"\d", word) for word in words)
+        and not words[-1].endswith(".")
+    )

@@ -1,0 +1,58 @@
+"""Running headers and footers: lines near a page edge that repeat on enough pages.
+
+They are left out of blocks and table pages, so a report's title in its header never becomes a
+paragraph and a page number never becomes a table row. Digits are blanked before comparing,
+since page numbers change from page to page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+from extract.layout.lines import TextLine
+from extract.model import BBox
+from extract.settings import LayoutSettings
+
+
+def edge_zone(box: BBox, page_height: float, settings: LayoutSettings) -> str | None:
+    """'top' or 'bottom' for a box inside the band near that page edge where running furniture sits, else None."""
+    band = settings.furniture_band * page_height
+    if box.bottom <= band:
+        return "top"
+    if box.top >= page_height - band:
+        return "bottom"
+    return None
+
+
+def furniture_text(text: str) -> str:
+    """A line's text as running furniture is compared: case and spacing folded, digits blanked (page numbers change)."""
+    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+
+
+def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:
+    """A line near the top or bottom edge keyed by its zone and furniture text, else None."""
+    zone = edge_zone(line.bbox, page_height, settings)
+    return None if zone is None else (zone, furniture_text(line.text))
+
+
+def furniture_keys(
+    keys_by_page: Sequence[Iterable[tuple[str, str]]], settings: LayoutSettings
+) -> frozenset[tuple[str, str]]:
+    """Keys of edge lines (see furniture_key) that repeat on enough pages to be running furniture."""
+    pages_with_key: Counter[tuple[str, str]] = Counter()
+    for keys in keys_by_page:
+        pages_with_key.update(set(keys))
+    needed = max(2, int(settings.furniture_min_share * len(keys_by_page) + 0.999))
+    return frozenset(key for key, count in pages_with_key.items() if count >= needed)
+
+
+def is_furniture_key(key: tuple[str, str] | None, keys: frozenset[tuple[str, str]]) -> bool:
+    """True for the key of a running header/footer line, including a lone page number near an edge."""
+    return key is not None and (key in keys or re.fullmatch(r"(page\s*)?#(\s*of\s*#)?", key[1]) is not None)
+
+
+def is_furniture(line: TextLine, height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> bool:
+    """True for a running header/footer line, including a lone page number near an edge."""
+    return is_furniture_key(furniture_key(line, height, settings), keys)

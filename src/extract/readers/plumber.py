@@ -1,0 +1,313 @@
+"""A table page's words, fonts and rulings, read with pdfminer and grouped by pdfplumber: the only pdfplumber importer.
+
+pdfplumber's own page objects build an LTChar and then a dict of every resolved attribute for
+every glyph and path, which costs more than parsing the page. So pdfminer's interpreter feeds
+our own device (`CharCollector`), which keeps glyphs as lean char dicts with pdfplumber's
+coordinates bit for bit, and edges with pdfplumber's arithmetic; words are still grouped by
+pdfplumber's WordExtractor, so a word means what it means in pdfplumber.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import pdfplumber
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.utils import Matrix
+from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
+
+from extract.model import BBox, Page, Ruling, Word
+from extract.settings import LayoutSettings
+
+PlumberDocument = pdfplumber.PDF
+
+
+@contextmanager
+def plumber_document(path: Path) -> Iterator[PlumberDocument]:
+    """The PDF opened with pdfplumber (pdfminer underneath), closed after use."""
+    with pdfplumber.open(path) as pdf:
+        yield pdf
+
+
+def read_table_page(pdf: PlumberDocument, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
+    """A table page's words and rulings, with what pdfminer and pdfplumber kept of it released once read."""
+    plumber_page = pdf.pages[page_no - 1]
+    try:
+        return geometry_page(plumber_page, page_no, furniture, settings)
+    finally:
+        plumber_page.close()
+        release_parsed_objects(plumber_page)
+
+
+def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
+    """Words (with font name and size) and rulings of one page, furniture left out.
+
+    Chars and edges come straight from pdfminer's interpreter: pdfplumber's own objects build an
+    LTChar and then a dict of every resolved attribute for every glyph and path, which cost more
+    than parsing the page. Words are still grouped by pdfplumber's WordExtractor, so their meaning
+    is pdfplumber's.
+    """
+    chars, edges = chars_and_edges(plumber_page)
+    rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    verticals = [r for r in rulings if r.orientation == "v"]
+    extractor = WordExtractor(
+        x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
+    )
+    raw_words = extractor.extract_words(chars, return_chars=True)
+    stream_index = {id(char): index for index, char in enumerate(chars)}
+    words = tuple(
+        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
+        if not inside_any(word, furniture)
+    )
+    rotation = int(plumber_page.rotation or 0)
+    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
+
+
+def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
+    """Drop what pdfminer keeps of a page once read: the document's parsed-object cache and the page's decoded content.
+
+    Both live as long as the document and grow with every page read, so memory would grow with
+    the page count. A page is read once; fonts are cached apart (by the resource manager), so
+    each later page parses only its own objects again.
+    """
+    cached = getattr(plumber_page.pdf.doc, "_cached_objs", None)
+    if isinstance(cached, dict):
+        cached.clear()
+    plumber_page.page_obj.contents = []
+
+
+def chars_and_edges(plumber_page: pdfplumber.page.Page) -> tuple[list[dict], list[dict]]:
+    """A page's chars in drawing order and its edges, from one run of pdfminer's interpreter (pdfplumber's Page.layout, leaner)."""
+    frame = page_frame(plumber_page)
+    device = CharCollector(plumber_page.pdf.rsrcmgr, plumber_page.page_number, frame)
+    try:
+        PDFPageInterpreter(plumber_page.pdf.rsrcmgr, device).process_page(plumber_page.page_obj)
+    except Exception as exc:  # pdfplumber wraps whatever the interpreter raises; classify_exception expects that shape
+        raise PdfminerException(exc) from exc
+    return device.chars, layout_edges(device.get_result(), frame)
+
+
+def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
+    """A word made of pdfplumber chars, with the first char's font."""
+    box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+    return Word(
+        "".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no,
+        bool(chars[0].get("upright", True)),
+    )
+
+
+def stream_chains(chars: Sequence[dict], stream_index: dict[int, int]) -> list[list[dict]]:
+    """Split a word's chars into runs drawn one after another: glyphs glued from two drawing runs part."""
+    ordered = sorted(chars, key=lambda c: stream_index.get(id(c), 0))
+    chains: list[list[dict]] = []
+    for char in ordered:
+        if chains and stream_index.get(id(char), 0) == stream_index.get(id(chains[-1][-1]), 0) + 1:
+            chains[-1].append(char)
+        else:
+            chains.append([char])
+    return [sorted(chain, key=lambda c: c["x0"]) for chain in chains]
+
+
+def cut_at_ruling(chars: Sequence[dict], verticals: Sequence[Ruling]) -> list[list[dict]]:
+    """Cut a run of chars where a vertical ruling passes through a gap between two of them.
+
+    A word overflowing its cell (no gap at the ruling) stays whole.
+    """
+    pieces: list[list[dict]] = [[chars[0]]] if chars else []
+    for before, after in zip(chars, chars[1:]):
+        ruled_gap = after["x0"] - before["x1"] >= 0.3 and any(
+            before["x1"] <= (r.bbox.x0 + r.bbox.x1) / 2 <= after["x0"]
+            and r.bbox.top <= after["bottom"] and r.bbox.bottom >= after["top"]
+            for r in verticals
+        )
+        if ruled_gap:
+            pieces.append([after])
+        else:
+            pieces[-1].append(after)
+    return pieces
+
+
+def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int) -> list[Word]:
+    """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued together."""
+    chars = raw.get("chars") or []
+    if not chars:
+        return [Word(
+            raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no,
+            bool(raw.get("upright", True)),
+        )]
+    pieces = [piece for chain in stream_chains(chars, stream_index) for piece in cut_at_ruling(chain, verticals)]
+    return [_word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
+
+
+def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
+    """A pdfplumber edge as a Ruling, or None for a speck too short to separate anything."""
+    orientation = edge.get("orientation")
+    box = BBox(edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+    if orientation == "h" and box.width >= settings.min_ruling_pt:
+        return Ruling("h", box)
+    if orientation == "v" and box.height >= settings.min_ruling_pt:
+        return Ruling("v", box)
+    return None
+
+
+def inside_any(word: Word, boxes: Iterable[BBox]) -> bool:
+    """True when a word's centre lies inside one of the boxes (grown by 2 pt)."""
+    cx, cy = (word.bbox.x0 + word.bbox.x1) / 2, (word.bbox.top + word.bbox.bottom) / 2
+    return any(b.x0 - 2 <= cx <= b.x1 + 2 and b.top - 2 <= cy <= b.bottom + 2 for b in boxes)
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """How pdfplumber moves pdfminer's bottom-left coordinates to its top-left ones on one page."""
+
+    height: float
+    mediabox_x0: float
+    mediabox_top: float
+    initial_doctop: float
+
+
+def page_frame(plumber_page: pdfplumber.page.Page) -> PageFrame:
+    """The frame of a page as pdfplumber computed it (rotation and mediabox origin included), so our coordinates match its own."""
+    mediabox_x0, mediabox_top = plumber_page.mediabox[:2]
+    return PageFrame(plumber_page.height, mediabox_x0, mediabox_top, plumber_page.initial_doctop)
+
+
+def _flipped(frame: PageFrame, y0: float, y1: float) -> tuple[float, float]:
+    """Top and bottom of a pdfminer span, with the exact arithmetic of pdfplumber's Page.process_object."""
+    return (frame.height - y1) + frame.mediabox_top, (frame.height - y0) + frame.mediabox_top
+
+
+def _shifted(frame: PageFrame, x0: float, x1: float) -> tuple[float, float]:
+    """Left and right of a pdfminer span, moved by the mediabox origin only when pdfplumber moves it."""
+    if frame.mediabox_x0 != 0:
+        return x0 + frame.mediabox_x0, x1 + frame.mediabox_x0
+    return x0, x1
+
+
+def char_dict(char: LTChar, frame: PageFrame) -> dict:
+    """The fields of pdfplumber's char dict that word grouping and glued-word splitting read, without its many other attributes."""
+    x0, x1 = _shifted(frame, char.x0, char.x1)
+    top, bottom = _flipped(frame, char.y0, char.y1)
+    fontname = char.fontname
+    if isinstance(fontname, bytes):
+        fontname = fix_fontname_bytes(fontname)
+    return {
+        "text": char.get_text(), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": frame.initial_doctop + top,
+        "width": char.width, "height": char.height, "upright": char.upright, "fontname": fontname, "size": char.size,
+    }
+
+
+def horizontal_glyph_char(
+    text: str, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, adv: float, frame: PageFrame,
+) -> dict:
+    """The char dict of a glyph of a horizontal font, with LTChar's box arithmetic, without building the LTChar (its cost rivals parsing)."""
+    descent = font.get_descent() * fontsize
+    low, high = descent + rise, descent + rise + fontsize
+    a, b, c, d, e, f = matrix
+    left1, bottom1 = a * 0 + c * low + e, b * 0 + d * low + f
+    right1, bottom2 = a * adv + c * low + e, b * adv + d * low + f
+    right2, top1 = a * adv + c * high + e, b * adv + d * high + f
+    left2, top2 = a * 0 + c * high + e, b * 0 + d * high + f
+    left, right = min(left1, left2, right1, right2), max(left1, left2, right1, right2)
+    y0, y1 = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
+    x0, x1 = _shifted(frame, left, right)
+    top, bottom = _flipped(frame, y0, y1)
+    fontname = font.fontname
+    if isinstance(fontname, bytes):
+        fontname = fix_fontname_bytes(fontname)
+    return {
+        "text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": frame.initial_doctop + top,
+        "width": right - left, "height": y1 - y0, "upright": a * d * scaling > 0 and b * c <= 0,
+        "fontname": fontname, "size": y1 - y0,
+    }
+
+
+class CharCollector(PDFPageAggregator):
+    """pdfminer's page aggregator that keeps glyphs as our char dicts, in drawing order, and only paths and figures in its layout."""
+
+    def __init__(self, rsrcmgr: PDFResourceManager, pageno: int, frame: PageFrame) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=None)
+        self.frame = frame
+        self.chars: list[dict] = []
+
+    def render_char(
+        self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
+        ncs: PDFColorSpace, graphicstate: PDFGraphicState,
+    ) -> float:
+        """Record one glyph and return its advance, as pdfminer's render_char does."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        if font.is_vertical():
+            glyph = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate)
+            self.chars.append(char_dict(glyph, self.frame))
+            return glyph.adv
+        adv = font.char_width(cid) * fontsize * scaling
+        self.chars.append(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
+        return adv
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str | None) -> dict:
+    """An edge dict with the fields a Ruling is made of."""
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "orientation": orientation}
+
+
+def line_edges(line: LTLine, frame: PageFrame) -> list[dict]:
+    """A drawn line as pdfplumber's line_to_edge sees it: horizontal when its top equals its bottom."""
+    x0, x1 = _shifted(frame, line.x0, line.x1)
+    top, bottom = _flipped(frame, line.y0, line.y1)
+    return [_edge(x0, top, x1, bottom, "h" if top == bottom else "v")]
+
+
+def rect_edges(rect: LTRect, frame: PageFrame) -> list[dict]:
+    """A rectangle's four sides in pdfplumber's rect_to_edges order: top, bottom, left, right."""
+    x0, x1 = _shifted(frame, rect.x0, rect.x1)
+    top, bottom = _flipped(frame, rect.y0, rect.y1)
+    return [
+        _edge(x0, top, x1, top, "h"), _edge(x0, top + rect.height, x1, bottom, "h"),
+        _edge(x0, top, x0, bottom, "v"), _edge(x1, top, x1, bottom, "v"),
+    ]
+
+
+def curve_edges(curve: LTCurve, frame: PageFrame) -> list[dict]:
+    """A curve's straight pieces as pdfplumber's curve_to_edges makes them from its points (None orientation when slanted)."""
+    points = [(frame.mediabox_x0 + x, frame.mediabox_top + frame.height - y) for x, y in curve.pts]
+    return [
+        _edge(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]), "v" if a[0] == b[0] else ("h" if a[1] == b[1] else None))
+        for a, b in zip(points, points[1:])
+    ]
+
+
+def layout_leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
+    """Every object of a pdfminer layout in stream order, figures opened, as pdfplumber walks it without laparams."""
+    for obj in objects:
+        if isinstance(obj, LTContainer):
+            yield from layout_leaves(obj)
+        else:
+            yield obj
+
+
+def layout_edges(layout: Iterable[LTComponent], frame: PageFrame) -> list[dict]:
+    """A layout's edges in pdfplumber's order: every line's, then every rect's, then every curve's, each in drawing order."""
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    for obj in layout_leaves(layout):
+        if isinstance(obj, LTLine):
+            lines.extend(line_edges(obj, frame))
+        elif isinstance(obj, LTRect):
+            rects.extend(rect_edges(obj, frame))
+        elif isinstance(obj, LTCurve):
+            curves.extend(curve_edges(obj, frame))
+    return lines + rects + curves

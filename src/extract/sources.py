@@ -1,0 +1,44 @@
+"""Which files of a raw folder are reports, and a file's identity: the one place that decides both.
+
+The flow lists its work here, the readers record a file's digest from here, and the result cache
+keys a report by the same digest, so a report is identified the same way at every stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".text")
+PDF_SUFFIXES: tuple[str, ...] = (".pdf",)
+REPORT_SUFFIXES: tuple[str, ...] = PDF_SUFFIXES + TEXT_SUFFIXES
+READ_CHUNK_BYTES = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks so a large file is never held whole."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(READ_CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def report_paths(raw_dir: Path) -> list[Path]:
+    """The report files of raw_dir, sorted by name so runs list them in the same order."""
+    return sorted(path for path in visible_files(raw_dir) if is_report_file(path))
+
+
+def skipped_paths(raw_dir: Path) -> list[Path]:
+    """Visible files of raw_dir that are not reports, so the summary can name them."""
+    return sorted(path for path in visible_files(raw_dir) if not is_report_file(path))
+
+
+def visible_files(raw_dir: Path) -> list[Path]:
+    """The files of raw_dir whose names do not start with a dot."""
+    return [path for path in raw_dir.iterdir() if path.is_file() and not path.name.startswith(".")]
+
+
+def is_report_file(path: Path) -> bool:
+    """Whether a file's suffix is one a reader takes."""
+    return path.suffix.lower() in REPORT_SUFFIXES

@@ -1,0 +1,168 @@
+"""The aligned strategy: an unruled table's columns from its header cells, its rows from the gaps between lines.
+
+Column bounds start at each known header cell's left edge; a continued page without a header
+takes them from the page before. Lines are kept until the table visibly ends (a caption, a wide
+gap, a smaller note, a full-width paragraph), and grouped into rows at gaps wider than a line's
+spacing within a cell.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Sequence
+
+from extract.layout.captions import CAPTION
+from extract.layout.words import box_of, words_to_lines
+from extract.model import BBox, Page, Word
+from extract.settings import TableSettings
+from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
+from extract.tables.headers import is_known_header
+
+
+def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
+    """Cut an unruled table into cells by header positions and word alignment, or None if none is there."""
+    region = [w for w in page.words if w.bbox.top >= top - 1 and w.bbox.bottom <= bottom + 1]
+    lines = words_to_lines(region, settings)
+    header, body_start = _header_band(lines, settings)
+    if header:
+        bounds = aligned_bounds(header, page, settings)
+        body_lines, header_lines = lines[body_start:], lines[:body_start]
+    elif previous is not None and lines and not _is_full_width(lines[0], previous.bounds, settings):
+        bounds, body_lines, header_lines = previous.bounds, lines, []
+    else:
+        return None
+    kept, ended = _lines_until_end(body_lines, bounds, settings)
+    rows = [_aligned_row([w for ln in header_lines for w in ln], bounds, page.page_no, False)] if header_lines else []
+    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, settings)]
+    return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
+
+
+def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
+    """Split a visual line at gaps wider than a column gap: the runs of one line's cells."""
+    segments: list[list[Word]] = []
+    for word in line:
+        gap_limit = settings.column_gap_em * max(word.size, 1.0)
+        if segments and word.bbox.x0 - segments[-1][-1].bbox.x1 <= gap_limit:
+            segments[-1].append(word)
+        else:
+            segments.append([word])
+    return [tuple(s) for s in segments]
+
+
+def split_known_headers(segment: Sequence[Word]) -> list[tuple[Word, ...]] | None:
+    """Part a run holding several headers set close together (`Study Design Condition`).
+
+    Only a partition into known headers counts, so `Main Findings and Authors'` stays whole.
+    """
+    if is_known_header(" ".join(w.text for w in segment)):
+        return [tuple(segment)]
+    for end in range(len(segment) - 1, 0, -1):
+        if is_known_header(" ".join(w.text for w in segment[:end])):
+            rest = split_known_headers(segment[end:])
+            if rest is not None:
+                return [tuple(segment[:end]), *rest]
+    return None
+
+
+def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]] | None:
+    """A line's header cells when at least two of them are known header cells, else None."""
+    segments = [
+        part for segment in line_segments(line, settings)
+        for part in (split_known_headers(segment) or [segment])
+    ]
+    known = sum(1 for s in segments if is_known_header(" ".join(w.text for w in s)))
+    return segments if known >= 2 and len(segments) >= 2 else None
+
+
+def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
+    """How many inner column starts one run of a line runs across."""
+    box = box_of(segment)
+    return sum(1 for start in bounds[1:-1] if box.x0 < start - settings.snap_pt < box.x1)
+
+
+def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
+    """True for a run starting in the first column that runs into the next: a full-width row."""
+    first = line_segments(line, settings)[0]
+    return column_index(bounds, first[0].bbox.x0) == 0 and _boundaries_crossed(first, bounds, settings) >= 1
+
+
+def _straddled_starts(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
+    """How many inner column starts fall inside a word: cell text never runs over a column start."""
+    return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - settings.snap_pt < w.bbox.x1 for w in line))
+
+
+def _is_full_width(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
+    """True for a paragraph, note or heading line below a table, not a cell's word overflowing its column."""
+    if _straddled_starts(line, bounds, settings) >= 2:
+        return True
+    return len(line_segments(line, settings)) == 1 and _crosses_columns(line, bounds, settings)
+
+
+def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: TableSettings) -> tuple[float, ...]:
+    """Column bounds from the header cells' left edges: each column runs to the next header's start."""
+    starts = [min(w.bbox.x0 for w in segment) - settings.snap_pt for segment in header]
+    return (*starts, page.width)
+
+
+def _header_band(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
+    """The header line's segments and where the body starts (after the header's wrapped lines)."""
+    for index, line in enumerate(lines[:3]):
+        segments = header_segments(line, settings)
+        if segments is None:
+            continue
+        fonts = {w.fontname for s in segments for w in s}
+        end = index + 1
+        while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and _gap_below(lines[end - 1], lines[end]) < settings.row_gap_em * lines[end][0].size:
+            end += 1
+        return segments, end
+    return [], 0
+
+
+def _gap_below(upper: Sequence[Word], lower: Sequence[Word]) -> float:
+    """The blank space between two lines."""
+    return box_of(lower).top - box_of(upper).bottom
+
+
+def _is_note(line: Sequence[Word], body_size: float) -> bool:
+    """True for a line printed smaller than the table's text that is not a lone reference number."""
+    small = all(w.size < 0.92 * body_size for w in line)
+    return small and not all(REF_TEXT.match(w.text) for w in line)
+
+
+def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float], settings: TableSettings) -> tuple[list[tuple[Word, ...]], bool]:
+    """Keep lines until the table visibly ends: a caption, a wide gap, a note, or a full-width paragraph."""
+    body_size = median([w.size for line in lines[:6] for w in line] or [0.0])
+    kept: list[tuple[Word, ...]] = []
+    for line in lines:
+        text = " ".join(w.text for w in line)
+        gap = line[0].bbox.top - box_of(kept[-1]).bottom if kept else 0.0
+        if CAPTION.match(text) or gap > settings.end_gap_em * max(w.size for w in line) or _is_note(line, body_size):
+            return kept, True
+        if _is_full_width(line, bounds, settings) and not names_a_design(text):
+            return kept, True
+        kept.append(line)
+    return kept, False
+
+
+def _row_groups(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> list[list[tuple[Word, ...]]]:
+    """Split body lines into table rows at vertical gaps wider than the line spacing within a cell."""
+    groups: list[list[tuple[Word, ...]]] = []
+    for line in lines:
+        box = box_of(line)
+        size = median(w.size for w in line)
+        if groups and box.top - box_of([w for ln in groups[-1] for w in ln]).bottom <= settings.row_gap_em * size:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _aligned_row(words: Sequence[Word], bounds: Sequence[float], page_no: int, merged: bool) -> GridRow:
+    """One aligned row: words to the column their left edge falls in; boxes are the words' union."""
+    columns: list[list[Word]] = [[] for _ in bounds[:-1]]
+    for word in words:
+        columns[column_index(bounds, word.bbox.x0)].append(word)
+    top = min(w.bbox.top for w in words)
+    bottom = max(w.bbox.bottom for w in words)
+    boxes = tuple(box_of(c) if c else BBox(x0, top, x1, bottom) for c, x0, x1 in zip(columns, bounds, bounds[1:]))
+    return GridRow(tuple(tuple(c) for c in columns), boxes, merged, page_no)

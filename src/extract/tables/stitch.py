@@ -1,0 +1,156 @@
+"""Page grids to a table's rows: repeated headers dropped, design headings carried, rows broken by a page joined.
+
+Whatever strategy cut a page, its grid is stitched the same way, and only the rows so far, the
+column fields and the current design heading are kept between pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from extract.layout.words import box_of, vertical_overlap, words_to_text
+from extract.model import Cell, ParsingReport, RawRow, Table, Word
+from extract.settings import TableSettings
+from extract.tables.grid import REF_TEXT, Caption, GridRow, PageGrid, names_a_design
+from extract.tables.headers import field_for_header, header_text, is_known_header
+from extract.text.clean import clean_text
+
+
+@dataclass(frozen=True)
+class StitchedRows:
+    """A table's raw rows so far, and what the next page's grid inherits: column fields and group label."""
+
+    header: tuple[str, ...] = ()
+    fields: tuple[str | None, ...] = ()
+    label: str | None = None
+    rows: tuple[RawRow, ...] = ()
+
+
+def stitch_grid(stitched: StitchedRows, grid: PageGrid, continued: bool, settings: TableSettings) -> StitchedRows:
+    """Add one page grid's rows: headers dropped, group labels carried, a row broken by the page joined back."""
+    fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
+    header, label, rows = stitched.header or (printed or ()), stitched.label, list(stitched.rows)
+    for position, grid_row in enumerate(grid.rows[start:]):
+        if is_header_row(grid_row, settings):
+            continue
+        heading = group_label(grid_row, settings)
+        if heading is not None:
+            label = heading
+            continue
+        cells = row_cells(grid_row, fields, settings)
+        if not cells:
+            continue
+        if "author" not in cells and "ref" not in cells and rows and position == 0 and continued:
+            rows[-1] = join_broken_row(rows[-1], cells)
+            continue
+        rows.append(RawRow(cells, label, len(rows)))
+    return StitchedRows(header, fields, label, tuple(rows))
+
+
+def _fields_for_grid(grid: PageGrid, inherited: tuple[str | None, ...], settings: TableSettings) -> tuple[tuple[str | None, ...], tuple[str, ...] | None, int]:
+    """The grid's column fields (from its header row, else inherited), header texts, and body start."""
+    if grid.rows and is_header_row(grid.rows[0], settings):
+        texts = tuple(" ".join(t.split()) for t in _cell_texts(grid.rows[0], settings))
+        return column_fields(grid.rows[0], settings), texts, 1
+    return inherited, None, 0
+
+
+def _cell_texts(row: GridRow, settings: TableSettings) -> list[str]:
+    """The raw text of each cell of a grid row."""
+    return [words_to_text(cell, settings) for cell in row.cells]
+
+
+def is_header_row(row: GridRow, settings: TableSettings) -> bool:
+    """A row of which at least two cells, and at least half of the filled ones, are known headers."""
+    texts = [t for t in _cell_texts(row, settings) if t.strip()]
+    known = sum(1 for t in texts if is_known_header(t))
+    return known >= 2 and 2 * known >= len(texts)
+
+
+def group_label(row: GridRow, settings: TableSettings) -> str | None:
+    """A design heading printed across the table (a merged cell, or alone in the first column)."""
+    texts = _cell_texts(row, settings)
+    filled = [t for t in texts if t.strip()]
+    text = " ".join(" ".join(t.split()) for t in filled)
+    if not filled or not (row.merged or (len(filled) == 1 and texts[0].strip())):
+        return None
+    return text if names_a_design(text) else None
+
+
+def column_fields(header: GridRow, settings: TableSettings) -> tuple[str | None, ...]:
+    """The contract field of each column, from its header text; None for a column with no header."""
+    return tuple(field_for_header(header_text(t)) if t.strip() else None for t in _cell_texts(header, settings))
+
+
+def row_cells(row: GridRow, fields: Sequence[str | None], settings: TableSettings) -> dict[str, Cell]:
+    """A grid row's cells keyed by contract field, with the superscript reference split off the author."""
+    cells: dict[str, Cell] = {}
+    for field, words, box in zip(fields, row.cells, row.boxes):
+        if field is None or not words:
+            continue
+        if field == "author":
+            author_words, ref_words = split_superscript_ref(words, settings)
+            if ref_words:
+                cells["ref"] = Cell("".join(w.text for w in ref_words), row.page_no, box_of(ref_words))
+            words = author_words
+        cells[field] = Cell(words_to_text(words, settings), row.page_no, box)
+    return cells
+
+
+def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
+    """Split an author cell's words into the author text and the superscript reference numbers.
+
+    A reference is digits printed smaller than the cell's text; where it shares a line with
+    full-size words it must also sit raised above their baseline.
+    """
+    if not words:
+        return (), ()
+    body_size = max(w.size for w in words)
+    refs: list[Word] = []
+    for word in words:
+        small = 0 < word.size <= settings.superscript_ratio * body_size
+        neighbours = [o for o in words if o is not word and o.size > word.size and vertical_overlap(o.bbox, word.bbox) > 0]
+        raised = all(word.bbox.bottom < o.bbox.bottom - 0.5 for o in neighbours)
+        if small and raised and REF_TEXT.match(word.text):
+            refs.append(word)
+    return tuple(w for w in words if w not in refs), tuple(refs)
+
+
+def join_broken_row(previous: RawRow, continuation: dict[str, Cell]) -> RawRow:
+    """Join the rest of a row carried onto the next page back into the row it started."""
+    cells = dict(previous.cells)
+    for field, cell in continuation.items():
+        if field in cells and cells[field].text:
+            cells[field] = replace(cells[field], text=f"{cells[field].text}\n{cell.text}")
+        else:
+            cells[field] = cell
+    return replace(previous, cells=cells)
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    """What a table's parsing report keeps of its page grids once their words are gone."""
+
+    strategies: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()
+    confidence: float = 1.0
+    notes: tuple[str, ...] = ()
+
+
+def summarise_grid(summary: GridSummary, grid: PageGrid) -> GridSummary:
+    """Add one page grid to a table's parsing report."""
+    return GridSummary(
+        tuple(dict.fromkeys(summary.strategies + (grid.strategy,))),
+        summary.pages + (grid.page_no,),
+        min(summary.confidence, grid.confidence),
+        summary.notes + (f"page {grid.page_no}: {grid.strategy}, {len(grid.rows)} grid rows",),
+    )
+
+
+def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummary) -> Table | None:
+    """A Table with its parsing report, or None when no grid was found or no column holds the study author."""
+    if not summary.pages or "author" not in {field_for_header(header_text(h)) for h in stitched.header if h}:
+        return None
+    report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
+    return Table(clean_text(caption.text), stitched.header, stitched.rows, report)

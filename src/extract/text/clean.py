@@ -1,0 +1,78 @@
+"""The single home of text cleanup: characters, line joins, line-break hyphens and bullets.
+
+Every function here is pure, and nobody cleans text anywhere else: table cells, metadata and
+study fields all pass through `clean_text` (one paragraph) or `clean_findings` (a bullet list,
+one finding per line). Spacing repair, the one cleanup that needs a lexicon, is `extract.text.spacing`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extract.text.spacing import keeps_line_break_hyphen, repair_spacing
+
+# The one set of bullet glyphs: the usual bullet characters, and the whole Private Use Area,
+# where Symbol and Wingdings fonts put theirs (U+F0B7 and its neighbours).
+BULLET_CHARS = "•▪◦●○■□►▸‣⁃∙➢➤✓✔❖◆◇"
+BULLET_CLASS = f"\ue000-\uf8ff{BULLET_CHARS}"  # inside a regex character class
+BULLET_START = re.compile(rf"^\s*[{BULLET_CLASS}]\s*")
+LONE_BULLET = re.compile(rf"\s*[{BULLET_CLASS}]\s*")
+_BULLET_ANYWHERE = re.compile(f"[{BULLET_CLASS}]")
+_DASH_BULLET_AT_LINE_START = re.compile(r"^[ \t]*(?:[-–—*](?:[ \t]+|$))+", re.MULTILINE)
+# Text tools often drop a private-use bullet glyph and keep only the indent it left.
+_INDENTED_LINE_START = re.compile(r"^[ \t\u00a0]+(?=\S)", re.MULTILINE)
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, newline kept
+
+
+def is_bullet_glyph(char: str) -> bool:
+    """Whether one character is a bullet glyph (of BULLET_CHARS or the Private Use Area)."""
+    return len(char) == 1 and _BULLET_ANYWHERE.match(char) is not None
+
+
+def clean_text(text: str) -> str:
+    """Clean one cell or paragraph: join wrapped lines, repair spacing, tidy punctuation."""
+    text = join_wrapped_lines(normalize_characters(text))
+    text = _HORIZONTAL_SPACE.sub(" ", text).strip()
+    return repair_spacing(text)
+
+
+def clean_findings(text: str) -> str:
+    """Clean a cell that may hold a bullet list: one finding per line, bullets removed."""
+    findings = (clean_text(finding) for finding in split_findings(text))
+    return "\n".join(finding for finding in findings if finding)
+
+
+def normalize_characters(text: str) -> str:
+    """NFC-normalise and drop control and invisible characters, keeping printed symbols as they are."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE_CHARS)
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    return _CONTROL_CHARS.sub("", text)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join lines wrapped by layout into one line, resolving hyphens left at line ends."""
+    lines = [line.strip() for line in text.split("\n")]
+    joined = ""
+    for line in (line for line in lines if line):
+        if not joined:
+            joined = line
+        elif re.search(r"[^\W\d_]-$", joined) and re.match(r"[^\W\d_]", line):
+            keep = keeps_line_break_hyphen(joined[:-1], line)
+            joined = joined + line if keep else joined[:-1] + line
+        elif re.search(r"\w-$", joined):
+            joined = joined + line
+        else:
+            joined = joined + " " + line
+    return joined
+
+
+def split_findings(text: str) -> list[str]:
+    """Split a cell's raw text at bullet glyphs, line-start dash bullets and indented lines."""
+    text = _INDENTED_LINE_START.sub("\ue000", text)
+    text = normalize_characters(text)
+    text = _DASH_BULLET_AT_LINE_START.sub("\ue000", text)
+    return _BULLET_ANYWHERE.split(text)
