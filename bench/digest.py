@@ -7,6 +7,9 @@ Each file is read in this process (no isolation worker, no Prefect) and its Extr
 tables before validation and its validated, published-without-decisions tables are written out
 as text (dataclass reprs and CSV) with a fixed `extracted_at`; the digest is that text's SHA-256.
 A file that cannot be read digests its reason and message. `--dump` keeps the texts for `diff`.
+Each file gets two digests: of everything, and of the tables alone (`validated` and
+`undecided`), so a change that only moves raw cell text (a glyph glued differently) shows apart
+from one that changes what is published.
 """
 
 from __future__ import annotations
@@ -42,12 +45,22 @@ def report_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def digest_files(paths: list[Path], dump: Path | None) -> dict[str, str]:
-    """Each file's digest by its name, dumping the text beside when asked."""
-    digests: dict[str, str] = {}
+def sha(text: str) -> str:
+    """Hex SHA-256 of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def published_part(text: str) -> str:
+    """The validated and undecided tables of a report's text, which is what publishing sees."""
+    return "".join(part for part in text.split("\n--- ") if part.startswith(("validated ", "undecided ")))
+
+
+def digest_files(paths: list[Path], dump: Path | None) -> dict[str, dict[str, str]]:
+    """Each file's digests (everything, and the published tables alone) by its name, dumping the text when asked."""
+    digests: dict[str, dict[str, str]] = {}
     for path in sorted(paths):
         text = report_text(path)
-        digests[path.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digests[path.name] = {"all": sha(text), "tables": sha(published_part(text) or text)}
         if dump is not None:
             dump.mkdir(parents=True, exist_ok=True)
             (dump / f"{path.name}.txt").write_text(text, encoding="utf-8")
@@ -57,14 +70,19 @@ def digest_files(paths: list[Path], dump: Path | None) -> dict[str, str]:
 def compare(before: Path, after: Path) -> int:
     """Print the files whose digests differ or that only one side has; 1 when any do."""
     old, new = json.loads(before.read_text()), json.loads(after.read_text())
-    changed = sorted(name for name in old.keys() & new.keys() if old[name] != new[name])
+    shared = old.keys() & new.keys()
+    tables = sorted(name for name in shared if old[name]["tables"] != new[name]["tables"])
+    inside = sorted(name for name in shared if old[name]["all"] != new[name]["all"] and name not in tables)
     missing = sorted(old.keys() ^ new.keys())
-    for name in changed:
-        print(f"changed  {name}")
+    for name in tables:
+        print(f"tables changed  {name}")
+    for name in inside:
+        print(f"extraction changed, tables identical  {name}")
     for name in missing:
         print(f"only in one  {name}")
-    print(f"{len(old.keys() & new.keys()) - len(changed)} identical, {len(changed)} changed, {len(missing)} unmatched")
-    return 1 if changed or missing else 0
+    identical = len(shared) - len(tables) - len(inside)
+    print(f"{identical} identical, {len(inside)} with identical tables, {len(tables)} with changed tables, {len(missing)} unmatched")
+    return 1 if tables or inside or missing else 0
 
 
 def main(argv: list[str] | None = None) -> int:

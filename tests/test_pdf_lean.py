@@ -14,6 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from extract.layout.spacing import word_breaks
 from extract.model import Page
 from extract.errors import READ_FAILURE_REASONS
 from extract.readers.guard import classify_exception
@@ -34,12 +35,13 @@ EDGE_KEYS = ("x0", "top", "x1", "bottom", "orientation")
 
 
 def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> Page:
-    """The former path: pdfplumber's own edges, chars and extract_words, no furniture."""
+    """The former path: pdfplumber's own edges, chars and extract_words (with the page's word-gap rule), no furniture."""
     settings = DEFAULT_LAYOUT
     rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     raw_words = plumber_page.extract_words(
-        x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
+        x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=word_breaks(plumber_page.chars).word_gap_em(),
+        y_tolerance=settings.word_y_tolerance,
         keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True,
     )
     stream_index = {id(char): index for index, char in enumerate(plumber_page.chars)}

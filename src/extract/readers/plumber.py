@@ -25,6 +25,7 @@ from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
+from extract.layout.spacing import word_breaks
 from extract.model import BBox, Page, Ruling, Word
 from extract.settings import LayoutSettings
 
@@ -51,17 +52,15 @@ def read_table_page(pdf: PlumberDocument, page_no: int, furniture: Sequence[BBox
 def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
     """Words (with font name and size) and rulings of one page, furniture left out.
 
-    Chars and edges come straight from pdfminer's interpreter: pdfplumber's own objects build an
-    LTChar and then a dict of every resolved attribute for every glyph and path, which cost more
-    than parsing the page. Words are still grouped by pdfplumber's WordExtractor, so their meaning
-    is pdfplumber's.
+    Words are grouped by pdfplumber's WordExtractor, so their meaning is pdfplumber's; on a page
+    that writes its spaces as glyphs, a gap without one joins the word (`layout.spacing`).
     """
     chars, edges = chars_and_edges(plumber_page)
     rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     extractor = WordExtractor(
-        x_tolerance=settings.word_x_tolerance, y_tolerance=settings.word_y_tolerance,
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
+        x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=word_breaks(chars).word_gap_em(),
+        y_tolerance=settings.word_y_tolerance, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
     )
     raw_words = extractor.extract_words(chars, return_chars=True)
     stream_index = {id(char): index for index, char in enumerate(chars)}
