@@ -202,7 +202,8 @@ def test_header_cells_merged_on_one_line_are_split_fewest_first() -> None:
     assert header_cells("Study Design Indication") == ("Study Design", "Indication")
     assert header_cells("Study, Year Study Design Population") == ("Study, Year", "Study Design", "Population")
     assert header_cells("Main Findings and\nAuthors' Conclusions") == ("Main Findings and Authors' Conclusions",)
-    assert header_cells("Study Design Country") == ()
+    assert header_cells("Study Design Country") == ("Study Design", "Country")
+    assert header_cells("Study Design Region") == ()
 
 
 def test_header_cells_split_by_character_spacing_are_known() -> None:

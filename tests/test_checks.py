@@ -112,12 +112,14 @@ def test_count_mismatch_names_the_declared_and_listed_rows() -> None:
     assert failures[0].study_key is None
 
 
-def test_rows_of_an_undeclared_design_are_a_count_mismatch() -> None:
+def test_a_design_the_report_is_silent_about_is_no_claim_but_a_declared_zero_is() -> None:
     studies = clean_studies()
     studies.loc[0, "design"] = "guideline"
-    messages = [f.message for f in count_failures(studies, seed_meta().declared_counts, REPORT_ID, "declared_count", "Key Findings declare")]
-    assert "Key Findings declare no guidelines; the table lists 1 (refs 1)." in messages
-    assert "Key Findings declare 5 systematic reviews; the table lists 4 (refs 2–5)." in messages
+    silent = [f.message for f in count_failures(studies, seed_meta().declared_counts, REPORT_ID, "declared_count", "Key Findings declare")]
+    assert silent == ["Key Findings declare 5 systematic reviews; the table lists 4 (refs 2–5)."]
+    declared_zero = {**seed_meta().declared_counts, "guideline": 0}
+    messages = [f.message for f in count_failures(studies, declared_zero, REPORT_ID, "declared_count", "Key Findings declare")]
+    assert "Key Findings declare 0 guidelines; the table lists 1 (refs 1)." in messages
 
 
 def test_no_declaration_means_nothing_to_compare() -> None:

@@ -67,11 +67,19 @@ def test_unknown_header_is_kept_as_extra_with_its_printed_name() -> None:
 
 
 @given(
-    st.sampled_from([s for synonyms in HEADER_SYNONYMS.values() for s in synonyms]),
+    st.sampled_from([(field, s) for field, synonyms in HEADER_SYNONYMS.items() for s in synonyms]),
     st.sampled_from([str.upper, str.title, str.lower]),
     st.sampled_from([" ", "\n", "  "]),
 )
-def test_every_synonym_survives_case_and_wrapping(synonym: str, recase, gap: str) -> None:
+def test_every_synonym_survives_case_and_wrapping(known: tuple[str, str], recase, gap: str) -> None:
+    field, synonym = known
     printed = recase(synonym).replace(" ", gap)
     assert is_header_cell(printed)
-    assert not field_for_header(printed).startswith("extra:")
+    expected = f"extra:{' '.join(printed.split())}" if field == "extra" else field
+    assert field_for_header(printed) == expected
+
+
+def test_guideline_columns_fill_results_and_keep_their_evidence_grade_apart() -> None:
+    assert field_for_header("Recommendations") == "results"
+    assert field_for_header("Strength of Evidence") == "extra:Strength of Evidence"
+    assert is_header_cell("Quality of\nEvidence")

@@ -110,3 +110,28 @@ def test_provenance_keys_spaced_surnames_like_the_records() -> None:
     raw = row({"author": "Duf resne (2008)", "results": "Better"}, "Guidelines")
     (record,) = study_records("rep", [table(raw)])
     assert {place["study_key"] for place in cell_provenance("rep", [table(raw)])} == {record["study_key"]}
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "The authors concluded that the\ntreatment was effective.",
+        "Authors' conclusion: the treatment\nwas effective.",
+        "The authors suggested further trials.",
+        "Conclusion — the treatment was effective.",
+    ],
+)
+def test_combined_findings_cell_gives_its_closing_conclusion_paragraph_apart(closing: str) -> None:
+    cell = "\uf0b7 Mortality fell by 20%\n\uf0b7 No difference in quality\nof life\n" + closing
+    [record] = study_records("r", [table(row({"author": "Lee (2015)3", "results": cell}, "Randomized Controlled Trials"))])
+    assert record["results"] == "Mortality fell by 20%\nNo difference in quality of life"
+    assert record["authors_conclusions"] == " ".join(closing.split())
+
+
+def test_a_conclusion_inside_a_finding_or_beside_a_conclusions_column_stays_where_it_is() -> None:
+    bulleted = "\uf0b7 Mortality fell\n\uf0b7 The authors concluded that it works"
+    [record] = study_records("r", [table(row({"author": "Lee (2015)3", "results": bulleted}, "Randomized Controlled Trials"))])
+    assert record["authors_conclusions"] is None and record["results"].endswith("The authors concluded that it works")
+    with_column = row({"author": "Kim (2016)4", "results": "Fewer falls\nThe authors concluded x", "authors_conclusions": "Works."}, "Randomized Controlled Trials")
+    [record] = study_records("r", [table(with_column)])
+    assert record["results"] == "Fewer falls The authors concluded x" and record["authors_conclusions"] == "Works."

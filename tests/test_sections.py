@@ -393,6 +393,19 @@ def test_lead_in_before_numbered_questions_is_not_a_question() -> None:
     assert meta.research_questions == ("Is drug A effective for adults?", "Is drug A safe?")
 
 
+@pytest.mark.parametrize("markers", [("1.", "2."), ("a)", "b)"), ("(a)", "(b)"), ("A.", "B.")])
+def test_question_markers_printed_apart_from_their_questions(markers: tuple[str, str]) -> None:
+    """A word processor's list prints its number apart from the text (a tab stop): one question each."""
+    first, second = markers
+    meta = report_meta(
+        document_of(
+            f"Research Questions\n{first}\nIs drug A effective\nfor adults?\n{second}\nIs drug A safe?",
+            "Methods\nNone.",
+        )
+    )
+    assert meta.research_questions == ("Is drug A effective for adults?", "Is drug A safe?")
+
+
 def test_bullet_glyphs_read_apart_from_their_items() -> None:
     meta = report_meta(
         document_of(

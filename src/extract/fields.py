@@ -95,6 +95,17 @@ def surname(name: str) -> str:
     return " ".join(words).strip(" ,")
 
 
+# A paragraph that opens by stating the authors' conclusion: how a combined "Findings and
+# Conclusions" cell marks where its findings end ("The authors concluded that…", "Authors'
+# conclusion: …", "The authors suggested…", "Conclusion — …", "In conclusion, …").
+CONCLUSION_LEAD = re.compile(
+    r"^(?:(?:the\s+)?(?:study\s+|review\s+|trial\s+)?(?:authors?|investigators|reviewers|researchers)['’]?\s+"
+    r"(?:conclu\w*|suggest\w*|stat(?:ed|e)\b|recommend\w*|propos\w*|believe\w*|indicat\w*|advis\w*|call(?:ed)?\s+for)"
+    r"|(?:authors?['’]?\s+)?conclusions?\s*[:—–-]|in\s+conclusion\b)",
+    re.IGNORECASE,
+)
+
+
 # --- designs -------------------------------------------------------------------------------
 
 DESIGNS = (

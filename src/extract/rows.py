@@ -11,10 +11,10 @@ import dataclasses
 import json
 from typing import Callable, Sequence
 
-from extract.fields import AuthorYearRef, design_for_label, split_author_year_ref
+from extract.fields import CONCLUSION_LEAD, AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
 from extract.tables_spec import TABLES
-from extract.text.clean import clean_findings, clean_text
+from extract.text.clean import clean_findings, clean_text, starts_list_item
 from extract.text.spacing import repair_spacing
 
 STUDY_COLUMNS: tuple[str, ...] = TABLES["studies"].column_names("contract")
@@ -35,6 +35,7 @@ def study_records(report_id: str, tables: Sequence[Table]) -> list[dict]:
 
 def study_record(report_id: str, table: Table, row: RawRow) -> dict:
     """Route one row's cells to contract columns: split the author cell, clean the text cells."""
+    row = with_conclusion_apart(row, has_column(table, "authors_conclusions"))
     author = row_author(row)
     record: dict = {column: None for column in RECORD_COLUMNS}
     record.update(
@@ -52,6 +53,39 @@ def study_record(report_id: str, table: Table, row: RawRow) -> dict:
     )
     record.update({field: _cleaned(row, field, clean_text) for field in _TEXT_FIELDS})
     return record
+
+
+def has_column(table: Table, field: str) -> bool:
+    """Whether any row of the table has a cell in this contract field's column."""
+    return any(field in row.cells for row in table.rows)
+
+
+def with_conclusion_apart(row: RawRow, table_has_conclusions: bool) -> RawRow:
+    """A combined findings-and-conclusions cell cut in two: its closing conclusion paragraph to `authors_conclusions`.
+
+    Only in a table without a conclusions column of its own, and only where the cell itself
+    separates them: a closing paragraph that is not a list item and opens by stating the authors'
+    conclusion (`fields.CONCLUSION_LEAD`).
+    """
+    cell = row.cells.get("results")
+    if table_has_conclusions or cell is None:
+        return row
+    findings, conclusion = split_closing_conclusion(cell.text)
+    if conclusion is None:
+        return row
+    cells = {**row.cells, "results": dataclasses.replace(cell, text=findings), "authors_conclusions": dataclasses.replace(cell, text=conclusion)}
+    return dataclasses.replace(row, cells=cells)
+
+
+def split_closing_conclusion(text: str) -> tuple[str, str | None]:
+    """Findings and the closing conclusion paragraph of a cell's raw text, or the text and None."""
+    lines = text.split("\n")
+    for index in range(len(lines) - 1, 0, -1):
+        if starts_list_item(lines[index]):
+            return text, None
+        if CONCLUSION_LEAD.match(lines[index].strip()):
+            return "\n".join(lines[:index]), "\n".join(lines[index:])
+    return text, None
 
 
 def row_author(row: RawRow) -> AuthorYearRef:

@@ -10,7 +10,9 @@ from extract.text.clean import BULLET_START, clean_text
 
 
 QUESTION_BREAK = re.compile(r"(?<=\?)\s+(?=[A-Z])")
-LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-z])[.)]\s+")
+LIST_MARKER = re.compile(r"^\s*\(?(?:\d{1,2}|[a-zA-Z])[.)]\s+")
+# A numbering a producer printed apart from its question (a Word list's "1." before a tab).
+LONE_MARKER = re.compile(r"^\s*\(?(?:\d{1,2}|[a-zA-Z])[.)]\s*$")
 
 
 def research_questions(section: Sequence[Line]) -> tuple[str, ...]:
@@ -21,15 +23,21 @@ def research_questions(section: Sequence[Line]) -> tuple[str, ...]:
 
 
 def question_items(section: Sequence[Line]) -> list[list[str]]:
-    """Group a section's lines into items, one per numbered, bulleted or separate question."""
+    """Group a section's lines into items, one per numbered, bulleted or separate question.
+
+    A marker printed on a line of its own opens an item that the next line fills.
+    """
     items: list[list[str]] = []
     previous: Line | None = None
+    after_marker = False
     for line in section:
-        if starts_question(line, previous):
+        lone = LONE_MARKER.match(line.text) is not None
+        if lone or (not after_marker and starts_question(line, previous)):
             items.append([])
-        items[-1].append(BULLET_START.sub("", LIST_MARKER.sub("", line.text)))
-        previous = line
-    return items
+        if not lone:
+            items[-1].append(BULLET_START.sub("", LIST_MARKER.sub("", line.text)))
+        after_marker, previous = lone, line
+    return [item for item in items if item]
 
 
 def starts_question(line: Line, previous: Line | None) -> bool:

@@ -52,6 +52,11 @@ HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
         "key findings and authors' conclusions",
         "findings and conclusions",
         "results and conclusions",
+        "recommendations",
+        "recommendation",
+        "key recommendations",
+        "main recommendations",
+        "recommendations and conclusions",
     ),
     "authors_conclusions": (
         "authors' conclusions",
@@ -74,6 +79,20 @@ HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     ),
     "comparator": ("comparator", "comparators", "comparator(s)", "comparison", "control"),
     "outcomes": ("outcomes", "outcome", "outcome(s)", "outcomes measured", "main outcomes"),
+    # Columns a study table often has that the contract does not name: known, so they are told
+    # from data as header cells, but kept under `extra` by their printed header.
+    "extra": (
+        "country",
+        "setting",
+        "strength of evidence",
+        "quality of evidence",
+        "level of evidence",
+        "certainty of evidence",
+        "strength of recommendation",
+        "grade of recommendation",
+        "sample size",
+        "funding",
+    ),
 }
 
 
@@ -102,7 +121,7 @@ def known_header_field(header: str) -> str | None:
 def field_for_header(header: str) -> str:
     """Name the contract field a printed header fills, or `extra:<header>` when none does."""
     field = known_header_field(header)
-    if field is not None:
+    if field is not None and field != "extra":
         return field
     return f"extra:{clean_text(header)}"
 

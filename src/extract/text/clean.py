@@ -28,6 +28,11 @@ _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, newline kept
 
 
+def starts_list_item(line: str) -> bool:
+    """Whether a raw line opens a list item: a bullet glyph or a dash bullet at its start."""
+    return bool(BULLET_START.match(line) or _DASH_BULLET_AT_LINE_START.match(line))
+
+
 def is_bullet_glyph(char: str) -> bool:
     """Whether one character is a bullet glyph (of BULLET_CHARS or the Private Use Area)."""
     return len(char) == 1 and _BULLET_ANYWHERE.match(char) is not None
