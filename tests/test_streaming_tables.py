@@ -22,7 +22,7 @@ from extract.readers.pdfium import PageSurvey
 from extract.readers.pdf import body_left_margin, read_pdf
 from extract.layout.furniture import furniture_keys, is_furniture_key
 from extract.settings import Limits
-from extract.tables.pages import SummaryTables, read_summary_tables, summary_table_grids
+from extract.tables.pages import SummaryTables, read_summary_tables, summary_table_grids, tables_from_pages
 from tests.forge import draw_report, long_table_rows, random_spec
 
 
@@ -43,15 +43,15 @@ def test_streamed_tables_equal_the_whole_document_path(tmp_path: Path, seed: int
     draw_report(random_spec(seed, report_id=path.stem), path)
     document, streamed = read_pdf_report(path, Limits())
     whole = read_pdf(path, Limits())
-    assert streamed == study_tables(whole)
+    assert streamed.tables == study_tables(whole)
     assert document.blocks == whole.blocks and document.warnings == whole.warnings
     assert [(p.page_no, p.width, p.height) for p in document.pages] == [(p.page_no, p.width, p.height) for p in whole.pages]
 
 
 def test_long_table_streamed_equals_whole_and_is_stitched_over_its_pages(long_report: Path) -> None:
     document, streamed = read_pdf_report(long_report, Limits())
-    assert streamed == study_tables(read_pdf(long_report, Limits()))
-    (table,) = streamed
+    assert streamed.tables == study_tables(read_pdf(long_report, Limits()))
+    (table,) = streamed.tables
     assert len(table.rows) == 40 and len(table.report.pages) >= 5
 
 
@@ -77,7 +77,7 @@ def test_each_table_page_is_released_once_the_next_one_is_read(long_report: Path
     assert len(handed) >= 5
     assert max(alive_when_handed) == 0  # no earlier page is still held when the next arrives
     assert all(ref() is None for ref in handed)
-    assert found.tables() == study_tables(read_pdf(long_report, Limits()))
+    assert found.tables() == tables_from_pages(read_pdf(long_report, Limits()))
 
 
 def test_blocks_are_numbered_in_reading_order_across_pages(long_report: Path) -> None:

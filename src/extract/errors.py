@@ -60,6 +60,7 @@ REASONS: dict[str, Reason] = {
             "coordinates_out_of_page": "words lie outside the page box (a broken transform or trailer)",
             "low_quality_text": "letter-spaced, reversed or garbled text",
             "pdf_library_warning": "a PDF library warned while reading; some content may be missing",
+            "low_confidence_table": "a summary table was found, but no strategy read it confidently",
         }),
         *_declare("schema", {
             "required": "a cell the contract (or the row's own table) requires is empty",

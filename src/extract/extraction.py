@@ -20,19 +20,27 @@ from extract.readers.text import read_text
 from extract.settings import Limits
 from extract.sources import PDF_SUFFIXES, TEXT_SUFFIXES
 from extract.tables.pages import SummaryTables, tables_from_pages
+from extract.tables.choose import Choice, chosen_tables, low_confidence_warnings
 from extract.tables.rebuild import tables_from_blocks
 
-ReportReader = Callable[[Path, Limits], tuple[Document, tuple[Table, ...]]]
+ReportReader = Callable[[Path, Limits], tuple[Document, Choice]]
 
 
 def extract_report(path: Path, limits: Limits) -> Extraction:
     """Read one report and find its metadata and study tables; raise when it has no study table."""
     read = reader_for(path)
     precheck(path, limits)
-    document, tables = read(path, limits)
-    if not any(table.rows for table in tables):
-        raise unreadable("no_summary_table", Path(document.source_file).name)
-    return Extraction(document=document, meta=report_meta(document), tables=tables, failures=document.warnings)
+    document, choice = read(path, limits)
+    if not any(table.rows for table in choice.tables):
+        raise unreadable("no_summary_table", Path(document.source_file).name, rejection_detail(choice))
+    warnings = document.warnings + low_confidence_warnings(document.report_id, choice.tables)
+    return Extraction(document=document, meta=report_meta(document), tables=choice.tables, failures=warnings)
+
+
+def rejection_detail(choice: Choice) -> str:
+    """Why the candidate tables were turned away, for the no_summary_table message."""
+    reasons = [f"{table.label or 'a table'}: {verdict.reason}" for table, verdict in choice.rejected]
+    return "; ".join(dict.fromkeys(reasons))
 
 
 def extract_for_transfer(path: Path, limits: Limits) -> Extraction:
@@ -55,25 +63,20 @@ def reader_for(path: Path) -> ReportReader:
     )
 
 
-def read_pdf_report(path: Path, limits: Limits) -> tuple[Document, tuple[Table, ...]]:
+def read_pdf_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
     """A PDF and its study tables, found page by page: a table page's words go once its grid is cut."""
     found = SummaryTables()
     document = read_pdf(path, limits, on_table_page=found.add_page)
-    return document, geometry_else_blocks(found.tables(), document)
+    return document, chosen_tables(found.tables(), lambda: tables_from_blocks(document))
 
 
-def read_text_report(path: Path, limits: Limits) -> tuple[Document, tuple[Table, ...]]:
+def read_text_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
     """A text report and its study tables, found in its blocks."""
     document = read_text(path)
-    return document, tables_from_blocks(document)
+    return document, chosen_tables((), lambda: tables_from_blocks(document))
 
 
 def study_tables(document: Document) -> tuple[Table, ...]:
     """The study tables of a Document read whole (pages kept), as `read_pdf_report` finds them page by page."""
     geometric = tables_from_pages(document) if document.source_format == "pdf" else ()
-    return geometry_else_blocks(geometric, document)
-
-
-def geometry_else_blocks(geometric: tuple[Table, ...], document: Document) -> tuple[Table, ...]:
-    """Tables from page geometry where it found any; else from the text blocks, which every reader yields."""
-    return geometric or tables_from_blocks(document)
+    return chosen_tables(geometric, lambda: tables_from_blocks(document)).tables

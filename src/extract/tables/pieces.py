@@ -18,6 +18,7 @@ from typing import Iterator, Literal, Sequence
 from extract.fields import AuthorYearRef, is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.model import Block, Document
+from extract.tables.verdict import CONTENT_FIELDS
 from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell
 
 
@@ -122,9 +123,10 @@ def _table_resumes(rest: Sequence[Piece]) -> bool:
 
 
 def _is_summary_table(pieces: Sequence[Piece]) -> bool:
-    """A study table has header cells and at least one author cell; selection criteria have none."""
-    kinds = {piece.kind for piece in pieces}
-    return "header" in kinds and "author" in kinds
+    """A study table prints an author header, another column's header and author cells; selection criteria have none."""
+    headers = {piece.field for piece in pieces if piece.kind == "header"}
+    has_authors = any(piece.kind == "author" for piece in pieces)
+    return "author" in headers and bool(headers & CONTENT_FIELDS) and has_authors
 
 
 def document_pieces(doc: Document) -> tuple[Piece, ...]:
