@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -87,15 +88,16 @@ def test_seed_spec_report_metadata_matches_the_golden_json(tmp_path: Path) -> No
 def assert_rows_start_on_recorded_pages(truth: GroundTruth, pdf_path: Path) -> None:
     """Each study's surname and year are on the page the ground truth says its row starts.
 
-    Surname words are looked up one by one: a surname wrapped inside its cell (`van der` /
-    `Berg`) is interleaved with the neighbouring cells' lines in the page text.
+    Surname words are looked up one by one, hyphenated ones part by part: a surname wrapped
+    inside its cell (`van der` / `Berg`, `García-` / `Lopez`) is interleaved with the
+    neighbouring cells' lines in the page text.
     """
     texts = [squeeze(text) for text in page_texts(pdf_path)]
     assert len(texts) == truth.pages
     for record in truth.studies:
         page = record["source_page"]
         assert isinstance(page, int)
-        for word in str(record["first_author"]).split():
+        for word in re.findall(r"[^\s-]+-?", str(record["first_author"])):
             assert squeeze(word) in texts[page - 1], record["study_key"]
         assert str(record["year"]) in texts[page - 1]
 
@@ -226,6 +228,7 @@ def test_committed_samples_are_clean_reports(stem: str) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10**9))
+@example(seed=1955)  # `García-Lopez` with its glued superscript was wider than its column
 def test_cell_text_stays_inside_its_column(seed: int) -> None:
     spec = random_spec(seed)
     for table in spec.tables:
