@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.forge.layout import ARTIFACT_LETTERS
 from tests.forge.content import (
     Cell,
     Cover,
@@ -32,7 +33,6 @@ from tests.forge.producers.common import (
     HEADER_FILL,
     SYMBOL_BULLET,
     SYMBOL_FAMILY,
-    artifact_pieces,
     font_dir,
     item_groups,
     list_marker,
@@ -59,12 +59,23 @@ def lit(text: str) -> str:
 def txt(text: str, artifact: bool) -> str:
     """Markup printing `text`; with the artifact each f/v/y gets tracking (extra advance after it).
 
-    Tracking, unlike `h()`, is no line-break opportunity, so words stay whole across lines.
+    Tracking, unlike `h()`, is no line-break opportunity, so words stay whole across lines; it
+    goes between characters, so it spans each f/v/y (or run of them) and the character after.
     """
     if not artifact:
         return f"#{lit(text)}" if text else ""
-    return "".join(f"#{lit(piece[:-1])}#text(tracking: {ARTIFACT_PT}pt, {lit(piece[-1])})"
-                   if extra else f"#{lit(piece)}" for piece, extra in artifact_pieces(text))
+    out, plain, index = "", "", 0
+    while index < len(text):
+        end = index
+        while end < len(text) - 1 and text[end] in ARTIFACT_LETTERS:
+            end += 1
+        if end == index:
+            plain += text[index]
+            index += 1
+            continue
+        out += (f"#{lit(plain)}" if plain else "") + f"#text(tracking: {ARTIFACT_PT}pt, {lit(text[index:end + 1])})"
+        plain, index = "", end + 1
+    return out + (f"#{lit(plain)}" if plain else "")
 
 
 def spans_markup(spans: tuple[Span, ...], artifact: bool) -> str:
