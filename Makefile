@@ -11,12 +11,12 @@ SHELL := /bin/bash
 PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 QUIET_PIP = 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: run test browser install install-test bench clean
+.PHONY: run test browser forge-tools install install-test bench bench-producers clean
 
 run: $(VENV)/.installed
 	@$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser forge-tools
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 # The review page's browser test drives Debian's Chromium (Playwright's own browser download
@@ -28,6 +28,20 @@ browser:
 	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "make test needs Chromium for the browser test: sudo apt-get install chromium"; exit 1; \
+	  fi; }
+
+# The forge's producers convert Word documents with LibreOffice, lay HTML out with WeasyPrint
+# (Pango) and read PDFs as text with poppler's pdftotext. As root (CI) they are installed here;
+# elsewhere the message says what to run.
+FORGE_DEBS = libreoffice-writer poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+forge-tools:
+	@{ command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	   && /sbin/ldconfig -p | grep -q libpangoft2-1.0; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing LibreOffice Writer and poppler-utils for the forge's producers..."; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FORGE_DEBS) >/dev/null; \
+	  else \
+	    echo "make test needs LibreOffice Writer, pdftotext and Pango: sudo apt-get install --no-install-recommends $(FORGE_DEBS)"; exit 1; \
 	  fi; }
 
 install: $(VENV)/.installed
@@ -57,6 +71,11 @@ BENCH_REPORTS ?= 200
 bench: $(VENV)/.installed-test
 	rm -rf bench/out/code && mkdir -p bench/out/code && cp -r src/extract flows bench/out/code/
 	PYTHONPATH=bench/out/code:. $(BIN)/python -m bench.run --reports $(BENCH_REPORTS) --out bench/RESULTS.md
+
+# Every forge producer × variant × seed through our extractor, a pdfplumber baseline and three text exports.
+PRODUCER_SEEDS ?= 3
+bench-producers: $(VENV)/.installed-test forge-tools
+	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
 
 clean:
 	rm -rf $(VENV) .prefect $(CURATED) $(CURATED_STATE).snapshots $(CURATED_STATE).lock* .pytest_cache .hypothesis

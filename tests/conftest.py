@@ -48,3 +48,14 @@ def raw_with_seed(tmp_path: Path) -> Path:
     raw.mkdir()
     (raw / SEED_REPORT.name).write_bytes(SEED_REPORT.read_bytes())
     return raw
+
+
+@pytest.fixture(scope="session")
+def forge_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Renderings of forged reports by every producer, made once per session (FORGE_CACHE_DIR keeps them)."""
+    import os
+
+    from tests.forge.cache import RenderCache
+
+    folder = os.environ.get("FORGE_CACHE_DIR")
+    return RenderCache(Path(folder) if folder else tmp_path_factory.mktemp("forge-cache"))

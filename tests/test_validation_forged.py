@@ -23,7 +23,7 @@ from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY
 from extract.validate import validate_report
 from tests.forge import ReportSpec, draw_report, random_spec
-from tests.forge import draw as forge_draw
+from tests.forge import content as forge_content
 from tests.forge.spec import StudyRow, all_rows
 
 EXTRACTED_AT = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -136,13 +136,13 @@ def test_spaced_surnames_are_closed_up_so_no_study_row_fails(tmp_path: Path) -> 
 @pytest.fixture
 def overstated_counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Key Findings print one randomized controlled trial more than the table holds."""
-    honest = forge_draw.declared_counts
+    honest = forge_content.declared_counts
 
     def overstated(spec: ReportSpec) -> dict[str, int]:
         counts = honest(spec)
         return {**counts, "randomized_controlled_trial": counts.get("randomized_controlled_trial", 0) + 1}
 
-    monkeypatch.setattr(forge_draw, "declared_counts", overstated)
+    monkeypatch.setattr(forge_content, "declared_counts", overstated)
     yield
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from reportlab.lib.colors import Color, black
@@ -24,22 +23,21 @@ from tests.forge.layout import (
     layout_items,
     register_fonts,
 )
-from tests.forge.spec import (
-    CATEGORY_NOUNS,
-    DESIGN_ORDER,
-    Column,
-    GroundTruth,
-    ReportSpec,
-    StudyRow,
-    TableSpec,
-    all_rows,
-    citation_ranges,
-    column_key,
-    declared_counts,
-    expected_report,
-    expected_studies,
-    summary_counts,
+from tests.forge.content import (
+    SELECTION_TEXT,
+    abbreviation_note,
+    column_items,
+    cover_fields,
+    criteria_table,
+    key_findings_sentences,
+    methods_text,
+    question_markers,
+    reference_list,
+    results_text,
+    running_footer,
+    summary_spans,
 )
+from tests.forge.spec import Column, GroundTruth, ReportSpec, TableSpec, ground_truth
 
 PAGE_WIDTH, PAGE_HEIGHT = letter
 MARGIN_X = 54.0
@@ -50,101 +48,6 @@ CELL_PAD = 3.5
 HEADER_FILL = Color(0.85, 0.89, 0.95)
 GROUP_FILL = Color(0.93, 0.93, 0.93)
 FURNITURE_GREY = Color(0.35, 0.35, 0.35)
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
-
-
-def long_date(day: date) -> str:
-    """A date as CADTH prints it: 'January 1, 2012'."""
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def count_words(n: int) -> str:
-    """A count as prose prints it: words up to twenty, digits beyond."""
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-
-
-def counted_noun(category: str, n: int) -> str:
-    """'three randomized controlled trials', 'one systematic review'."""
-    singular, plural = CATEGORY_NOUNS[category]
-    return f"{count_words(n)} {singular if n == 1 else plural}"
-
-
-def join_series(parts: list[str]) -> str:
-    """'a', 'a and b', 'a, b, and c' — the serial comma CADTH uses."""
-    if len(parts) <= 2:
-        return " and ".join(parts)
-    return ", ".join(parts[:-1]) + ", and " + parts[-1]
-
-
-def key_findings_sentences(spec: ReportSpec) -> list[str]:
-    """The Key Findings sentence declaring counts, plus the no-HTA sentence when none were found."""
-    counts = declared_counts(spec)
-    parts = [counted_noun(c, counts[c]) for c in DESIGN_ORDER if counts.get(c)]
-    verb = "was" if sum(counts.values()) == 1 else "were"
-    text = join_series(parts)
-    sentences = [f"{text[0].upper()}{text[1:]} {verb} identified regarding {spec.topic}."]
-    if counts["health_technology_assessment"] == 0:
-        sentences.append("No relevant health technology assessments were identified.")
-    return sentences
-
-
-def ref_range_text(refs: tuple[int, ...]) -> str:
-    """'2-5' for consecutive references, '2,4,7' otherwise."""
-    if len(refs) > 1 and list(refs) == list(range(refs[0], refs[-1] + 1)):
-        return f"{refs[0]}-{refs[-1]}"
-    return ",".join(str(ref) for ref in refs)
-
-
-def summary_spans(spec: ReportSpec) -> tuple[Span, ...]:
-    """The Overall Summary sentence: each design's count followed by its superscript citations."""
-    counts = summary_counts(spec)
-    ranges = citation_ranges(spec)
-    designs = [d for d in DESIGN_ORDER if counts.get(d)]
-    spans: list[Span] = []
-    for index, design in enumerate(designs):
-        text = counted_noun(design, counts[design])
-        if index == 0:
-            text = text[0].upper() + text[1:]
-        joiner = "and " if index == len(designs) - 1 and index > 0 else ""
-        comma = "," if len(designs) > 2 and index < len(designs) - 1 else ""
-        spans.append(Span(f"{joiner}{text}{comma}"))
-        if design in ranges:
-            spans.append(Span(ref_range_text(ranges[design]), superscript=True, glue=True))
-    tables = join_series([table.label.split(":")[0] for table in spec.tables])
-    verb = "was" if len(all_rows(spec)) == 1 else "were"
-    spans.append(Span(f"{verb} identified. The results of the studies were varied and are "
-                      f"presented in further detail in {tables}."))
-    return tuple(spans)
-
-
-def author_items(row: StudyRow, table: TableSpec) -> tuple[Item, ...]:
-    """The author cell as printed, with the reference number where the table's style puts it."""
-    year = f"{row.year}{row.year_suffix}"
-    name = f"{row.surname} et al." if table.author_format == "et_al" else row.surname
-    year_text = f", {year}" if table.author_format == "comma" else f" ({year})"
-    ref = str(row.ref_no) if row.ref_no is not None else None
-    placement = table.ref_placement if ref is not None else "none"
-    if placement == "after_author":
-        spans = (Span(name), Span(ref or "", superscript=True, glue=True),
-                 Span(year_text.lstrip(" "), glue=table.author_format == "comma"))
-        return (Item(spans),)
-    base = Span(f"{name}{year_text}")
-    if placement == "after_year":
-        return (Item((base, Span(ref or "", superscript=True, glue=True))),)
-    if placement == "next_line":
-        return (Item((base,)), Item((Span(ref or "", superscript=True),)))
-    if placement == "inline":
-        return (Item((base, Span(f"[{ref}]"))),)
-    return (Item((base,)),)
-
-
-def cell_items(values: tuple[str, ...]) -> tuple[Item, ...]:
-    """One value prints as a paragraph; several print as a bulleted list."""
-    bullet = len(values) > 1
-    return tuple(Item((Span(value),), bullet=bullet) for value in values)
 
 
 @dataclass(frozen=True)
@@ -181,7 +84,7 @@ class PageWriter:
         c.setStrokeColor(FURNITURE_GREY)
         c.setLineWidth(0.5)
         c.line(MARGIN_X, PAGE_HEIGHT - 46, PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 46)
-        c.drawString(MARGIN_X, 36, f"{self.spec.report_type.upper()}  {self.spec.service_line}")
+        c.drawString(MARGIN_X, 36, running_footer(self.spec))
         c.drawRightString(PAGE_WIDTH - MARGIN_X, 36, f"Page {self.page_no}")
         c.setFillColor(black)
         c.setStrokeColor(black)
@@ -304,9 +207,9 @@ def draw_study_table(w: PageWriter, table: TableSpec) -> dict[int, tuple[int, in
             if any(remaining):
                 w.new_page()
                 draw_header_row(w, header, edges, size, table.ruled)
-    if table.abbreviations:
+    note = abbreviation_note(table)
+    if note is not None:
         w.y -= 4
-        note = "; ".join(f"{short} = {long}" for short, long in table.abbreviations)
         w.paragraph((Item((Span(note),)),), 8.0, space_after=8)
     return pages
 
@@ -320,10 +223,8 @@ def table_entries(table: TableSpec, widths: list[float], size: float,
         if table.grouped and row.design_label != previous_label:
             entries.append(GroupRow(row.design_label))
             previous_label = row.design_label
-        cells = tuple(
-            layout_items(author_items(row, table) if col.field == "author"
-                         else cell_items(row.cells.get(column_key(col), ())), width, size, spaced)
-            for col, width in zip(table.columns, widths))
+        cells = tuple(layout_items(column_items(row, table, col), width, size, spaced)
+                      for col, width in zip(table.columns, widths))
         entries.append(BodyRow(cells, index))
     return entries
 
@@ -337,10 +238,7 @@ def draw_criteria_table(w: PageWriter) -> None:
     w.ensure(spec.body_size * 2 + 60)
     w.paragraph((Item((Span("Table 1: Selection Criteria", bold=True),)),), spec.body_size,
                 space_after=3)
-    for criterion in spec.criteria:
-        name = criterion.name.replace("_", " ").title()
-        items = (Item((Span(criterion.lead),)),) + tuple(
-            Item((Span(bullet),), bullet=True) for bullet in criterion.bullets)
+    for name, items in criteria_table(spec).rows:
         cells = (layout_items((Item((Span(name, bold=True),)),), widths[0], size,
                               spec.spacing_artifact),
                  layout_items(items, widths[1], size, spec.spacing_artifact))
@@ -349,38 +247,15 @@ def draw_criteria_table(w: PageWriter) -> None:
     w.y -= 10
 
 
-def reference_entry(row: StudyRow) -> str:
-    """An invented but plausible citation for a study, so the reference list looks real."""
-    topic = (row.cells.get("indication") or row.cells.get("population") or ("the condition",))[0]
-    return (f"{row.surname} A, Martin B, Chen C. Outcomes in {topic[0].lower()}{topic[1:]}: "
-            f"a {CATEGORY_NOUNS[row.design][0]}. J Clin Res. {row.year};{row.year % 40 + 3}"
-            f"({row.year % 12 + 1}):{row.year % 900 + 11}-{row.year % 900 + 19}.")
-
-
 def draw_cover(w: PageWriter, n_pages: int) -> None:
     """The cover page: report type, title, service line, version, dates and length."""
     spec = w.spec
     w.y = FRAME_TOP - 60
     w.paragraph((Item((Span(spec.report_type.upper(), bold=True),)),), 11, space_after=18)
     w.paragraph((Item((Span(spec.title, bold=True),)),), 20, space_after=40)
-    for label, value in (("Service Line", spec.service_line), ("Version", "1.0"),
-                         ("Publication Date", long_date(spec.publication_date)),
-                         ("Report Length", f"{n_pages} Pages")):
+    for label, value in (*cover_fields(spec), ("Report Length", f"{n_pages} Pages")):
         w.paragraph((Item((Span(f"{label}:", bold=True), Span(value))),), 10, space_after=2)
     w.new_page()
-
-
-def methods_text(spec: ReportSpec) -> str:
-    """The Methods paragraph with databases and the search window sentence."""
-    languages = " and ".join(spec.languages)
-    return (f"A limited literature search was conducted on key resources including "
-            f"{join_series(list(spec.databases))}, as well as a focused Internet search. "
-            f"Methodological filters were applied to limit retrieval to health technology "
-            f"assessments, systematic reviews, meta-analyses, randomized controlled trials, "
-            f"and non-randomized studies. Where possible, retrieval was limited to the human "
-            f"population. The search was also limited to {languages} language documents "
-            f"published between {long_date(spec.search_start)} and {long_date(spec.search_end)}. "
-            f"Internet links were provided, where available.")
 
 
 def draw_body(w: PageWriter) -> dict[tuple[int, int], tuple[int, int]]:
@@ -389,31 +264,27 @@ def draw_body(w: PageWriter) -> dict[tuple[int, int], tuple[int, int]]:
     body = spec.body_size
     w.paragraph((Item((Span(spec.title, bold=True),)),), 16, space_after=10)
     w.heading("Research Questions")
-    numbered = len(spec.research_questions) > 1
-    for number, question in enumerate(spec.research_questions, start=1):
-        w.paragraph((Item((Span(f"{number}. {question}" if numbered else question),)),), body)
+    for marker, question in zip(question_markers(spec), spec.research_questions):
+        w.paragraph((Item((Span(f"{marker} {question}" if marker else question),)),), body)
     w.heading("Key Findings")
     w.paragraph((Item((Span(" ".join(key_findings_sentences(spec))),)),), body)
     w.heading("Methods")
     w.paragraph((Item((Span(methods_text(spec)),)),), body)
     w.heading("Selection Criteria")
-    w.paragraph((Item((Span("One reviewer screened citations and selected studies based on "
-                             "the inclusion criteria presented in Table 1."),)),), body)
+    w.paragraph((Item((Span(SELECTION_TEXT),)),), body)
     draw_criteria_table(w)
     w.heading("Results")
-    w.paragraph((Item((Span("Rapid Response reports are organized so that the higher quality "
-                             "evidence is presented first. " + " ".join(
-                                 key_findings_sentences(spec))),)),), body)
+    w.paragraph((Item((Span(results_text(spec)),)),), body)
     w.heading("Overall Summary of Findings")
     w.paragraph((Item(summary_spans(spec)),), body, space_after=12)
     pages: dict[tuple[int, int], tuple[int, int]] = {}
     for table_index, table in enumerate(spec.tables):
         for row_index, page in draw_study_table(w, table).items():
             pages[(table_index, row_index)] = page
-    w.heading("References Summarized")
-    for row in sorted(all_rows(spec), key=lambda r: (r.ref_no is None, r.ref_no or 0)):
-        number = f"{row.ref_no}. " if row.ref_no is not None else ""
-        w.paragraph((Item((Span(number + reference_entry(row)),)),), 9, space_after=3)
+    references = reference_list(spec)
+    w.heading(references.heading)
+    for entry in references.entries:
+        w.paragraph((Item((Span(entry),)),), 9, space_after=3)
     return pages
 
 
@@ -438,7 +309,4 @@ def draw_report(spec: ReportSpec, path: Path) -> GroundTruth:
     _, n_pages, _ = render(spec, 0)
     pdf, n_pages, pages = render(spec, n_pages)
     path.write_bytes(pdf)
-    studies = expected_studies(spec, {key: first for key, (first, _) in pages.items()})
-    keys = [str(record["study_key"]) for record in studies]
-    spans = dict(zip(keys, (pages[key] for key in sorted(pages))))
-    return GroundTruth(studies, expected_report(spec, n_pages), n_pages, spans)
+    return ground_truth(spec, n_pages, pages)

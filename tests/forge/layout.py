@@ -16,9 +16,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.forge.content import BULLET, Item, Span
+
 REGULAR = "ForgeSans"
 BOLD = "ForgeSans-Bold"
-BULLET = "\u2022"
 BULLET_INDENT = 9.0
 # Letters after which CADTH's PDFs leave extra advance; more than pdfplumber's x_tolerance (3).
 ARTIFACT_LETTERS = frozenset("fvy")
@@ -34,24 +35,6 @@ def register_fonts() -> None:
     font_dir = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
     pdfmetrics.registerFont(TTFont(REGULAR, os.path.join(font_dir, "Vera.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, os.path.join(font_dir, "VeraBd.ttf")))
-
-
-@dataclass(frozen=True)
-class Span:
-    """A run of text in one style; `glue` attaches it to the previous span without a space."""
-
-    text: str
-    bold: bool = False
-    superscript: bool = False
-    glue: bool = False
-
-
-@dataclass(frozen=True)
-class Item:
-    """A paragraph inside a cell or the body; a bulleted item gets a hanging indent."""
-
-    spans: tuple[Span, ...]
-    bullet: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,13 +111,29 @@ def unbreakable_groups(tokens: list[Token]) -> list[list[Token]]:
     return groups
 
 
+def fitting_groups(groups: list[list[Token]], width: float, spaced: bool) -> list[list[Token]]:
+    """Groups as wrapped: a word whose glued superscript pushes it past the width also breaks
+    after its hyphens (`García-` / `Lopez¹⁵`), as the word alone would."""
+    fitted: list[list[Token]] = []
+    for group in groups:
+        tail = sum(text_width(t.text, t.font, t.size, spaced) for t in group[1:])
+        head = text_width(group[0].text, group[0].font, group[0].size, spaced)
+        if len(group) == 1 or head + tail <= width:
+            fitted.append(group)
+            continue
+        pieces = split_at_hyphens(group[0], width - tail, spaced)
+        fitted.extend([piece] for piece in pieces[:-1])
+        fitted.append([pieces[-1], *group[1:]])
+    return fitted
+
+
 def wrap_tokens(tokens: list[Token], width: float, spaced: bool) -> list[Line]:
     """Greedy line breaking at spaces and, for words wider than the line, after hyphens."""
     lines: list[Line] = []
     current: list[tuple[float, Token]] = []
     x = 0.0
     pieces = [piece for token in tokens for piece in split_at_hyphens(token, width, spaced)]
-    for group in unbreakable_groups(pieces):
+    for group in fitting_groups(unbreakable_groups(pieces), width, spaced):
         head = group[0]
         gap = text_width(" ", head.font, head.size, False) if head.space_before else 0.0
         group_w = sum(text_width(t.text, t.font, t.size, spaced) for t in group)

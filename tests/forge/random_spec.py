@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.forge.spec import Column, Criterion, ReportSpec, StudyRow, TableSpec
+from tests.forge.spec import COMBINED, Column, Criterion, ReportSpec, StudyRow, TableSpec
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
 
@@ -110,6 +110,43 @@ COLUMN_SETS: tuple[tuple[Column, ...], ...] = (
      Column("Country", "extra", 0.7), Column("Intervention", "intervention", 0.9),
      Column("Comparator", "comparator", 0.9), Column("Results", "results", 1.5)),
 )
+# Combined findings-and-conclusions cells: the conclusion's claim, and how the paragraph words
+# it (a sentence kept whole, or a label that is not part of the conclusion).
+CLAIMS = (
+    "{i} may be a beneficial treatment option for these patients",
+    "there is not enough evidence to recommend {i}",
+    "{i} might be an alternative for patients resistant to {k}",
+    "further randomized trials are required",
+)
+CONCLUSION_FORMS = (
+    ("", "The authors concluded that {claim}."),
+    ("", "The authors suggested that {claim}."),
+    ("Authors' conclusion:", "{Claim}."),
+    ("Conclusion \u2014", "{Claim}."),
+)
+COMBINED_COLUMNS: tuple[Column, ...] = (
+    Column("Study, Year", "author", 0.9), Column("Study Design", "study_design", 1.0),
+    Column("Population", "population", 1.0),
+    Column("Intervention and Comparator", "intervention", 1.0),
+    Column("Main Findings and Authors' Conclusions", COMBINED, 1.8),
+)
+GUIDELINE_AUTHOR_HEADERS = ("First Author, Year", "Guideline Group, Year", "Author, Year")
+GUIDELINE_EVIDENCE_HEADERS = ("Strength of Evidence", "Quality of Evidence")
+RECOMMENDATIONS = (
+    "Clinicians should consider {i} for adults with {c}",
+    "{I} is not recommended as first-line therapy for {c}",
+    "{I} should be offered to patients who did not respond to {k}",
+    "Patients receiving {i} should be reassessed at 12 weeks",
+)
+EVIDENCE_GRADES = (
+    "Strong recommendation; moderate-quality evidence", "Weak recommendation; low-quality evidence",
+    "Grade A", "Grade B", "Level II evidence", "Consensus-based recommendation",
+)
+QUESTION_FORMS = (
+    "What is the clinical effectiveness of {i} for patients with {c}?",
+    "What are the evidence-based guidelines regarding {i} for {c}?",
+    "What is the cost-effectiveness of {i} for patients with {c}?",
+)
 COUNTRIES = ("Canada", "Denmark", "Japan", "Brazil", "Spain", "Iran", "Australia", "USA")
 DATE_FIELDS = ("search_start", "search_end", "publication_date")
 
@@ -125,6 +162,27 @@ class Flaws:
 
     empty_conclusion_rate: float = 0.0
     study_years: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Layouts:
+    """Layouts the first forge did not draw, off by default so every existing seed draws the same spec.
+
+    `combined_conclusions`: chance a study table prints each conclusion as the last paragraph
+    of a "Main Findings and Authors' Conclusions" cell; `guideline_table`: chance the last
+    research question's table is a guideline table (Recommendations, Strength/Quality of
+    Evidence); `question_markers`: marker styles to draw from (empty keeps "auto");
+    `tables`: numbers of research questions, one study table each, to draw from (empty keeps
+    the original one or two).
+    """
+
+    combined_conclusions: float = 0.0
+    guideline_table: float = 0.0
+    question_markers: tuple[str, ...] = ()
+    tables: tuple[int, ...] = ()
+
+
+ALL_LAYOUTS = Layouts(0.5, 0.5, ("numbered", "lettered_paren", "lettered_dot"), (1, 2, 3))
 
 
 @dataclass(frozen=True)
@@ -154,8 +212,8 @@ def combined_intervention(columns: tuple[Column, ...]) -> bool:
 
 def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
               study_design: str, long_cell: bool,
-              empty_conclusion_rate: float) -> dict[str, tuple[str, ...]]:
-    """Printed items for every column of one row."""
+              empty_conclusion_rate: float) -> tuple[dict[str, tuple[str, ...]], str]:
+    """Printed items for every column of one row, and the label of a combined cell's conclusion."""
     i, k = pick(rng, INTERVENTIONS), pick(rng, COMPARATORS)
     words = {"c": condition.lower(), "i": mid_sentence(i), "k": k.lower()}
     findings = [pick(rng, FINDINGS).format(o=mid_sentence(pick(rng, OUTCOMES)), **words)
@@ -167,6 +225,12 @@ def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
     # Both draws are always made, so the rate changes which cells are empty and nothing else.
     conclusion = pick(rng, CONCLUSIONS).format(**words)
     conclusion_printed = rng.random() >= empty_conclusion_rate
+    fields = {c.field for c in columns}
+    label = ""
+    if COMBINED in fields:
+        label, form = pick(rng, CONCLUSION_FORMS)
+        claim = pick(rng, CLAIMS).format(**words)
+        conclusion = form.format(claim=claim, Claim=claim[0].upper() + claim[1:])
     values: dict[str, tuple[str, ...]] = {
         "indication": (condition,),
         "population": (pick(rng, POPULATIONS).format(**words),),
@@ -178,8 +242,10 @@ def row_cells(rng: random.Random, columns: tuple[Column, ...], condition: str,
         "outcomes": (", ".join(rng.sample(OUTCOMES, 3)),),
     }
     cells = {c.field: values[c.field] for c in columns if c.field in values}
+    if COMBINED in fields:
+        cells.update(results=values["results"], authors_conclusions=values["authors_conclusions"])
     cells.update({c.header: (pick(rng, COUNTRIES),) for c in columns if c.field == "extra"})
-    return cells
+    return cells, label
 
 
 def unused_year(surname: str, year: int, years: tuple[int, ...],
@@ -202,13 +268,15 @@ def draw_author(rng: random.Random, years: tuple[int, ...], used: Collection[tup
 
 
 def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_ref: int,
-                draw: StudyDraw, taken: tuple[tuple[str, int], ...]) -> tuple[StudyRow, ...]:
+                draw: StudyDraw, taken: tuple[tuple[str, int], ...],
+                designs: list[tuple[str, str, str]] | None = None) -> tuple[StudyRow, ...]:
     """`n` studies sorted by design as CADTH orders evidence, numbered from `first_ref`.
 
-    `taken` lists the (surname, year) pairs of earlier tables, so printed authors stay distinct.
+    `taken` lists the (surname, year) pairs of earlier tables, so printed authors stay distinct;
+    `designs`, when given, are the designs to draw from instead of one to four random ones.
     """
-    designs = sorted(rng.sample(DESIGN_GROUPS, rng.randint(1, 4)),
-                     key=DESIGN_GROUPS.index)
+    if designs is None:
+        designs = sorted(rng.sample(DESIGN_GROUPS, rng.randint(1, 4)), key=DESIGN_GROUPS.index)
     drawn = sorted((pick(rng, designs) for _ in range(n)), key=DESIGN_GROUPS.index)
     rows = []
     used: list[tuple[str, int]] = list(taken)
@@ -218,10 +286,10 @@ def random_rows(rng: random.Random, columns: tuple[Column, ...], n: int, first_r
         suffix = "abcdefghijklmnopqrstuvwxyz"[repeats - 1] if repeats else ""
         used.append((surname, year))
         long_cell = draw.long_cells and rng.random() < 0.15
-        cells = row_cells(rng, columns, pick(rng, CONDITIONS), design_cell, long_cell,
-                          draw.empty_conclusion_rate)
+        cells, conclusion_label = row_cells(rng, columns, pick(rng, CONDITIONS), design_cell,
+                                            long_cell, draw.empty_conclusion_rate)
         rows.append(StudyRow(surname, year, first_ref + offset if draw.refs else None, design,
-                             label, cells, suffix))
+                             label, cells, suffix, conclusion_label))
     return tuple(rows)
 
 
@@ -232,14 +300,40 @@ def with_design_column(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     return columns[:1] + (Column("Study Design", "study_design", 1.0),) + columns[1:]
 
 
+def guideline_columns(rng: random.Random) -> tuple[Column, ...]:
+    """A guideline table's columns: who, for whom, the recommendations and their grading."""
+    return (Column(pick(rng, GUIDELINE_AUTHOR_HEADERS), "author", 1.0),
+            Column("Target Population", "population", 1.1),
+            Column("Recommendations", "results", 2.0),
+            Column(pick(rng, GUIDELINE_EVIDENCE_HEADERS), "extra", 1.1))
+
+
+def as_guideline(rng: random.Random, row: StudyRow, columns: tuple[Column, ...],
+                 words: Mapping[str, str]) -> StudyRow:
+    """A drawn row turned into a guideline's: recommendations as its results, a grade as extra."""
+    recommendations = [pick(rng, RECOMMENDATIONS).format(**words) for _ in range(rng.randint(1, 3))]
+    cells = {**row.cells, "results": tuple(r[0].upper() + r[1:] for r in dict.fromkeys(recommendations))}
+    cells.update({c.header: (pick(rng, EVIDENCE_GRADES),) for c in columns if c.field == "extra"})
+    return dataclasses.replace(row, cells=cells)
+
+
 def random_table(rng: random.Random, label: str, n: int, first_ref: int, draw: StudyDraw,
-                 taken: tuple[tuple[str, int], ...]) -> TableSpec:
-    """One study table with a random column set and printing style."""
+                 taken: tuple[tuple[str, int], ...], kind: str = "study",
+                 words: Mapping[str, str] | None = None) -> TableSpec:
+    """One study table with a random column set and printing style.
+
+    `kind` "combined" prints the findings and conclusions in one column; "guideline" draws a
+    guideline table about `words` (i: intervention, I: capitalized, k: comparator, c: condition).
+    """
     grouped = rng.random() < 0.6
-    columns = pick(rng, COLUMN_SETS)
+    columns = {"study": lambda: pick(rng, COLUMN_SETS), "combined": lambda: COMBINED_COLUMNS,
+               "guideline": lambda: guideline_columns(rng)}[kind]()
     if not grouped:
         columns = with_design_column(columns)
-    rows = random_rows(rng, columns, n, first_ref, draw, taken)
+    designs = [DESIGN_GROUPS[-1]] if kind == "guideline" else None
+    rows = random_rows(rng, columns, n, first_ref, draw, taken, designs)
+    if kind == "guideline":
+        rows = tuple(as_guideline(rng, row, columns, words or {}) for row in rows)
     text = " ".join(v for row in rows for values in row.cells.values() for v in values)
     abbreviations = tuple((a, e) for a, e in ABBREVIATIONS if a in text.split()
                           or f"{a} " in text or f"({a}" in text)
@@ -284,10 +378,38 @@ def study_years(dates: Mapping[str, date], flaws: Flaws) -> tuple[int, ...]:
     return tuple(range(first, last + 1))
 
 
-def random_spec(seed: int, flaws: Flaws = Flaws(), **overrides: Any) -> ReportSpec:
+def table_plan(rng: random.Random, n_tables: int, layouts: Layouts) -> tuple[int, list[str]]:
+    """How many study tables (one per research question) and the kind of each, per `layouts`.
+
+    Draws nothing with the default layouts, so the original seeds keep their specs.
+    """
+    if layouts.tables:
+        n_tables = pick(rng, layouts.tables)
+    kinds = ["study"] * n_tables
+    if layouts.combined_conclusions:
+        kinds = ["combined" if rng.random() < layouts.combined_conclusions else "study"
+                 for _ in kinds]
+    if layouts.guideline_table and rng.random() < layouts.guideline_table:
+        kinds[-1] = "guideline"
+    return n_tables, kinds
+
+
+def research_questions(intervention: str, condition: str, kinds: list[str],
+                       layouts: Layouts) -> tuple[str, ...]:
+    """One question per table; a guideline table answers the guideline question."""
+    words = {"i": intervention.lower(), "c": condition.lower()}
+    clinical, guidelines, cost = (form.format(**words) for form in QUESTION_FORMS)
+    if layouts == Layouts() or kinds[-1] != "guideline":
+        return (clinical, guidelines, cost)[:len(kinds)]
+    return (clinical, cost)[:len(kinds) - 1] + (guidelines,)
+
+
+def random_spec(seed: int, flaws: Flaws = Flaws(), layouts: Layouts = Layouts(),
+                **overrides: Any) -> ReportSpec:
     """A reproducible random report; keyword overrides replace any `ReportSpec` field.
 
     Overridden dates are known before the studies are drawn, so study years follow them.
+    `layouts` turns on the newer table and list layouts (ALL_LAYOUTS: all of them).
     """
     rng = random.Random(seed)
     condition, intervention = pick(rng, CONDITIONS), pick(rng, INTERVENTIONS)
@@ -298,19 +420,19 @@ def random_spec(seed: int, flaws: Flaws = Flaws(), **overrides: Any) -> ReportSp
     dates = report_dates(rng)
     dates.update((name, overrides[name]) for name in DATE_FIELDS if name in overrides)
     draw = StudyDraw(refs, long_cells, study_years(dates, flaws), flaws.empty_conclusion_rate)
-    questions = (f"What is the clinical effectiveness of {intervention.lower()} for patients "
-                 f"with {condition.lower()}?",
-                 f"What are the evidence-based guidelines regarding {intervention.lower()} "
-                 f"for {condition.lower()}?")[:n_tables]
-    split = rng.randint(1, n_studies - 1) if n_tables == 2 and n_studies > 1 else n_studies
-    sizes = (split, n_studies - split) if n_tables == 2 else (n_studies,)
+    n_tables, kinds = table_plan(rng, n_tables, layouts)
+    questions = research_questions(intervention, condition, kinds, layouts)
+    sizes = table_sizes(rng, n_studies, n_tables)
+    words = {"i": mid_sentence(intervention), "I": intervention, "c": condition.lower(),
+             "k": pick(rng, COMPARATORS).lower() if layouts != Layouts() else "usual care"}
     tables: list[TableSpec] = []
     first_ref = 1
     for index, size in enumerate(s for s in sizes if s):
-        label = (f"Table {index + 2}: Summary of Included Studies"
-                 + (f" for Research Question {index + 1}" if n_tables == 2 else ""))
+        what = "Guidelines" if kinds[index] == "guideline" else "Studies"
+        label = (f"Table {index + 2}: Summary of Included {what}"
+                 + (f" for Research Question {index + 1}" if n_tables > 1 else ""))
         taken = tuple((row.surname, row.year) for table in tables for row in table.rows)
-        tables.append(random_table(rng, label, size, first_ref, draw, taken))
+        tables.append(random_table(rng, label, size, first_ref, draw, taken, kinds[index], words))
         first_ref += size
     spec = ReportSpec(
         report_id=f"forged-{seed}",
@@ -324,7 +446,18 @@ def random_spec(seed: int, flaws: Flaws = Flaws(), **overrides: Any) -> ReportSp
         spacing_artifact=rng.random() < 0.3,
         **dates,
     )
+    if layouts.question_markers:
+        spec = dataclasses.replace(spec, question_markers=pick(rng, layouts.question_markers))
     return dataclasses.replace(spec, **overrides)
+
+
+def table_sizes(rng: random.Random, n_studies: int, n_tables: int) -> tuple[int, ...]:
+    """Studies per table: the original one-or-two split, or cut points for three tables."""
+    if n_tables == 3 and n_studies >= 3:
+        first, second = sorted(rng.sample(range(1, n_studies), 2))
+        return (first, second - first, n_studies - second)
+    split = rng.randint(1, n_studies - 1) if n_tables >= 2 and n_studies > 1 else n_studies
+    return (split, n_studies - split) if n_tables >= 2 else (n_studies,)
 
 
 def seed_criterion(name: str, text: str) -> Criterion:

@@ -14,6 +14,9 @@ from typing import Literal, Mapping
 
 AuthorFormat = Literal["paren", "et_al", "comma"]
 RefPlacement = Literal["after_author", "after_year", "next_line", "inline", "none"]
+QuestionMarkers = Literal["auto", "numbered", "lettered_paren", "lettered_dot"]
+# A column whose cell lists the findings (bullets) and ends with the authors' conclusion paragraph.
+COMBINED = "findings_and_conclusions"
 
 STUDY_FIELDS: tuple[str, ...] = (
     "report_id",
@@ -83,8 +86,9 @@ DESIGN_ORDER: tuple[str, ...] = tuple(CATEGORY_NOUNS)
 class Column:
     """One printed column: its header as printed, the contract field it fills, its relative width.
 
-    `field` is "author" for the author/year/reference cell, a contract field name, or "extra"
-    (then the header is the key in the record's `extra` mapping).
+    `field` is "author" for the author/year/reference cell, a contract field name, "extra"
+    (then the header is the key in the record's `extra` mapping), or COMBINED (the row's
+    results as bullets, then its authors' conclusions as a paragraph).
     """
 
     header: str
@@ -97,7 +101,8 @@ class StudyRow:
     """One included study; `cells` maps a contract field (or an extra header) to its printed items.
 
     One item prints as a paragraph, several items as a bulleted list; an empty tuple is an
-    empty cell (the ground truth then holds None).
+    empty cell (the ground truth then holds None). `conclusion_label` is printed before the
+    conclusion in a COMBINED cell ("Authors' conclusion:"); a label, not part of the truth.
     """
 
     surname: str
@@ -107,6 +112,7 @@ class StudyRow:
     design_label: str
     cells: Mapping[str, tuple[str, ...]]
     year_suffix: str = ""
+    conclusion_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class ReportSpec:
     table_size: float = 9.0
     service_line: str = "Rapid Response Service"
     report_type: str = "Summary of Abstracts"
+    question_markers: QuestionMarkers = "auto"
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,9 @@ def study_record(
         if column.field == "extra":
             if value is not None:
                 extra[column.header] = value
+        elif column.field == COMBINED:
+            record["results"] = value
+            record["authors_conclusions"] = cell_value(row.cells.get("authors_conclusions", ()))
         elif column.field != "author":
             record[column.field] = value
     key_tail = str(row.ref_no) if row.ref_no is not None else f"{row.surname}-{row.year}"
@@ -256,7 +266,9 @@ def study_record(
 
 
 def column_key(column: Column) -> str:
-    """The key of a column's items in `StudyRow.cells`: the field, or the header for extras."""
+    """The key of a column's items in `StudyRow.cells`: the field, the header for extras, results for COMBINED."""
+    if column.field == COMBINED:
+        return "results"
     return column.header if column.field == "extra" else column.field
 
 
@@ -291,3 +303,12 @@ def expected_report(spec: ReportSpec, n_pages: int) -> dict[str, object]:
         "n_studies": len(all_rows(spec)),
         "pages": n_pages,
     }
+
+
+def ground_truth(spec: ReportSpec, n_pages: int,
+                 row_pages: Mapping[tuple[int, int], tuple[int, int]]) -> GroundTruth:
+    """The truth of a drawn report, given where each (table, row) was drawn, first and last page."""
+    studies = expected_studies(spec, {key: first for key, (first, _) in row_pages.items()})
+    keys = [str(record["study_key"]) for record in studies]
+    spans = dict(zip(keys, (row_pages[key] for key in sorted(row_pages))))
+    return GroundTruth(studies, expected_report(spec, n_pages), n_pages, spans)
