@@ -125,7 +125,9 @@ def test_combined_findings_cell_gives_its_closing_conclusion_paragraph_apart(clo
     cell = "\uf0b7 Mortality fell by 20%\n\uf0b7 No difference in quality\nof life\n" + closing
     [record] = study_records("r", [table(row({"author": "Lee (2015)3", "results": cell}, "Randomized Controlled Trials"))])
     assert record["results"] == "Mortality fell by 20%\nNo difference in quality of life"
-    assert record["authors_conclusions"] == " ".join(closing.split())
+    labelled = closing.startswith(("Authors' conclusion:", "Conclusion —"))
+    expected = " ".join(closing.split(":" if ":" in closing else "—", 1)[1].split()) if labelled else " ".join(closing.split())
+    assert record["authors_conclusions"] == expected
 
 
 def test_a_conclusion_inside_a_finding_or_beside_a_conclusions_column_stays_where_it_is() -> None:

@@ -104,6 +104,8 @@ CONCLUSION_LEAD = re.compile(
     r"|(?:authors?['’]?\s+)?conclusions?\s*[:—–-]|in\s+conclusion\b)",
     re.IGNORECASE,
 )
+# The label such a paragraph may open with: a heading inside the cell, not part of the conclusion.
+CONCLUSION_LABEL = re.compile(r"^\s*(?:authors?['’]?\s+)?conclusions?\s*[:—–-]\s*", re.IGNORECASE)
 
 
 # --- designs -------------------------------------------------------------------------------

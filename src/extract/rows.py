@@ -11,7 +11,7 @@ import dataclasses
 import json
 from typing import Callable, Sequence
 
-from extract.fields import CONCLUSION_LEAD, AuthorYearRef, design_for_label, split_author_year_ref
+from extract.fields import CONCLUSION_LABEL, CONCLUSION_LEAD, AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
 from extract.tables_spec import TABLES
 from extract.text.clean import clean_findings, clean_text, starts_list_item
@@ -65,7 +65,8 @@ def with_conclusion_apart(row: RawRow, table_has_conclusions: bool) -> RawRow:
 
     Only in a table without a conclusions column of its own, and only where the cell itself
     separates them: a closing paragraph that is not a list item and opens by stating the authors'
-    conclusion (`fields.CONCLUSION_LEAD`).
+    conclusion (`fields.CONCLUSION_LEAD`). A label opening it ("Authors' conclusion:") is a
+    heading inside the cell and is left out; a sentence ("The authors concluded that…") is kept whole.
     """
     cell = row.cells.get("results")
     if table_has_conclusions or cell is None:
@@ -84,7 +85,7 @@ def split_closing_conclusion(text: str) -> tuple[str, str | None]:
         if starts_list_item(lines[index]):
             return text, None
         if CONCLUSION_LEAD.match(lines[index].strip()):
-            return "\n".join(lines[:index]), "\n".join(lines[index:])
+            return "\n".join(lines[:index]), CONCLUSION_LABEL.sub("", "\n".join(lines[index:]), count=1)
     return text, None
 
 

@@ -8,6 +8,7 @@ spacing within a cell.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
@@ -19,11 +20,20 @@ from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names
 from extract.tables.headers import is_known_header
 
 
+# Gaps between a table's lines, in font sizes: a cell's lines sit closer than this …
+MAX_CELL_LINE_GAP_EM = 0.45
+# … rows are told from them by a jump at least this wide between the sorted gaps …
+MIN_CLUSTER_JUMP_EM = 0.15
+# … and gaps wider than this say nothing about either (a paragraph or the table's end).
+MAX_LINE_GAP_EM = 1.5
+
+
 def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
     """Cut an unruled table into cells by header positions and word alignment, or None if none is there."""
     region = [w for w in page.words if w.bbox.top >= top - 1 and w.bbox.bottom <= bottom + 1]
     lines = words_to_lines(region, settings)
-    header, body_start = _header_band(lines, settings)
+    rows_at = RowBreaks(row_rules(page, lines), row_gap_em(lines, settings))
+    header, body_start = _header_band(lines, rows_at, settings)
     if header:
         bounds = aligned_bounds(header, page, settings)
         body_lines, header_lines = lines[body_start:], lines[:body_start]
@@ -33,7 +43,7 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
         return None
     kept, ended = _lines_until_end(body_lines, bounds, settings)
     rows = [_aligned_row([w for ln in header_lines for w in ln], bounds, page.page_no, False)] if header_lines else []
-    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, settings)]
+    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, rows_at)]
     return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
 
 
@@ -104,23 +114,66 @@ def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: Tab
     return (*starts, page.width)
 
 
-def _header_band(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
-    """The header line's segments and where the body starts (after the header's wrapped lines)."""
+def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
+    """The header line's segments and where the body starts (after the header's wrapped lines, before any rule)."""
     for index, line in enumerate(lines[:3]):
         segments = header_segments(line, settings)
         if segments is None:
             continue
         fonts = {w.fontname for s in segments for w in s}
         end = index + 1
-        while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and _gap_below(lines[end - 1], lines[end]) < settings.row_gap_em * lines[end][0].size:
+        while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and not rows_at.between(lines[end - 1], lines[end]):
             end += 1
         return segments, end
     return [], 0
 
 
-def _gap_below(upper: Sequence[Word], lower: Sequence[Word]) -> float:
-    """The blank space between two lines."""
-    return box_of(lower).top - box_of(upper).bottom
+def row_rules(page: Page, lines: Sequence[tuple[Word, ...]]) -> tuple[float, ...]:
+    """Heights of the horizontal rules that cross the lines' span (half its width or more): drawn row borders."""
+    if not lines:
+        return ()
+    span = box_of([w for line in lines for w in line])
+    return tuple(sorted(
+        (r.bbox.top + r.bbox.bottom) / 2 for r in page.rulings
+        if r.orientation == "h" and min(r.bbox.x1, span.x1) - max(r.bbox.x0, span.x0) >= 0.5 * span.width
+    ))
+
+
+@dataclass(frozen=True)
+class RowBreaks:
+    """Where one page's stretch of a table starts new rows: at drawn rules, and at gaps wider than `gap_em`."""
+
+    rules: tuple[float, ...]
+    gap_em: float
+
+    def between(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
+        """Whether the lower line starts a new row: a rule is drawn between the two, or the gap is a row's."""
+        above, below = box_of(upper).bottom, box_of(lower).top
+        if any(above - 0.5 <= y <= below + 0.5 for y in self.rules):
+            return True
+        return below - above > self.gap_em * median(w.size for w in lower)
+
+
+def row_gap_em(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> float:
+    """The gap (in font sizes) that separates rows on this page: above the tightest cluster of line gaps, which are a cell's.
+
+    Producers set a cell's lines anywhere from a tenth to four tenths of the font size apart, and
+    rows a little or a lot further; a fixed threshold fits some and merges the rows of others. The
+    line gaps of a table's stretch fall in two clusters, a cell's and a row's: the first wide jump
+    between the sorted gaps separates them. With no such jump, or when even the tightest gaps are
+    a row's (one-line cells), the reader's own setting, or half the tightest gap, is the threshold.
+    """
+    gaps = sorted({
+        round((box_of(lower).top - box_of(upper).bottom) / max(median(w.size for w in lower), 1.0), 2)
+        for upper, lower in zip(lines, lines[1:])
+    })
+    gaps = [gap for gap in gaps if -0.5 < gap < MAX_LINE_GAP_EM]
+    if not gaps:
+        return settings.row_gap_em
+    if gaps[0] >= MAX_CELL_LINE_GAP_EM:
+        return gaps[0] / 2
+    jump = next(((low + high) / 2 for low, high in zip(gaps, gaps[1:]) if high - low >= MIN_CLUSTER_JUMP_EM), None)
+    return settings.row_gap_em if jump is None else jump
 
 
 def _is_note(line: Sequence[Word], body_size: float) -> bool:
@@ -144,13 +197,11 @@ def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float],
     return kept, False
 
 
-def _row_groups(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> list[list[tuple[Word, ...]]]:
-    """Split body lines into table rows at vertical gaps wider than the line spacing within a cell."""
+def _row_groups(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks) -> list[list[tuple[Word, ...]]]:
+    """Split body lines into table rows at drawn rules and at gaps wider than a cell's line spacing."""
     groups: list[list[tuple[Word, ...]]] = []
     for line in lines:
-        box = box_of(line)
-        size = median(w.size for w in line)
-        if groups and box.top - box_of([w for ln in groups[-1] for w in ln]).bottom <= settings.row_gap_em * size:
+        if groups and not rows_at.between([w for ln in groups[-1] for w in ln], line):
             groups[-1].append(line)
         else:
             groups.append([line])

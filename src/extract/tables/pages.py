@@ -70,7 +70,7 @@ class SummaryTables:
         table.following, grid = follow_page(table.following, page, bottom, self.settings)
         if grid is None:
             return
-        table.stitched = stitch_grid(table.stitched, grid, bool(table.summary.pages), self.settings)
+        table.stitched = stitch_grid(table.stitched, grid, self.settings)
         table.summary = summarise_grid(table.summary, grid)
         if table.grids is not None:
             table.grids.append(grid)

@@ -27,24 +27,30 @@ class StitchedRows:
     rows: tuple[RawRow, ...] = ()
 
 
-def stitch_grid(stitched: StitchedRows, grid: PageGrid, continued: bool, settings: TableSettings) -> StitchedRows:
-    """Add one page grid's rows: headers dropped, group labels carried, a row broken by the page joined back."""
+def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings) -> StitchedRows:
+    """Add one page grid's rows: headers dropped, group labels carried, rows without an author joined to the row above.
+
+    Every study row has an author cell, so a grid row without one is the rest of the row above:
+    broken by a page, or cut by a paragraph gap inside a cell that a strategy took for a row gap.
+    """
     fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
     header, label, rows = stitched.header or (printed or ()), stitched.label, list(stitched.rows)
-    for position, grid_row in enumerate(grid.rows[start:]):
+    after_heading = False
+    for grid_row in grid.rows[start:]:
         if is_header_row(grid_row, settings):
             continue
         heading = group_label(grid_row, settings)
         if heading is not None:
-            label = heading
+            label, after_heading = heading, True
             continue
         cells = row_cells(grid_row, fields, settings)
         if not cells:
             continue
-        if "author" not in cells and "ref" not in cells and rows and position == 0 and continued:
+        if "author" not in cells and "ref" not in cells and rows and not after_heading:
             rows[-1] = join_broken_row(rows[-1], cells)
             continue
         rows.append(RawRow(cells, label, len(rows)))
+        after_heading = False
     return StitchedRows(header, fields, label, tuple(rows))
 
 
