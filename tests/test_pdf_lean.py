@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 import pytest
 
 from extract.layout.spacing import word_breaks
@@ -19,7 +20,12 @@ from extract.model import Page
 from extract.errors import READ_FAILURE_REASONS
 from extract.readers.guard import classify_exception
 from extract.settings import DEFAULT_LAYOUT
+from extract.model import BBox
 from extract.readers.plumber import (
+    MAX_MARK_PT,
+    MAX_RULE_THICKNESS_PT,
+    MIN_MARK_PT,
+    drawn_bullets,
     inside_any as _inside_any,
     _ruling_from_edge,
     chars_and_edges,
@@ -34,10 +40,34 @@ CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "
 EDGE_KEYS = ("x0", "top", "x1", "bottom", "orientation")
 
 
+def is_plumber_shading(shape: dict) -> bool:
+    """The reader's shading rule on a pdfplumber rect or curve: filled, unstroked, thicker than a rule."""
+    return bool(shape["fill"]) and not shape["stroke"] and min(shape["width"], shape["height"]) > MAX_RULE_THICKNESS_PT
+
+
+def plumber_edges(plumber_page: pdfplumber.page.Page) -> list[dict]:
+    """pdfplumber's own edges, in its order, without those of shadings."""
+    return [
+        *map(line_to_edge, plumber_page.lines),
+        *(edge for rect in plumber_page.rects if not is_plumber_shading(rect) for edge in rect_to_edges(rect)),
+        *(edge for curve in plumber_page.curves if not is_plumber_shading(curve) for edge in curve_to_edges(curve)),
+    ]
+
+
+def plumber_marks(plumber_page: pdfplumber.page.Page) -> list[BBox]:
+    """pdfplumber's small filled rects and curves, as the reader's bullet marks."""
+    return [
+        BBox(shape["x0"], shape["top"], shape["x1"], shape["bottom"])
+        for shape in (*plumber_page.rects, *plumber_page.curves)
+        if shape["fill"] and MIN_MARK_PT <= min(shape["width"], shape["height"]) and max(shape["width"], shape["height"]) <= MAX_MARK_PT
+    ]
+
+
 def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> Page:
-    """The former path: pdfplumber's own edges, chars and extract_words (with the page's word-gap rule), no furniture."""
+    """The former path: pdfplumber's own edges, chars and extract_words, with the reader's rules
+    (the page's word-gap rule, shadings are no rulings, marks that open a line are bullets), no furniture."""
     settings = DEFAULT_LAYOUT
-    rulings = tuple(r for edge in plumber_page.edges if (r := _ruling_from_edge(edge, settings)) is not None)
+    rulings = tuple(r for edge in plumber_edges(plumber_page) if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     raw_words = plumber_page.extract_words(
         x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=word_breaks(plumber_page.chars).word_gap_em(),
@@ -46,6 +76,7 @@ def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> P
     )
     stream_index = {id(char): index for index, char in enumerate(plumber_page.chars)}
     words = tuple(word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no))
+    words = (*words, *drawn_bullets(plumber_marks(plumber_page), words))
     rotation = int(plumber_page.rotation or 0)
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
 
@@ -68,7 +99,7 @@ def compare_every_page(path: Path) -> Counter:
             assert new == old, f"{path.name} page {page_no}"
             chars, edges = chars_and_edges(plumber_page)
             assert chars == [{key: c[key] for key in CHAR_KEYS} for c in plumber_page.chars]
-            assert edges == [{key: e[key] for key in EDGE_KEYS} for e in plumber_page.edges]
+            assert [{key: e[key] for key in EDGE_KEYS} for e in edges] == [{key: e[key] for key in EDGE_KEYS} for e in plumber_page.edges]
             plumber_page.close()
             seen["pages"] += 1
             seen["words"] += len(new.words)

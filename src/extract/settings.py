@@ -26,6 +26,7 @@ class LayoutSettings:
     """Tolerances for turning glyph runs into lines, blocks and running headers."""
 
     furniture_band: float = 0.09
+    furniture_min_band_pt: float = 72.0  # one inch: running headers and footers print in the margin
     furniture_min_share: float = 0.3
     segment_gap_em: float = 0.8
     lone_column_gap_em: float = 1.2

@@ -17,11 +17,15 @@ from extract.settings import LayoutSettings
 
 
 def edge_zone(box: BBox, page_height: float, settings: LayoutSettings) -> str | None:
-    """'top' or 'bottom' for a box inside the band near that page edge where running furniture sits, else None."""
-    band = settings.furniture_band * page_height
-    if box.bottom <= band:
+    """'top' or 'bottom' for a line starting in the band near that page edge where running furniture sits, else None.
+
+    The band is a share of the page's height, but never narrower than a page margin: on a
+    landscape page a share of the short side would leave a header printed in the margin out.
+    """
+    band = max(settings.furniture_band * page_height, settings.furniture_min_band_pt)
+    if box.top < band:
         return "top"
-    if box.top >= page_height - band:
+    if box.bottom > page_height - band:
         return "bottom"
     return None
 

@@ -30,6 +30,14 @@ from extract.model import BBox, Page, Ruling, Word
 from extract.settings import LayoutSettings
 
 PlumberDocument = pdfplumber.PDF
+# A filled shape thinner than this is a rule drawn as a rectangle; a thicker one is a background.
+MAX_RULE_THICKNESS_PT = 3.0
+# A filled shape this small on both sides is a mark: a bullet drawn as a dot or a square.
+MIN_MARK_PT = 1.0
+MAX_MARK_PT = 7.0
+# A mark is a bullet when a word starts this close to its right (in the word's font sizes) on its line.
+MAX_BULLET_GAP_EM = 2.0
+BULLET = "\u2022"
 
 
 @contextmanager
@@ -55,7 +63,7 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     Words are grouped by pdfplumber's WordExtractor, so their meaning is pdfplumber's; on a page
     that writes its spaces as glyphs, a gap without one joins the word (`layout.spacing`).
     """
-    chars, edges = chars_and_edges(plumber_page)
+    chars, edges, marks = chars_edges_and_marks(plumber_page)
     rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     extractor = WordExtractor(
@@ -68,8 +76,28 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
         word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
         if not inside_any(word, furniture)
     )
+    words = (*words, *drawn_bullets(marks, words))
     rotation = int(plumber_page.rotation or 0)
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
+
+
+def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
+    """A bullet word for each mark that opens a line of text: a word starts just right of it, on its line.
+
+    Some producers draw list bullets as shapes, leaving nothing in the text layer, and the items
+    of a findings cell would run together; the drawing says where each item starts.
+    """
+    bullets = []
+    for mark in marks:
+        middle = (mark.top + mark.bottom) / 2
+        following = [
+            word for word in words
+            if word.bbox.top <= middle <= word.bbox.bottom and 0 <= word.bbox.x0 - mark.x1 <= MAX_BULLET_GAP_EM * max(word.size, 1.0)
+        ]
+        if following:
+            first = min(following, key=lambda word: word.bbox.x0)
+            bullets.append(Word(BULLET, mark, first.fontname, first.size, first.page_no, first.upright))
+    return bullets
 
 
 def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
@@ -86,14 +114,21 @@ def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
 
 
 def chars_and_edges(plumber_page: pdfplumber.page.Page) -> tuple[list[dict], list[dict]]:
-    """A page's chars in drawing order and its edges, from one run of pdfminer's interpreter (pdfplumber's Page.layout, leaner)."""
+    """A page's chars in drawing order and its edges (pdfplumber's Page.layout, leaner)."""
+    chars, edges, _marks = chars_edges_and_marks(plumber_page)
+    return chars, edges
+
+
+def chars_edges_and_marks(plumber_page: pdfplumber.page.Page) -> tuple[list[dict], list[dict], list[BBox]]:
+    """A page's chars in drawing order, its edges and its small filled marks, from one run of pdfminer's interpreter."""
     frame = page_frame(plumber_page)
     device = CharCollector(plumber_page.pdf.rsrcmgr, plumber_page.page_number, frame)
     try:
         PDFPageInterpreter(plumber_page.pdf.rsrcmgr, device).process_page(plumber_page.page_obj)
     except Exception as exc:  # pdfplumber wraps whatever the interpreter raises; classify_exception expects that shape
         raise PdfminerException(exc) from exc
-    return device.chars, layout_edges(device.get_result(), frame)
+    layout = device.get_result()
+    return device.chars, layout_edges(layout, frame), layout_marks(layout, frame)
 
 
 def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
@@ -149,7 +184,9 @@ def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[
 
 
 def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
-    """A pdfplumber edge as a Ruling, or None for a speck too short to separate anything."""
+    """A pdfplumber edge as a Ruling, or None for a speck too short to separate anything or a shading's edge."""
+    if edge.get("shading"):
+        return None
     orientation = edge.get("orientation")
     box = BBox(edge["x0"], edge["top"], edge["x1"], edge["bottom"])
     if orientation == "h" and box.width >= settings.min_ruling_pt:
@@ -298,7 +335,11 @@ def layout_leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
 
 
 def layout_edges(layout: Iterable[LTComponent], frame: PageFrame) -> list[dict]:
-    """A layout's edges in pdfplumber's order: every line's, then every rect's, then every curve's, each in drawing order."""
+    """A layout's edges in pdfplumber's order: every line's, then every rect's, then every curve's, each in drawing order.
+
+    The edges of a shading (a filled, unstroked shape thicker than a rule: a cell's background)
+    are marked `shading`: they are where a colour changes, not lines a table is ruled with.
+    """
     lines: list[dict] = []
     rects: list[dict] = []
     curves: list[dict] = []
@@ -306,7 +347,29 @@ def layout_edges(layout: Iterable[LTComponent], frame: PageFrame) -> list[dict]:
         if isinstance(obj, LTLine):
             lines.extend(line_edges(obj, frame))
         elif isinstance(obj, LTRect):
-            rects.extend(rect_edges(obj, frame))
+            rects.extend(marked_shading(rect_edges(obj, frame), obj))
         elif isinstance(obj, LTCurve):
-            curves.extend(curve_edges(obj, frame))
+            curves.extend(marked_shading(curve_edges(obj, frame), obj))
     return lines + rects + curves
+
+
+def is_shading(shape: LTCurve) -> bool:
+    """A filled shape without a stroke, thicker than any rule: a background, not a line."""
+    return bool(shape.fill) and not shape.stroke and min(shape.width, shape.height) > MAX_RULE_THICKNESS_PT
+
+
+def marked_shading(edges: list[dict], shape: LTCurve) -> list[dict]:
+    """The shape's edges, each marked with whether the shape is a shading."""
+    shading = is_shading(shape)
+    return [{**edge, "shading": shading} for edge in edges]
+
+
+def layout_marks(layout: Iterable[LTComponent], frame: PageFrame) -> list[BBox]:
+    """Small filled shapes (a bullet drawn as a dot or a square), as boxes in top-left coordinates."""
+    marks = []
+    for obj in layout_leaves(layout):
+        if isinstance(obj, LTCurve) and obj.fill and MIN_MARK_PT <= min(obj.width, obj.height) and max(obj.width, obj.height) <= MAX_MARK_PT:
+            x0, x1 = _shifted(frame, obj.x0, obj.x1)
+            top, bottom = _flipped(frame, obj.y0, obj.y1)
+            marks.append(BBox(x0, top, x1, bottom))
+    return marks

@@ -20,6 +20,9 @@ BULLET_START = re.compile(rf"^\s*[{BULLET_CLASS}]\s*")
 LONE_BULLET = re.compile(rf"\s*[{BULLET_CLASS}]\s*")
 _BULLET_ANYWHERE = re.compile(f"[{BULLET_CLASS}]")
 _DASH_BULLET_AT_LINE_START = re.compile(r"^[ \t]*(?:[-–—*](?:[ \t]+|$))+", re.MULTILINE)
+# A glyph the PDF gives no character for, standing alone at a line's start, is a list bullet
+# (a Symbol-font bullet without a Unicode map); anywhere else it stays, for validation to flag.
+_UNMAPPED_BULLET_AT_LINE_START = re.compile(r"^[ \t]*\(cid:\d+\)(?:[ \t]+|$)", re.MULTILINE)
 # Text tools often drop a private-use bullet glyph and keep only the indent it left.
 _INDENTED_LINE_START = re.compile(r"^[ \t\u00a0]+(?=\S)", re.MULTILINE)
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
@@ -30,7 +33,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode categor
 
 def starts_list_item(line: str) -> bool:
     """Whether a raw line opens a list item: a bullet glyph or a dash bullet at its start."""
-    return bool(BULLET_START.match(line) or _DASH_BULLET_AT_LINE_START.match(line))
+    return any(pattern.match(line) for pattern in (BULLET_START, _DASH_BULLET_AT_LINE_START, _UNMAPPED_BULLET_AT_LINE_START))
 
 
 def is_bullet_glyph(char: str) -> bool:
@@ -80,4 +83,5 @@ def split_findings(text: str) -> list[str]:
     text = _INDENTED_LINE_START.sub("\ue000", text)
     text = normalize_characters(text)
     text = _DASH_BULLET_AT_LINE_START.sub("\ue000", text)
+    text = _UNMAPPED_BULLET_AT_LINE_START.sub("\ue000", text)
     return _BULLET_ANYWHERE.split(text)
