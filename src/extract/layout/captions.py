@@ -23,6 +23,9 @@ NON_STUDY_CAPTION = re.compile(r"selection criteria|inclusion criteria|eligibili
 FIRST_LINE_SPAN_PT = 3.0
 # A first line indented this far (points) past the body's left margin starts inside a table cell.
 TABLE_INDENT_PT = 40.0
+# How many of a page's first lines show whether it opens inside a table.
+OPENING_LINES = 6
+MIN_OPENING_ROWS = 2
 
 
 def is_summary_caption(text: str) -> bool:
@@ -38,14 +41,32 @@ def continues_table_pages(segments: Sequence[TextLine], in_table: bool, left_mar
 
 
 def _starts_inside_table(segments: Sequence[TextLine], left_margin: float) -> bool:
-    """A page's first line is a table row when it has several column runs or starts indented."""
-    if not segments:
+    """A page starts inside a table when it does not open with a caption and its first line is a row
+    (several column runs, or indented) or at least two of its opening lines are rows of several runs.
+
+    The first line alone can mislead: the end of a heading or of a cell carried over from the page
+    before may stand alone on it; the lines after it still show the table's columns.
+    """
+    lines = opening_lines(segments)
+    if not lines or any(CAPTION.match(s.text) for s in lines[0]):
         return False
-    first_top = min(s.bbox.top for s in segments)
-    first_line = [s for s in segments if s.bbox.top - first_top < FIRST_LINE_SPAN_PT]
-    if any(CAPTION.match(s.text) for s in first_line):
-        return False
-    return len(first_line) >= 2 or min(s.bbox.x0 for s in first_line) - left_margin > TABLE_INDENT_PT
+    first = lines[0]
+    if len(first) >= 2 or min(s.bbox.x0 for s in first) - left_margin > TABLE_INDENT_PT:
+        return True
+    return sum(len(line) >= 2 for line in lines) >= MIN_OPENING_ROWS
+
+
+def opening_lines(segments: Sequence[TextLine]) -> list[list[TextLine]]:
+    """A page's first few lines of segments, top to bottom (segments within a few points of a line's top share it)."""
+    lines: list[list[TextLine]] = []
+    for segment in sorted(segments, key=lambda s: s.bbox.top):
+        if lines and segment.bbox.top - lines[-1][0].bbox.top < FIRST_LINE_SPAN_PT:
+            lines[-1].append(segment)
+        elif len(lines) < OPENING_LINES:
+            lines.append([segment])
+        else:
+            break
+    return lines
 
 
 def loose_caption_title(line: str) -> str | None:

@@ -11,21 +11,23 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
-from extract.layout.lines import TextLine
+from extract.layout.lines import TextLine, join_runs, runs_to_lines
 from extract.model import BBox
 from extract.settings import LayoutSettings
 
 
 def edge_zone(box: BBox, page_height: float, settings: LayoutSettings) -> str | None:
-    """'top' or 'bottom' for a line starting in the band near that page edge where running furniture sits, else None.
+    """'top' for a line starting in the band at the top where running furniture sits, 'bottom' for one
+    lying inside the band at the bottom, else None.
 
     The band is a share of the page's height, but never narrower than a page margin: on a
-    landscape page a share of the short side would leave a header printed in the margin out.
+    landscape page a share of the short side would leave a header printed in the margin out. At
+    the bottom the whole line must lie inside, since the last line of a table may reach into it.
     """
     band = max(settings.furniture_band * page_height, settings.furniture_min_band_pt)
     if box.top < band:
         return "top"
-    if box.bottom > page_height - band:
+    if box.top >= page_height - band:
         return "bottom"
     return None
 
@@ -60,3 +62,23 @@ def is_furniture_key(key: tuple[str, str] | None, keys: frozenset[tuple[str, str
 def is_furniture(line: TextLine, height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> bool:
     """True for a running header/footer line, including a lone page number near an edge."""
     return is_furniture_key(furniture_key(line, height, settings), keys)
+
+
+def edge_lines(runs: Sequence[TextLine], height: float, settings: LayoutSettings) -> list[TextLine]:
+    """The visual lines near a page's edges, each made of the runs on it.
+
+    Furniture is judged line by line: a producer may draw a running header's words as runs of
+    their own, and a run `for` repeated on every page is no reason to drop the `for` of a caption.
+    """
+    near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None]
+    return [join_runs(line) for line in runs_to_lines(near)]
+
+
+def furniture_flags(runs: Sequence[TextLine], height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> list[bool]:
+    """For each run, whether the line it sits on is running furniture."""
+    furniture: set[int] = set()
+    near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None]
+    for line in runs_to_lines(near):
+        if is_furniture(join_runs(line), height, keys, settings):
+            furniture.update(id(run) for run in line)
+    return [id(run) in furniture for run in runs]

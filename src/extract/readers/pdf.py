@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from extract.layout.blocks import block_from_lines, segments_to_blocks
 from extract.layout.captions import continues_table_pages
-from extract.layout.furniture import furniture_keys, is_furniture, is_furniture_key
+from extract.layout.furniture import furniture_flags, furniture_keys, is_furniture_key
 from extract.layout.lines import TextLine, runs_to_segments
 from extract.model import BBox, Block, Document, Failure, Page
 from extract.readers.guard import captured_library_warnings, check_page_count, classify_exception, library_warnings
@@ -110,7 +110,7 @@ def body_pages(
     for page_no in range(1, len(document) + 1):
         with pdfium_textpage(document, page_no, path) as (textpage, _width, height):
             runs = text_runs(textpage, page_no, height)
-        furniture = [is_furniture(run, height, keys, settings) for run in runs]
+        furniture = furniture_flags(runs, height, keys, settings)
         body = [run for run, edge in zip(runs, furniture) if not edge]
         yield BodyPage(page_no, runs_to_segments(body, settings), [run.bbox for run, edge in zip(runs, furniture) if edge])
 

@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from extract.errors import UnreadableReport
-from extract.layout.furniture import edge_zone, furniture_text
+from extract.layout.furniture import edge_lines, edge_zone, furniture_key
 from extract.layout.lines import TextLine
 from extract.model import BBox
 from extract.readers.guard import classify_exception
@@ -93,17 +93,18 @@ def survey_pages(document: PdfiumDocument, path: Path, settings: LayoutSettings)
 
 def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, counts: TextCounts, settings: LayoutSettings) -> PageSurvey:
     """A page's survey, read cheaply: text only for the runs near the edges, and for the leftmost body runs until one has any."""
-    edge_lines: list[tuple[tuple[str, str], float]] = []
+    edge_runs: list[TextLine] = []
     body_rects: list[tuple[float, float, float, float]] = []
     for index in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(index)
-        zone = edge_zone(BBox(left, height - top, right, height - bottom), height, settings)
-        if zone is None:
+        box = BBox(left, height - top, right, height - bottom)
+        if edge_zone(box, height, settings) is None:
             body_rects.append((left, bottom, right, top))
         elif text := run_text(textpage, left, bottom, right, top):
-            edge_lines.append(((zone, furniture_text(text)), left))
+            edge_runs.append(TextLine(text, box, 0, 0.0, False))
+    keyed = tuple((key, line.bbox.x0) for line in edge_lines(edge_runs, height, settings) if (key := furniture_key(line, height, settings)))
     body_left = next((rect[0] for rect in sorted(body_rects) if run_text(textpage, *rect)), math.inf)
-    return PageSurvey(width, height, tuple(edge_lines), body_left, counts)
+    return PageSurvey(width, height, keyed, body_left, counts)
 
 
 def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list[TextLine]:

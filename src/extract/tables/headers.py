@@ -14,24 +14,29 @@ from typing import Mapping, Sequence
 from extract.text.clean import clean_text
 
 
+# What an author column is headed by, before its ", Year": a person, a study, or the body that wrote it.
+AUTHOR_COLUMN_SUBJECTS = (
+    "first author", "author", "authors", "study", "studies", "trial", "citation", "reference", "publication",
+    "guideline", "guidelines", "guideline group", "organization", "organisation", "developer", "agency", "source",
+)
+
 HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "author": (
-        "first author, year",
-        "first author (year)",
         "first author",
-        "author, year",
-        "author (year)",
-        "author, year, country",
-        "authors, year",
         "author",
+        "authors",
         "study",
-        "study, year",
-        "study (year)",
-        "study, year, country",
+        "trial",
         "citation",
         "reference",
+        "guideline",
+        *(
+            form.format(subject)
+            for subject in AUTHOR_COLUMN_SUBJECTS
+            for form in ("{}, year", "{} (year)", "{}, year, country", "{} and year", "{}/year", "{} year")
+        ),
     ),
-    "indication": ("indication", "indications", "condition", "conditions", "disease"),
+    "indication": ("indication", "indications", "condition", "conditions", "disease", "clinical indication", "health condition"),
     "population": (
         "population",
         "patients",
@@ -39,6 +44,8 @@ HEADER_SYNONYMS: Mapping[str, tuple[str, ...]] = {
         "target population",
         "participants",
         "study population",
+        "population(s)",
+        "setting and population",
     ),
     "results": (
         "results",
@@ -109,7 +116,7 @@ def normalise_header(text: str) -> str:
     """Reduce a printed header to its matching key: folded case, one space, straight apostrophe."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = _APOSTROPHES.sub("'", folded)
-    return " ".join(folded.split()).strip(" :*")
+    return " ".join(folded.split()).strip(" :*,;")
 
 
 def known_header_field(header: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from extract.fields import split_author_year_ref
 from extract.layout.words import box_of, vertical_overlap, words_to_text
 from extract.model import Cell, ParsingReport, RawRow, Table, Word
 from extract.settings import TableSettings
@@ -34,7 +35,7 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     broken by a page, or cut by a paragraph gap inside a cell that a strategy took for a row gap.
     """
     fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
-    header, label, rows = stitched.header or (printed or ()), stitched.label, list(stitched.rows)
+    header, label, rows = merged_header(stitched.header, printed), stitched.label, list(stitched.rows)
     after_heading = False
     for grid_row in grid.rows[start:]:
         if is_header_row(grid_row, settings):
@@ -44,9 +45,9 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
             label, after_heading = heading, True
             continue
         cells = row_cells(grid_row, fields, settings)
-        if not cells:
+        if not cells or (not rows and is_header_fragment(cells)):
             continue
-        if "author" not in cells and "ref" not in cells and rows and not after_heading:
+        if rows and not after_heading and continues_row(rows[-1], cells):
             rows[-1] = join_broken_row(rows[-1], cells)
             continue
         rows.append(RawRow(cells, label, len(rows)))
@@ -54,12 +55,44 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     return StitchedRows(header, fields, label, tuple(rows))
 
 
+def is_header_fragment(cells: dict[str, Cell]) -> bool:
+    """A lone author-column text with no year above a table's first study row: the end of a header broken by the page."""
+    return set(cells) == {"author"} and split_author_year_ref(cells["author"].text).year is None
+
+
+def continues_row(previous: RawRow, cells: dict[str, Cell]) -> bool:
+    """Whether a grid row's cells are the rest of the row above: it has no author cell, or its author
+    cell holds no name while the row above's holds no year (an author cell broken by a page)."""
+    if "author" not in cells:
+        return "ref" not in cells
+    above = previous.cells.get("author")
+    if above is None or split_author_year_ref(above.text).year is not None:
+        return False
+    return split_author_year_ref(cells["author"].text).first_author is None
+
+
 def _fields_for_grid(grid: PageGrid, inherited: tuple[str | None, ...], settings: TableSettings) -> tuple[tuple[str | None, ...], tuple[str, ...] | None, int]:
-    """The grid's column fields (from its header row, else inherited), header texts, and body start."""
+    """The grid's column fields (from its header row, else inherited), header texts, and body start.
+
+    A header row's columns left without a header take the inherited ones: a producer may break a
+    header row across a page, printing one line of its cells on each.
+    """
     if grid.rows and is_header_row(grid.rows[0], settings):
         texts = tuple(" ".join(t.split()) for t in _cell_texts(grid.rows[0], settings))
-        return column_fields(grid.rows[0], settings), texts, 1
+        fields = column_fields(grid.rows[0], settings)
+        if len(inherited) == len(fields):
+            fields = tuple(field if field is not None else before for field, before in zip(fields, inherited))
+        return fields, texts, 1
     return inherited, None, 0
+
+
+def merged_header(header: tuple[str, ...], printed: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The table's header texts so far, with columns still empty filled from a header printed on this page."""
+    if not header or printed is None:
+        return header or (printed or ())
+    if len(header) != len(printed):
+        return header
+    return tuple(before or now for before, now in zip(header, printed))
 
 
 def _cell_texts(row: GridRow, settings: TableSettings) -> list[str]:
