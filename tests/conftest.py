@@ -52,10 +52,15 @@ def raw_with_seed(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def forge_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Renderings of forged reports by every producer, made once per session (FORGE_CACHE_DIR keeps them)."""
+    """Renderings of forged reports by every producer, made once per session (FORGE_CACHE_DIR keeps them).
+
+    The folder sits beside the test workers' own temporary folders, so under pytest-xdist every
+    worker of a session reads the same renderings (the cache locks while it renders).
+    """
     import os
 
     from tests.forge.cache import RenderCache
 
     folder = os.environ.get("FORGE_CACHE_DIR")
-    return RenderCache(Path(folder) if folder else tmp_path_factory.mktemp("forge-cache"))
+    shared = tmp_path_factory.getbasetemp().parent / "forge-cache" if os.environ.get("PYTEST_XDIST_WORKER") else None
+    return RenderCache(Path(folder) if folder else shared or tmp_path_factory.mktemp("forge-cache"))

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from filelock import FileLock
+
 from tests.forge.producers import PRODUCERS, render_many
 from tests.forge.random_spec import ALL_LAYOUTS, random_spec
 from tests.forge.spec import GroundTruth, ReportSpec, all_rows
@@ -79,7 +81,12 @@ class RenderCache:
         return rendered
 
     def render(self, jobs: Sequence[tuple[ReportSpec, str, Variant]]) -> list[tuple[Rendered, GroundTruth]]:
-        """Renderings and truths of the jobs, rendering (batched per producer) only the missing ones."""
+        """Renderings and truths of the jobs, rendering (batched per producer) only the missing ones, one process at a time."""
+        with FileLock(self.folder / ".lock"):
+            return self._render(jobs)
+
+    def _render(self, jobs: Sequence[tuple[ReportSpec, str, Variant]]) -> list[tuple[Rendered, GroundTruth]]:
+        """render(), with the folder's lock held."""
         keys = [cache_key(spec, producer, variant) for spec, producer, variant in jobs]
         found: dict[str, Rendered] = {}
         missing: dict[str, list[tuple[str, ReportSpec, Variant]]] = {}
