@@ -71,9 +71,23 @@ def read_pdf_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
 
 
 def read_text_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
-    """A text report and its study tables, found in its blocks."""
+    """A text report and its study tables: from its layout where the text kept one (read as geometry), else its blocks.
+
+    A layout text's geometry is a character grid, not the PDF's points, so its cells keep their
+    page but no box.
+    """
     document = read_text(path)
-    return document, chosen_tables((), lambda: tables_from_blocks(document))
+    choice = chosen_tables(tables_from_pages(document), lambda: tables_from_blocks(document))
+    return document, dataclasses.replace(choice, tables=tuple(map(without_boxes, choice.tables)))
+
+
+def without_boxes(table: Table) -> Table:
+    """A table whose cells keep their text and page but no box."""
+    rows = tuple(
+        dataclasses.replace(row, cells={field: dataclasses.replace(cell, bbox=None) for field, cell in row.cells.items()})
+        for row in table.rows
+    )
+    return dataclasses.replace(table, rows=rows)
 
 
 def study_tables(document: Document) -> tuple[Table, ...]:

@@ -1,4 +1,4 @@
-"""Read a report as a PDF-to-text tool emits it: text boxes separated by blank lines.
+"""Read a report as a PDF-to-text tool emits it: text boxes separated by blank lines, and page geometry when it kept the layout.
 
 Blocks keep their raw text, newlines and leading spaces included: a leading space can be
 all that is left of a dropped bullet glyph or of a page break, and only the later stages
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extract.errors import UnreadableReport
 from extract.model import Block, Document
+from extract.readers.monospace import is_layout_text, layout_pages
 
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -33,6 +34,7 @@ def read_text(path: Path) -> Document:
         source_format="text",
         source_sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
+        pages=layout_pages(normalise_newlines(text)) if is_layout_text(text) else (),
         n_pages=page_count(text),
     )
 

@@ -8,7 +8,8 @@ spacing within a cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Sequence
 
@@ -20,6 +21,7 @@ from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names
 from extract.tables.headers import is_known_header
 
 
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Gaps between a table's lines, in font sizes: a cell's lines sit closer than this …
 MAX_CELL_LINE_GAP_EM = 0.45
 # … rows are told from them by a jump at least this wide between the sorted gaps …
@@ -43,7 +45,8 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
         return None
     kept, ended = _lines_until_end(body_lines, bounds, settings)
     rows = [_aligned_row([w for ln in header_lines for w in ln], bounds, page.page_no, False)] if header_lines else []
-    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, rows_at)]
+    body_rows_at = replace(rows_at, first_column_end=bounds[1] - settings.snap_pt if len(bounds) > 2 else None)
+    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, body_rows_at)]
     return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
 
 
@@ -141,17 +144,33 @@ def row_rules(page: Page, lines: Sequence[tuple[Word, ...]]) -> tuple[float, ...
 
 @dataclass(frozen=True)
 class RowBreaks:
-    """Where one page's stretch of a table starts new rows: at drawn rules, and at gaps wider than `gap_em`."""
+    """Where one page's stretch of a table starts new rows: at drawn rules, at gaps wider than `gap_em`,
+    and, once the first column's end is known, where that column starts a new author after a year."""
 
     rules: tuple[float, ...]
     gap_em: float
+    first_column_end: float | None = None
 
     def between(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
-        """Whether the lower line starts a new row: a rule is drawn between the two, or the gap is a row's."""
+        """Whether the lower line starts a new row: a rule is drawn between the two, the gap is a row's,
+        or the first column opens a new author cell under one that has its year already."""
         above, below = box_of(upper).bottom, box_of(lower).top
         if any(above - 0.5 <= y <= below + 0.5 for y in self.rules):
             return True
-        return below - above > self.gap_em * median(w.size for w in lower)
+        if below - above > self.gap_em * median(w.size for w in lower):
+            return True
+        return self.first_column_end is not None and self._opens_author(upper, lower)
+
+    def _opens_author(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
+        """The lower line's first-column text starts with a capital, and the row above already holds a year there.
+
+        Some producers and text exports set rows no further apart than a cell's lines; every
+        study row starts with its author, so a new author after a complete one starts a row.
+        """
+        end = self.first_column_end or 0.0
+        opening = sorted((w for w in lower if w.bbox.x0 < end), key=lambda w: w.bbox.x0)
+        above = " ".join(w.text for w in sorted(upper, key=lambda w: (w.bbox.top, w.bbox.x0)) if w.bbox.x0 < end)
+        return bool(opening) and opening[0].text[:1].isupper() and YEAR.search(above) is not None
 
 
 def row_gap_em(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> float:

@@ -192,4 +192,17 @@ def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummar
     if not summary.pages or "author" not in {field_for_header(header_text(h)) for h in stitched.header if h}:
         return None
     report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
-    return Table(clean_text(caption.text), stitched.header, stitched.rows, report)
+    return Table(clean_text(caption.text), stitched.header, with_yearless_rows_joined(stitched.rows), report)
+
+
+def with_yearless_rows_joined(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
+    """Rows whose author cell never got a year joined to the row above: a second line of the author
+    column (a country, a note) that a strategy took for a row of its own."""
+    joined: list[RawRow] = []
+    for row in rows:
+        author = row.cells.get("author")
+        if joined and author is not None and "ref" not in row.cells and split_author_year_ref(author.text).year is None:
+            joined[-1] = join_broken_row(joined[-1], dict(row.cells))
+        else:
+            joined.append(replace(row, ordinal=len(joined)))
+    return tuple(joined)
