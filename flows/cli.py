@@ -135,10 +135,10 @@ def review_command(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"evidence-extract review: the page only listens on loopback, not {args.host}", file=sys.stderr)
         return EXIT_USAGE
-    config = ReviewConfig(curated, Path(args.decisions), Path(args.raw))
-    print(f"Review page at http://{args.host}:{args.port}/ — decisions go to {args.decisions}. Ctrl-C to stop.", flush=True)
+    config = ReviewConfig(curated, Path(args.decisions), Path(args.raw), host=args.host, port=args.port)
+    print(f"Review page at {config.address.url} — decisions go to {args.decisions}. Ctrl-C to stop.", flush=True)
     try:
-        serve(config, host=args.host, port=args.port)
+        serve(config)
     except KeyboardInterrupt:
         pass
     return EXIT_OK
