@@ -135,4 +135,6 @@ def describe_os_error(error: OSError, path: Path | str | None = None) -> str:
     """An OS error in one line a user can act on: its reason, then the file it concerns (its own, else `path`)."""
     reason = error.strerror or str(error) or type(error).__name__
     where = error.filename or path
+    if where and error.filename2:  # a rename or a link: both ends
+        where = f"{where} → {error.filename2}"
     return f"{reason} ({where})" if where else reason
