@@ -97,6 +97,19 @@ def test_two_stewards_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     assert who == sorted(f"{w}-{n}" for w in ("ana", "ben") for n in range(40))
 
 
+def test_a_run_reading_while_a_steward_saves_sees_whole_files_only(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    append_decision(path, decision(decided_by="first"))
+    writer = multiprocessing.get_context("spawn").Process(target=_append_many, args=(str(path), "ana"))
+    writer.start()
+    seen = [1]
+    while writer.is_alive():
+        seen.append(len(read_decisions(path)))  # a half-written file would raise or lose a row
+    writer.join()
+    seen.append(len(read_decisions(path)))
+    assert writer.exitcode == 0 and seen == sorted(seen) and seen[-1] == 41
+
+
 def test_correction_replaces_value_and_keeps_original_in_audit() -> None:
     fixed, outcomes, refused = apply_corrections(studies_frame(), [decision(action="correct", value="Helps.")])
     assert fixed.loc[1, "authors_conclusions"] == "Helps."
