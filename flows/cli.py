@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract import __version__
-from flows.prefect_env import configure_prefect, shared_api_server
+from flows.prefect_env import configure_prefect, quiet_cache_failures, shared_api_server
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # nothing could be processed or published, or another run holds the curated folder
@@ -67,7 +67,6 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
     # The server starts first, so it boots while the flow's modules are imported.
     with nullcontext() if args.dask_address else shared_api_server():
         from flows.main import extract_reports  # imported late: Prefect reads its settings on import
-        from flows.prefect_env import quiet_cache_failures
         from flows.runners import cache_dir_for, task_runner_for
 
         quiet_cache_failures(cache_dir_for(curated_dir))
