@@ -12,23 +12,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from extract import __version__
-from flows.prefect_env import configure_prefect, shared_api_server
+from flows.prefect_env import configure_prefect, quiet_cache_failures, shared_api_server
 
 EXIT_OK = 0
-EXIT_NOTHING_PROCESSED = 1
-EXIT_USAGE = 2
+EXIT_FAILED = 1  # nothing could be processed or published, or another run holds the curated folder
+EXIT_USAGE = 2  # a missing folder or file, or a decisions file that cannot be read
 DEFAULT_DECISIONS = Path("review") / "decisions.csv"
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run the extraction flow on a raw folder; succeed when at least one report was processed."""
-    from extract.console import format_summary
-    from extract.review.decisions import DecisionError, read_decisions
+    """Run the extraction flow on a raw folder; succeed when at least one report was processed and published.
+
+    The curated folder's run lock is taken first, before anything is read, and held until the
+    tables are published: a second run on the same folder stops at once, naming the holder.
+    """
+    from extract.runlock import PublishError, run_lock
 
     raw_dir, curated_dir = Path(args.raw), Path(args.curated)
     if not raw_dir.is_dir():
@@ -38,6 +41,22 @@ def run_command(args: argparse.Namespace) -> int:
     if args.decisions != str(DEFAULT_DECISIONS) and not decisions_path.is_file():
         print(f"evidence-extract run: no decisions file at {decisions_path}", file=sys.stderr)
         return EXIT_USAGE
+    with ExitStack() as held:
+        try:
+            stale = held.enter_context(run_lock(curated_dir))
+        except PublishError as refused:
+            print(f"evidence-extract run: {refused}", file=sys.stderr)
+            return EXIT_FAILED
+        if stale is not None:
+            print(f"evidence-extract run: taking over {curated_dir}/ from a run that was stopped without releasing it ({stale})", file=sys.stderr)
+        return locked_run(args, raw_dir, curated_dir, decisions_path)
+
+
+def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions_path: Path) -> int:
+    """The run itself, under the curated folder's lock: read the decisions, run the flow, print the summary."""
+    from extract.console import format_summary
+    from extract.review.decisions import DecisionError, read_decisions
+
     try:
         decisions = read_decisions(decisions_path)
     except DecisionError as error:
@@ -48,13 +67,14 @@ def run_command(args: argparse.Namespace) -> int:
     # The server starts first, so it boots while the flow's modules are imported.
     with nullcontext() if args.dask_address else shared_api_server():
         from flows.main import extract_reports  # imported late: Prefect reads its settings on import
-        from flows.runners import task_runner_for
+        from flows.runners import cache_dir_for, task_runner_for
 
+        quiet_cache_failures(cache_dir_for(curated_dir))
         runner = task_runner_for(args.workers, args.dask_address)
         flow = extract_reports.with_options(task_runner=runner)
         summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
-    return EXIT_OK if summary.succeeded else EXIT_NOTHING_PROCESSED
+    return EXIT_OK if summary.succeeded else EXIT_FAILED
 
 
 def add_run_command(subparsers: argparse._SubParsersAction) -> None:
@@ -135,10 +155,10 @@ def review_command(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"evidence-extract review: the page only listens on loopback, not {args.host}", file=sys.stderr)
         return EXIT_USAGE
-    config = ReviewConfig(curated, Path(args.decisions), Path(args.raw))
-    print(f"Review page at http://{args.host}:{args.port}/ — decisions go to {args.decisions}. Ctrl-C to stop.", flush=True)
+    config = ReviewConfig(curated, Path(args.decisions), Path(args.raw), host=args.host, port=args.port)
+    print(f"Review page at {config.address.url} — decisions go to {args.decisions}. Ctrl-C to stop.", flush=True)
     try:
-        serve(config, host=args.host, port=args.port)
+        serve(config)
     except KeyboardInterrupt:
         pass
     return EXIT_OK

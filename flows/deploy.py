@@ -13,6 +13,7 @@ from prefect import flow
 
 from extract.console import RunSummary, format_summary
 from extract.review.decisions import read_decisions
+from extract.runlock import run_lock
 from flows.main import extract_reports
 from flows.runners import task_runner_for
 
@@ -24,11 +25,16 @@ def scheduled_extraction(
     decisions_file: str = "review/decisions.csv",
     workers: int | None = None,
 ) -> RunSummary:
-    """Extract raw_dir into curated_dir with the decisions recorded so far; print the summary to the run's logs."""
-    decisions = read_decisions(Path(decisions_file))
-    runner = task_runner_for(workers)
-    summary = extract_reports.with_options(task_runner=runner)(
-        raw_dir, curated_dir, show_progress=False, decisions=decisions
-    )
+    """Extract raw_dir into curated_dir with the decisions recorded so far; print the summary to the run's logs.
+
+    Like `evidence-extract run`, it holds the curated folder's lock from before it reads anything
+    until it has published, so a scheduled run and a manual one never interleave.
+    """
+    with run_lock(Path(curated_dir)):
+        decisions = read_decisions(Path(decisions_file))
+        runner = task_runner_for(workers)
+        summary = extract_reports.with_options(task_runner=runner)(
+            raw_dir, curated_dir, show_progress=False, decisions=decisions
+        )
     print(format_summary(summary))
     return summary

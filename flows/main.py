@@ -33,9 +33,9 @@ from prefect.serializers import PickleSerializer
 from extract import __version__
 from extract.console import ProgressDisplay, RunSummary, report_outcome
 from extract.dictionary import data_package_json
-from extract.sources import report_paths, skipped_paths
+from extract.sources import outside_paths, report_paths, skipped_paths
 from extract.datasets import combine
-from extract.publish import PublishLocked, publish
+from extract.publish import PublishError, publish
 from extract.review.decisions import Decision, undecided_reports
 from extract.review.apply import stale_failures
 from extract.settings import Limits
@@ -91,11 +91,11 @@ def extract_report_task(
 
 @task(name="publish-curated", cache_policy=NONE)
 def publish_task(tables: dict[str, pd.DataFrame], curated_dir: Path) -> str | None:
-    """Publish the combined tables; a held lock comes back as a message instead of a crash."""
+    """Publish the combined tables; a held lock or a refusing file system comes back as a one-line message."""
     try:
         publish(tables, curated_dir, extra_files=curated_extra_files())
-    except PublishLocked as locked:
-        return str(locked)
+    except PublishError as refused:
+        return str(refused)
     return None
 
 
@@ -129,8 +129,9 @@ def extract_reports(
     started = time.monotonic()
     raw, curated = Path(raw_dir), Path(curated_dir)
     paths, skipped = report_paths(raw), tuple(path.name for path in skipped_paths(raw))
+    outside = tuple(path.name for path in outside_paths(raw))
     if not paths:
-        return RunSummary((), curated, raw, published=False, skipped_files=skipped)
+        return RunSummary((), curated, raw, published=False, skipped_files=skipped, outside_files=outside)
     progress = ProgressDisplay.start(raw, len(paths), sys.stdout, shown=show_progress)
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
     reused = 0
@@ -145,7 +146,7 @@ def extract_reports(
     record_validation_summary(counts, len(paths))
     outcomes = tuple(report_outcome(path.name, per_report[path]) for path in paths)
     elapsed = time.monotonic() - started
-    return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped, elapsed, reused, counts)
+    return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped, elapsed, reused, counts, outside)
 
 
 def read_reports(paths: Sequence[Path], limits: Limits, results: Path) -> Iterator[tuple[Path, ReadReport, bool]]:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.lifeline import child_environment, lifeline
+
 SERVER_APP = "prefect.server.api.server:create_app"
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 # The temporary server's services, as defaults a user's own variables override. Marked ephemeral,
@@ -57,6 +59,40 @@ def configure_prefect(home: Path) -> None:
         os.environ.setdefault(name, value)
     for logger_name in QUIET_LOGGERS:
         logging.getLogger(logger_name).setLevel(logging.CRITICAL)
+
+
+COMMIT_FAILURE = "An error was encountered while committing transaction"
+
+
+class CacheWriteFailures(logging.Filter):
+    """Prefect logs a traceback for each report whose result cannot be saved to the cache (a full or
+    read-only disk); this says it once, in one line, and lets the run go on without the cache."""
+
+    def __init__(self, cache_dir: Path):
+        super().__init__()
+        self.cache_dir = cache_dir
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, OSError) or not str(record.msg).startswith(COMMIT_FAILURE):
+            return True
+        if self.said:
+            return False
+        self.said = True
+        reason = error.strerror or str(error)
+        record.msg = f"Results cannot be saved to the cache in {self.cache_dir}/ ({reason}); reports will be parsed again next run."
+        record.args, record.exc_info, record.exc_text = (), None, None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_cache_failures(cache_dir: Path) -> None:
+    """Replace Prefect's per-report tracebacks of a result cache that cannot be written with one line."""
+    logger = logging.getLogger("prefect.task_runs")
+    for old in [f for f in logger.filters if isinstance(f, CacheWriteFailures)]:
+        logger.removeFilter(old)
+    logger.addFilter(CacheWriteFailures(cache_dir))
 
 
 @contextmanager
@@ -123,18 +159,19 @@ def free_port() -> int:
 
 
 def server_command(port: int) -> list[str]:
-    """The command Prefect itself runs for a temporary server (uvicorn on its app factory)."""
+    """The command Prefect itself runs for a temporary server (uvicorn on its app factory), on this run's lifeline."""
     import prefect
 
     return [
-        sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+        sys.executable, "-m", "extract.lifeline", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
         "--factory", SERVER_APP, "--host", "127.0.0.1", "--port", str(port),
         "--log-level", "error", "--lifespan", "on",
     ]
 
 
 def server_environment() -> dict[str, str]:
-    """This process's environment and Prefect settings, marked as a temporary server without UI.
+    """This process's environment and Prefect settings, marked as a temporary server without UI,
+    with the lifeline it watches so that it stops when this process ends, even when killed.
 
     The recorder's batches matter beyond CPU: written one event per transaction, the task runs
     lagged seconds behind a busy run, and those not yet written when the server stopped were lost.
@@ -147,7 +184,13 @@ def server_environment() -> dict[str, str]:
         **os.environ,
         **get_current_settings().to_environment_variables(exclude_unset=True),
         **SERVER_ENVIRONMENT,
+        **child_environment(lifeline()),
     }
+
+
+def start_server_process(port: int) -> subprocess.Popen[bytes]:
+    """The server's process, handed the read end of this process's lifeline."""
+    return subprocess.Popen(server_command(port), env=server_environment(), pass_fds=(lifeline().fileno(),))
 
 
 def is_healthy(api_url: str) -> bool:
@@ -162,12 +205,12 @@ def is_healthy(api_url: str) -> bool:
 def start_temporary_server(timeout_s: float) -> TemporaryServer:
     """Start a server process and wait until it answers; another port when one was taken."""
     deadline = time.monotonic() + timeout_s
-    server = TemporaryServer(subprocess.Popen(server_command(port := free_port()), env=server_environment()), port)
+    server = TemporaryServer(start_server_process(port := free_port()), port)
     while time.monotonic() < deadline:
         if is_healthy(server.api_url):
             return server
         if server.process.poll() == PORT_IN_USE_EXIT:
-            server = TemporaryServer(subprocess.Popen(server_command(port := free_port()), env=server_environment()), port)
+            server = TemporaryServer(start_server_process(port := free_port()), port)
         elif server.process.poll() is not None:
             raise RuntimeError(f"the temporary Prefect server exited with code {server.process.returncode}")
         time.sleep(0.1)

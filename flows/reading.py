@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ import pandas as pd
 from extract.errors import UnreadableReport
 from extract.extraction import extract_for_transfer
 from extract.isolation import run_isolated
+from extract.lifeline import lifeline, watch
 from extract.model import Extraction
 from extract.datasets import report_tables, unreadable_tables
 from extract.readers.guard import classify_exception
@@ -83,19 +85,28 @@ def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str,
 
 @cache
 def validation_processes(count: int) -> ProcessPoolExecutor:
-    """`count` long-lived processes that shape and validate extractions, started once per process."""
+    """`count` long-lived processes that shape and validate extractions, started once per process.
+
+    Each watches this process's lifeline, so none is left waiting for work when this process is
+    killed (a pool's processes hold their own end of the task queue and would wait for ever).
+    """
     return ProcessPoolExecutor(
-        max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=warm_validation
+        max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+        initializer=warm_validation, initargs=(lifeline(),),
     )
 
 
-def warm_validation() -> None:
+def warm_validation(caller_lifeline: Connection | None = None) -> None:
     """Load pandas, pandera, the validation modules and the table schemas once, when a validation process starts.
 
     Pandera builds a model's schema on first use, importing its optional backends then (Dask,
     here: over a second); built at start, that cost overlaps the first report's parsing instead
-    of being added to it.
+    of being added to it. The caller's lifeline is watched first, so a process still starting
+    also stops with its caller.
     """
+    if caller_lifeline is not None:
+        watch(caller_lifeline)
+        caller_lifeline.close()
     import extract.warmup  # noqa: F401  (the word list the leftover-artifact check looks words up in)
     from extract.schemas import ContractTable
     from extract.validate import validate_report  # noqa: F401

@@ -36,7 +36,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("extract.tables_spec", "extract.casts"),
     ("extract.rows", "extract.datasets"),
     ("extract.schemas", "extract.checks", "extract.validate"),
-    ("extract.dictionary", "extract.publish", "extract.summary", "extract.console"),
+    ("extract.dictionary", "extract.runlock", "extract.publish", "extract.summary", "extract.console"),
     ("extract.review",),
 )
 

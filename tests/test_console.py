@@ -68,6 +68,15 @@ def test_summary_says_why_when_no_report_was_processed() -> None:
     assert not failed.succeeded and "No report could be processed" in format_summary(failed)
 
 
+def test_raw_entries_that_lead_outside_raw_are_named_in_the_summary() -> None:
+    summary = RunSummary((PROCESSED,), Path("out"), Path("in"), skipped_files=("notes.md",), outside_files=("passwd.txt",))
+    lines = format_summary(summary).splitlines()
+    assert "Skipped (not .pdf or .txt): notes.md" in lines
+    assert "Skipped (outside in/, not read): passwd.txt" in lines
+    nothing = RunSummary((), Path("out"), Path("in"), published=False, outside_files=("passwd.txt",))
+    assert "Skipped (outside in/, not read): passwd.txt" in format_summary(nothing)
+
+
 def test_a_held_lock_fails_the_run_and_is_reported() -> None:
     summary = RunSummary((PROCESSED,), Path("out"), Path("in"), False, "another run is publishing")
     assert not summary.succeeded

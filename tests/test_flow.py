@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from extract.settings import Limits
+from extract.sources import outside_paths, skipped_paths
 from flows.main import extract_reports, report_paths, validated_report_tables
 
 EXTRACTED_AT = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -18,6 +19,25 @@ def test_report_paths_lists_reports_sorted_and_leaves_out_other_files(tmp_path: 
     for name in ("b.pdf", "a.TXT", "c.text", "notes.md", ".hidden.txt"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert [path.name for path in report_paths(tmp_path)] == ["a.TXT", "b.pdf", "c.text"]
+
+
+def test_entries_that_resolve_outside_raw_are_never_listed_as_reports_but_named_apart(tmp_path: Path) -> None:
+    raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    raw.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("not yours", encoding="utf-8")
+    (raw / "own.txt").write_text("x", encoding="utf-8")
+    (raw / "alias.txt").symlink_to(raw / "own.txt")  # a link that stays inside raw/ is read
+    (raw / "linked.txt").symlink_to(elsewhere / "secret.txt")
+    (raw / "passwd.txt").symlink_to("/etc/passwd")
+    (raw / "dangling.pdf").symlink_to(elsewhere / "gone.pdf")
+    (raw / "up.txt").symlink_to(Path("..") / "elsewhere" / "secret.txt")
+    assert [path.name for path in report_paths(raw)] == ["alias.txt", "own.txt"]
+    assert [path.name for path in outside_paths(raw)] == ["dangling.pdf", "linked.txt", "passwd.txt", "up.txt"]
+    assert skipped_paths(raw) == []
+    linked_raw = tmp_path / "raw-link"
+    linked_raw.symlink_to(raw)  # raw/ itself may be a link: its entries are judged against where it leads
+    assert [path.name for path in report_paths(linked_raw)] == ["alias.txt", "own.txt"]
 
 
 def test_an_unreadable_file_becomes_its_failure_row_not_an_exception(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import signal
@@ -19,7 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import extract.publish as publish_module
 from extract.publish import (
+    PublishFailed,
     PublishLocked,
     csv_bytes,
     arrow_table,
@@ -27,6 +30,7 @@ from extract.publish import (
     run_lock,
     snapshots_dir,
 )
+from extract.runlock import lock_owner_path, lock_path
 
 
 def studies_frame(tag: str, n_rows: int = 3) -> pd.DataFrame:
@@ -289,8 +293,8 @@ def test_second_publisher_gets_a_clear_error_naming_the_holder(tmp_path: Path) -
     finally:
         child.communicate(b"")
     message = str(caught.value)
-    assert message.startswith(f"another run is publishing to {curated}/ (pid {child.pid} since ")
-    assert message.endswith("); try again when it ends")
+    assert message.startswith(f"another run is using {curated}/ (pid {child.pid}, started 20")
+    assert message.endswith(" UTC); try again when it ends")
     assert caught.value.pid == child.pid
     assert not curated.exists()
     publish(all_tables("a"), curated)
@@ -316,3 +320,86 @@ def test_declared_extension_columns_get_their_types_even_from_untyped_frames() -
     assert [str(t) for t in schema.types] == ["string"] * 3 + ["int64"] + ["double"] * 4
     studies = studies_frame("a").assign(review_audit=None)
     assert str(arrow_table("studies", studies).schema.field("review_audit").type) == "string"
+
+
+# --- the file system refusing ---------------------------------------------------------------
+
+
+def test_a_full_disk_while_writing_says_which_file_and_keeps_the_previous_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    curated = tmp_path / "curated"
+    publish(all_tables("old"), curated)
+    opened: list[Path] = []
+
+    def disk_fills_at_the_third_file(path, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "w" in mode:
+            opened.append(Path(path))
+            if len(opened) == 3:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(publish_module, "open", disk_fills_at_the_third_file, raising=False)
+    with pytest.raises(PublishFailed) as caught:
+        publish(all_tables("new"), curated)
+    assert str(caught.value) == (
+        f"could not publish to {curated}/: No space left on device ({opened[2]}); the previous tables are unchanged"
+    )
+    assert_complete_snapshot(curated, "old")
+    assert [entry.name for entry in snapshots_dir(curated).iterdir()] == [curated.resolve().name]  # staging removed
+    assert not lock_owner_path(curated).exists()
+
+
+@pytest.mark.parametrize(
+    ("step", "code"),
+    [("rename", errno.EROFS), ("symlink", errno.EACCES), ("fsync", errno.EIO)],
+)
+def test_a_refused_step_of_publishing_is_one_line_and_the_previous_tables_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int
+) -> None:
+    curated = tmp_path / "curated"
+    publish(all_tables("old"), curated)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        if step == "fsync":  # the kernel's error for a descriptor names no file
+            raise OSError(code, os.strerror(code))
+        raise OSError(code, os.strerror(code), str(args[0]))
+
+    monkeypatch.setattr(publish_module.os, step, refused)
+    with pytest.raises(PublishFailed) as caught:
+        publish(all_tables("new"), curated)
+    message = str(caught.value)
+    assert message.startswith(f"could not publish to {curated}/: {os.strerror(code)} (") and "\n" not in message
+    assert snapshots_dir(curated).name in message  # where: the snapshot or staging folder refused
+    assert message.endswith("; the previous tables are unchanged")
+    monkeypatch.undo()
+    assert_complete_snapshot(curated, "old")
+    assert len(list(snapshots_dir(curated).iterdir())) == 1
+
+
+def test_a_lock_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    lock_path(curated).mkdir()  # something that is not a lock file sits where the lock goes
+    with pytest.raises(PublishFailed) as caught:
+        publish(all_tables("a"), curated)
+    assert str(caught.value) == f"cannot lock {curated}/: Is a directory ({lock_path(curated)})"
+    assert not curated.exists()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_and_its_holder_named(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    marker = tmp_path / "locked"
+    child = subprocess.Popen([sys.executable, "-c", CHILD_HOLD_LOCK, str(marker), str(curated)], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_for_marker(child, marker)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert lock_owner_path(curated).exists()  # a killed run releases nothing itself
+    with run_lock(curated) as stale:
+        assert stale is not None and stale.pid == child.pid and stale.since and stale.since.endswith(" UTC")
+        assert f"pid {child.pid}, started 20" in str(stale)
+        publish(all_tables("a"), curated)
+    assert_complete_snapshot(curated, "a")
+    with run_lock(curated) as again:
+        assert again is None  # released properly this time

@@ -66,9 +66,47 @@ def test_correction_publishes_ref_17_with_audit_and_no_open_error(seed_extractio
     assert tables["quarantine_studies"].empty and open_errors(tables).empty
 
 
-def test_corrected_value_is_validated_again(seed_extraction) -> None:
-    tables = decided(seed_extraction, on_17(column="year", check="", action="correct", value="1700"))
-    assert "year_range" in open_errors(tables)["check"].tolist()
+def cell(tables, key: str, column: str) -> object:
+    """One published or quarantined study's value."""
+    rows = pd.concat([tables["studies"], tables["quarantine_studies"]], ignore_index=True).set_index("study_key")
+    return rows.loc[key, column]
+
+
+def invalid_corrections(tables) -> pd.DataFrame:
+    failures = tables["validation_failures"]
+    return failures[failures["check"] == "invalid_correction"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("2012a", "'2012a' is not a whole number"), ("1700", "year_range"), ("", "required")],
+)
+def test_a_correction_that_breaks_its_column_keeps_the_extracted_value_and_is_flagged(seed_extraction, value: str, reason: str) -> None:
+    key = f"{REPORT}:3"
+    original = cell(decided(seed_extraction), key, "year")
+    tables = decided(seed_extraction, on_17(study_key=key, column="year", check="", action="correct", value=value))
+    assert cell(tables, key, "year") == original
+    (flagged,) = invalid_corrections(tables).to_dict("records")
+    assert (flagged["study_key"], flagged["column"], flagged["failure_case"]) == (key, "year", value)
+    assert flagged["severity"] == "warning" and flagged["status"] == "open"
+    assert reason in flagged["message"] and str(original) in flagged["message"]
+    assert tables["quarantine_studies"]["study_key"].tolist() == [KEY]  # nothing else changed
+
+
+def test_an_invalid_correction_a_later_one_replaces_is_not_flagged(seed_extraction) -> None:
+    key = f"{REPORT}:3"
+    first = on_17(study_key=key, column="year", check="", action="correct", value="2012a")
+    second = on_17(study_key=key, column="year", check="", action="correct", value="2013")
+    tables = decided(seed_extraction, first, second)
+    assert cell(tables, key, "year") == 2013 and invalid_corrections(tables).empty
+
+
+def test_a_design_outside_the_contract_is_not_applied(seed_extraction) -> None:
+    key = f"{REPORT}:3"
+    original = cell(decided(seed_extraction), key, "design")
+    tables = decided(seed_extraction, on_17(study_key=key, column="design", check="", action="correct", value="anecdote"))
+    assert cell(tables, key, "design") == original
+    assert "design_enum" in invalid_corrections(tables)["message"].iloc[0]
 
 
 def test_accept_waives_and_publishes_keeping_the_failure_on_record(seed_extraction) -> None:

@@ -97,22 +97,35 @@ def test_two_stewards_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     assert who == sorted(f"{w}-{n}" for w in ("ana", "ben") for n in range(40))
 
 
+def test_a_run_reading_while_a_steward_saves_sees_whole_files_only(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    append_decision(path, decision(decided_by="first"))
+    writer = multiprocessing.get_context("spawn").Process(target=_append_many, args=(str(path), "ana"))
+    writer.start()
+    seen = [1]
+    while writer.is_alive():
+        seen.append(len(read_decisions(path)))  # a half-written file would raise or lose a row
+    writer.join()
+    seen.append(len(read_decisions(path)))
+    assert writer.exitcode == 0 and seen == sorted(seen) and seen[-1] == 41
+
+
 def test_correction_replaces_value_and_keeps_original_in_audit() -> None:
-    fixed, outcomes = apply_corrections(studies_frame(), [decision(action="correct", value="Helps.")])
+    fixed, outcomes, refused = apply_corrections(studies_frame(), [decision(action="correct", value="Helps.")])
     assert fixed.loc[1, "authors_conclusions"] == "Helps."
     trail = json.loads(fixed.loc[1, "review_audit"])
     assert trail[0]["original"] == "" and trail[0]["value"] == "Helps." and trail[0]["decided_by"] == "ana"
     assert pd.isna(fixed.loc[0, "review_audit"])
-    assert [o for _, o in outcomes] == ["applied"]
+    assert [o for _, o in outcomes] == ["applied"] and refused == ()
 
 
 def test_correction_of_integer_column_is_cast() -> None:
-    fixed, _ = apply_corrections(studies_frame(), [decision(study_key="r:1", column="year", action="correct", value="2017")])
+    fixed, _, _ = apply_corrections(studies_frame(), [decision(study_key="r:1", column="year", action="correct", value="2017")])
     assert fixed.loc[0, "year"] == 2017
 
 
 def test_correction_for_vanished_study_is_stale_not_applied() -> None:
-    fixed, outcomes = apply_corrections(studies_frame(), [decision(study_key="r:9", action="correct", value="x")])
+    fixed, outcomes, _ = apply_corrections(studies_frame(), [decision(study_key="r:9", action="correct", value="x")])
     assert fixed["authors_conclusions"].tolist()[0] == "Works."
     assert [o for _, o in outcomes] == ["stale"]
     rows = stale_failures(outcomes)
@@ -167,3 +180,84 @@ def test_accept_matching_no_failure_is_stale() -> None:
 def test_empty_check_accepts_any_check_on_that_cell() -> None:
     applied = apply_verdicts(studies_frame(), failures_frame(), [decision(check="")])
     assert applied.failures["status"].tolist() == ["waived", "open"]
+
+
+# --- the file as people edit it -----------------------------------------------------------------
+
+HEADER = ",".join(DECISION_COLUMNS)
+ROW = "r,r:2,authors_conclusions,required,accept,,checked,ana,2026-11-26T12:00:00+00:00"
+
+
+def test_a_file_saved_with_a_bom_and_crlf_reads_and_keeps_its_form_when_appended(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    path.write_bytes(f"{HEADER}\r\n{ROW}\r\n".encode("utf-8-sig"))
+    assert [d.decided_by for d in read_decisions(path)] == ["ana"]
+    append_decision(path, decision(decided_by="ben"))
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert [d.decided_by for d in read_decisions(path)] == ["ana", "ben"]
+
+
+def test_a_last_line_without_newline_is_ended_before_the_next_decision(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    path.write_text(f"{HEADER}\n{ROW}", encoding="utf-8")  # a hand edit, saved without a final newline
+    append_decision(path, decision(decided_by="ben"))
+    assert [d.decided_by for d in read_decisions(path)] == ["ana", "ben"]
+
+
+def test_an_empty_or_blank_file_means_no_decisions_and_gets_a_header_on_the_first_save(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    for content in (b"", b"\xef\xbb\xbf", b"\n\n  \n"):
+        path.write_bytes(content)
+        assert read_decisions(path) == ()
+    append_decision(path, decision())
+    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
+    assert read_decisions(path) == (decision(),)
+
+
+def test_blank_lines_between_rows_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    path.write_text(f"{HEADER}\n\n{ROW}\n\n", encoding="utf-8")
+    assert len(read_decisions(path)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (f"{HEADER}\n{ROW}\nr,r:1,year,,accept,,caf\xe9,ana,\n".encode("latin-1"), r"line 3: byte 0xe9 is not UTF-8"),
+        (f"report;study_key\n{ROW}\n".encode(), r"line 1: the header must be exactly report_id,study_key,"),
+        (f"{HEADER}\n{ROW},surplus\n".encode(), r"line 2: 10 fields where the header has 9"),
+        (f"{HEADER}\n{ROW}\nr,r:1,year\n".encode(), r"line 3: 3 fields where the header has 9"),
+        (f'{HEADER}\n{ROW}\nr,r:1,year,,correct,"never closed\n'.encode(), r"line 3: unexpected end of data"),
+        (f'{HEADER}\n\n{ROW}\nr,r:1,year,,approve,,,,\n'.encode(), r"line 4: action 'approve' is not one of"),
+        (f"{HEADER}\nr,r:1,year,,correct,{'x' * 140_000},,ana,\n".encode(), r"line 2: field larger than field limit"),
+        (f"{HEADER}\nr,r:1,year,,correct,a\x00b,,ana,\n".encode(), r"line 2: line contains NUL"),
+    ],
+    ids=["latin-1", "header", "extra-field", "missing-fields", "open-quote", "unknown-action", "huge-field", "nul"],
+)
+def test_a_file_that_is_not_a_decisions_file_is_one_error_naming_file_and_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "decisions.csv"
+    path.write_bytes(content)
+    with pytest.raises(DecisionError, match=expected) as caught:
+        read_decisions(path)
+    assert str(caught.value).startswith(f"{path} line ")
+    with pytest.raises(DecisionError):
+        append_decision(path, decision())  # nothing is added to a file the run would refuse
+    assert path.read_bytes() == content
+
+
+def test_a_decisions_file_that_is_a_link_is_appended_through_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "decisions.csv"
+    shared.parent.mkdir()
+    shared.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    link = tmp_path / "review" / "decisions.csv"
+    link.parent.mkdir()
+    link.symlink_to(shared)
+    append_decision(link, decision(decided_by="ben"))
+    assert link.is_symlink() and [d.decided_by for d in read_decisions(shared)] == ["ana", "ben"]
+
+
+def test_a_decision_made_on_the_page_is_refused_without_a_line_number() -> None:
+    with pytest.raises(DecisionError) as caught:
+        decision(action="delete")
+    assert str(caught.value) == "action 'delete' is not one of accept, correct, reject"

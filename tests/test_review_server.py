@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -35,11 +36,27 @@ def write_curated(curated: Path, raw: Path) -> None:
     }).to_parquet(curated / "validation_failures.parquet")
 
 
+PORT = 8765
+PAGE = f"http://127.0.0.1:{PORT}"
+
+
+def page_client(config: ReviewConfig) -> TestClient:
+    """A browser on the page's own address: its Host and, for posts, its Origin are the page's."""
+    return TestClient(create_app(config), base_url=PAGE, headers={"Origin": PAGE}, follow_redirects=False)
+
+
+def form_token(http: TestClient) -> str:
+    """The per-start token the page puts in each form, as a browser would send it back."""
+    found = re.search(r'name="token" value="([^"]+)"', http.get("/").text)
+    assert found, "the page's forms carry no token"
+    return found.group(1)
+
+
 @pytest.fixture()
 def client(tmp_path: Path) -> tuple[TestClient, ReviewConfig]:
-    config = ReviewConfig(tmp_path / "curated", tmp_path / "review" / "decisions.csv", tmp_path / "raw")
+    config = ReviewConfig(tmp_path / "curated", tmp_path / "review" / "decisions.csv", tmp_path / "raw", port=PORT)
     write_curated(config.curated_dir, config.raw_dir)
-    return TestClient(create_app(config)), config
+    return page_client(config), config
 
 
 def test_page_lists_failures_grouped_with_source_context(client) -> None:
@@ -66,6 +83,7 @@ def test_severity_filter(client) -> None:
 def test_saving_a_decision_writes_the_decisions_file(client) -> None:
     http, config = client
     response = http.post("/decide", data={
+        "token": form_token(http),
         "report_id": "r", "study_key": "r:3", "column": "authors_conclusions", "check": "required",
         "action": "correct", "value": "IVIG <helps>.", "comment": "from the PDF", "decided_by": "ana",
     }, follow_redirects=True)
@@ -74,10 +92,12 @@ def test_saving_a_decision_writes_the_decisions_file(client) -> None:
     assert (decision.study_key, decision.action, decision.value) == ("r:3", "correct", "IVIG <helps>.")
 
 
-def test_unknown_action_is_refused_with_a_message(client) -> None:
+def test_unknown_action_is_refused_with_a_400_that_says_why(client) -> None:
     http, config = client
-    response = http.post("/decide", data={"report_id": "r", "action": "delete"}, follow_redirects=True)
-    assert "is not one of accept, correct, reject" in response.text
+    response = http.post("/decide", data={"token": form_token(http), "report_id": "r", "action": "delete"})
+    assert response.status_code == 400
+    assert "Not saved: action &#39;delete&#39; is not one of accept, correct, reject" in response.text
+    assert "line 0" not in response.text
     assert not config.decisions_path.exists()
 
 
@@ -85,7 +105,7 @@ def test_server_refuses_non_loopback_addresses(tmp_path: Path) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
     with pytest.raises(ValueError, match="loopback"):
-        serve(ReviewConfig(tmp_path, tmp_path / "d.csv", tmp_path), host="0.0.0.0")
+        serve(ReviewConfig(tmp_path, tmp_path / "d.csv", tmp_path, host="0.0.0.0"))
 
 
 def test_text_context_finds_value_across_wrapped_lines() -> None:

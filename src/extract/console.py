@@ -50,6 +50,7 @@ class RunSummary:
     elapsed_s: float | None = None  # the run's wall-clock time, for the closing rate line
     reused_reports: int = 0  # reports whose cached result was reused instead of parsed again
     failure_counts: tuple[FailureCount, ...] = ()  # published failures by check and severity
+    outside_files: tuple[str, ...] = ()  # raw/ entries that resolve outside raw/, never read
 
     @property
     def reports_processed(self) -> int:
@@ -129,16 +130,25 @@ def unreadable_detail(outcome: ReportOutcome) -> str:
 def summary_lines(summary: RunSummary) -> list[str]:
     """The closing summary: reports, studies, failures by severity, and where the files are."""
     if not summary.outcomes:
-        return [f"No report processed: {summary.raw_dir}/ holds no .pdf or .txt file."]
+        return [f"No report processed: {summary.raw_dir}/ holds no .pdf or .txt file.", *skipped_lines(summary)]
     lines = [reports_line(summary), studies_line(summary), failures_line(summary)]
     lines += failure_table_lines(summary.failure_counts)
-    if summary.skipped_files:
-        lines.append(f"Skipped (not .pdf or .txt): {', '.join(summary.skipped_files)}")
+    lines += skipped_lines(summary)
     if summary.elapsed_s is not None:
         lines.append(timing_line(summary))
     lines.append(where_line(summary))
     if summary.reports_processed == 0:
         lines.append("No report could be processed; the reasons are listed above.")
+    return lines
+
+
+def skipped_lines(summary: RunSummary) -> list[str]:
+    """The raw/ entries a run did not read: other file types, and links that lead outside raw/."""
+    lines = []
+    if summary.skipped_files:
+        lines.append(f"Skipped (not .pdf or .txt): {', '.join(summary.skipped_files)}")
+    if summary.outside_files:
+        lines.append(f"Skipped (outside {summary.raw_dir}/, not read): {', '.join(summary.outside_files)}")
     return lines
 
 

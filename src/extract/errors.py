@@ -97,6 +97,7 @@ REASONS: dict[str, Reason] = {
         }),
         *_declare("review", {
             "stale_decision": "a steward's decision no longer matches anything in the run",
+            "invalid_correction": "a steward's corrected value does not fit its column (type or contract rule); the extracted value stays",
         }),
     )
 }
@@ -129,3 +130,12 @@ def unreadable(reason: str, path: Path | str, detail: str = "", page_no: int | N
     """The exception for a declared read reason, its meaning as the message and an optional detail."""
     message = REASONS[require_reason(reason, ("read",))].meaning + (f" ({detail})" if detail else "")
     return UnreadableReport(reason, message, str(path), page_no)
+
+
+def describe_os_error(error: OSError, path: Path | str | None = None) -> str:
+    """An OS error in one line a user can act on: its reason, then the file it concerns (its own, else `path`)."""
+    reason = error.strerror or str(error) or type(error).__name__
+    where = error.filename or path
+    if where and error.filename2:  # a rename or a link: both ends
+        where = f"{where} → {error.filename2}"
+    return f"{reason} ({where})" if where else reason

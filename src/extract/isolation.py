@@ -8,6 +8,10 @@ where their traceback still says whether a PDF library raised them.
 As with any forkserver/spawn worker, a script that calls run_isolated at import time must guard
 its entry point with `if __name__ == "__main__":` (console scripts and pytest already do);
 otherwise the worker re-runs the script and dies, reported as `worker_crashed`.
+
+A worker watches the calling process's lifeline (`extract.lifeline`): the time budget is kept by
+the caller, so a worker whose caller was killed would otherwise parse on for ever. The forkserver
+itself stops once neither the caller nor any worker is left (multiprocessing's own "alive" pipe).
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from extract.errors import UnreadableReport
+from extract.errors import UnreadableReport, unreadable
+from extract.lifeline import lifeline, watch
 from extract.readers.guard import classify_exception
-from extract.errors import unreadable
 
 T = TypeVar("T")
 
@@ -65,8 +69,12 @@ def worker_main(
     args: tuple[Any, ...],
     memory_mb: int | None,
     source_file: str,
+    caller_lifeline: Connection | None = None,
 ) -> None:
     """Entry point of the worker process: run, then send the outcome (or why it can't be sent)."""
+    if caller_lifeline is not None:
+        watch(caller_lifeline)
+        caller_lifeline.close()
     if memory_mb is not None:
         cap_address_space(memory_mb)
     outcome = worker_outcome(fn, args, source_file)
@@ -112,7 +120,7 @@ def run_isolated(
     context = worker_context()
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(
-        target=worker_main, args=(sender, fn, args, memory_mb, source), daemon=True
+        target=worker_main, args=(sender, fn, args, memory_mb, source, lifeline()), daemon=True
     )
     worker.start()
     sender.close()

@@ -1,10 +1,10 @@
-"""Atomic, deterministic publishing of the curated tables, and the lock that serialises runs.
+"""Atomic, deterministic publishing of the curated tables, under the run lock (`extract.runlock`).
 
 Layout on disk, for `curated_dir = out/curated`:
 
     out/curated                  -> symlink to .curated.snapshots/<snapshot> (relative)
     out/.curated.snapshots/      one complete folder per published snapshot
-    out/.curated.lock            the run lock (filelock); `.curated.lock.owner` says who holds it
+    out/.curated.lock            the run lock (`extract.runlock`); `.curated.lock.owner` says who holds it
 
 Why a symlink: replacing a symlink with `os.replace` is one atomic rename, so a reader of
 `out/curated/…` sees either the whole previous snapshot or the whole new one. A publish killed
@@ -28,23 +28,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import filelock
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extract.casts import as_date, as_text
+from extract.errors import describe_os_error
+from extract.runlock import PublishError, PublishFailed, PublishLocked, run_lock  # noqa: F401  (the publishing errors, with publish)
 from extract.tables_spec import CONTRACT_VERSION, TABLES, ColumnKind, ColumnSpec
 
 PARQUET_ROW_GROUP_SIZE = 65_536
@@ -59,19 +57,6 @@ ARROW_TYPES: dict[ColumnKind, pa.DataType] = {
 }
 
 
-class PublishLocked(RuntimeError):
-    """Another run holds the lock on this curated folder; the CLI prints the message as is."""
-
-    def __init__(self, curated_dir: Path, pid: int | None, since: str | None):
-        holder = f"pid {pid} since {since}" if pid is not None and since else "pid unknown"
-        super().__init__(
-            f"another run is publishing to {curated_dir}/ ({holder}); try again when it ends"
-        )
-        self.curated_dir = curated_dir
-        self.pid = pid
-        self.since = since
-
-
 # ---------------------------------------------------------------------------------------------
 # Paths next to the curated folder
 
@@ -81,68 +66,10 @@ def snapshots_dir(curated_dir: Path) -> Path:
     return curated_dir.parent / f".{curated_dir.name}.snapshots"
 
 
-def lock_path(curated_dir: Path) -> Path:
-    """The lock file guarding curated_dir, beside it so it survives snapshot swaps."""
-    return curated_dir.parent / f".{curated_dir.name}.lock"
-
-
-def lock_owner_path(curated_dir: Path) -> Path:
-    """The sidecar saying which process holds the lock (filelock truncates the lock file)."""
-    return curated_dir.parent / f".{curated_dir.name}.lock.owner"
-
-
 def table_relpath(name: str, suffix: str) -> PurePosixPath:
     """The file a table is written to inside a snapshot (`quarantine_studies` → quarantine/)."""
     stem = TABLES[name].path if name in TABLES else name
     return PurePosixPath(f"{stem}.{suffix}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Run lock
-
-_held_locks: dict[Path, int] = {}
-
-
-def _read_lock_owner(curated_dir: Path) -> tuple[int | None, str | None]:
-    """Read the holder's pid and start time, tolerating a missing or half-written sidecar."""
-    try:
-        owner = json.loads(lock_owner_path(curated_dir).read_text(encoding="utf-8"))
-        return int(owner["pid"]), str(owner["since"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None, None
-
-
-def _write_lock_owner(curated_dir: Path) -> None:
-    """Record this process as the holder so a second run can say who it is waiting for."""
-    owner = {"pid": os.getpid(), "since": time.strftime("%H:%M")}
-    lock_owner_path(curated_dir).write_text(json.dumps(owner), encoding="utf-8")
-
-
-@contextmanager
-def run_lock(curated_dir: Path) -> Iterator[None]:
-    """Hold the lock on curated_dir so two runs cannot interleave; re-entrant in one process."""
-    key = curated_dir.absolute()
-    if _held_locks.get(key, 0) > 0:
-        _held_locks[key] += 1
-        try:
-            yield
-        finally:
-            _held_locks[key] -= 1
-        return
-    curated_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = filelock.FileLock(lock_path(curated_dir), timeout=0)
-    try:
-        lock.acquire()
-    except filelock.Timeout:
-        raise PublishLocked(curated_dir, *_read_lock_owner(curated_dir)) from None
-    _held_locks[key] = 1
-    try:
-        _write_lock_owner(curated_dir)
-        yield
-    finally:
-        _held_locks.pop(key, None)
-        lock_owner_path(curated_dir).unlink(missing_ok=True)
-        lock.release()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,11 +208,15 @@ def _fsync_dir(path: Path) -> None:
 
 def write_file_durably(path: Path, content: bytes) -> None:
     """Write and fsync one file, so a renamed snapshot never holds a half-flushed file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        error.filename = error.filename or str(path)  # a full disk's error does not say which file
+        raise
 
 
 def write_staging(files: dict[PurePosixPath, bytes], staging: Path) -> None:
@@ -326,23 +257,51 @@ def remove_other_snapshots(curated_dir: Path, keep: Path) -> None:
         link.unlink(missing_ok=True)
 
 
+def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path) -> Path:
+    """Write a complete new snapshot beside the others (staged, then renamed) and return it."""
+    snapshots = snapshots_dir(curated_dir)
+    snapshots.mkdir(parents=True, exist_ok=True)
+    adopt_real_folder(curated_dir)
+    snapshot_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:12]}"
+    staging = snapshots / f".staging-{snapshot_id}"
+    try:
+        write_staging(files, staging)
+        snapshot = snapshots / snapshot_id
+        os.rename(staging, snapshot)
+        _fsync_dir(snapshots)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
+        raise
+    return snapshot
+
+
+def failure_message(curated_dir: Path, snapshot: Path | None, error: OSError) -> str:
+    """What went wrong and where, and whether curated_dir still shows the previous tables."""
+    live = snapshot is not None and curated_dir.resolve() == snapshot.resolve()
+    state = "the new tables are in place, but not flushed to disk" if live else "the previous tables are unchanged"
+    return f"could not publish to {curated_dir}/: {describe_os_error(error)}; {state}"
+
+
 def publish(
     tables: dict[str, pd.DataFrame],
     curated_dir: Path,
     extra_files: dict[str, bytes] | None = None,
 ) -> None:
-    """Write every table as Parquet and CSV into a new snapshot and swap it in atomically."""
+    """Write every table as Parquet and CSV into a new snapshot and swap it in atomically.
+
+    A refusal of the file system (disk full, read-only, permission) raises PublishFailed, whose
+    one-line message says what and where; the snapshot curated_dir points at is left as it was.
+    """
     curated_dir = Path(curated_dir)
     files = snapshot_files(tables, extra_files)
     with run_lock(curated_dir):
-        snapshots = snapshots_dir(curated_dir)
-        snapshots.mkdir(parents=True, exist_ok=True)
-        adopt_real_folder(curated_dir)
-        snapshot_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:12]}"
-        staging = snapshots / f".staging-{snapshot_id}"
-        write_staging(files, staging)
-        snapshot = snapshots / snapshot_id
-        os.rename(staging, snapshot)
-        _fsync_dir(snapshots)
-        point_curated_at(curated_dir, snapshot)
+        snapshot: Path | None = None
+        try:
+            snapshot = stage_snapshot(files, curated_dir)
+            point_curated_at(curated_dir, snapshot)
+        except OSError as error:
+            message = failure_message(curated_dir, snapshot, error)
+            if snapshot is not None and "unchanged" in message:
+                shutil.rmtree(snapshot, ignore_errors=True)
+            raise PublishFailed(message) from None
         remove_other_snapshots(curated_dir, keep=snapshot)

@@ -1,5 +1,8 @@
 """Which files of a raw folder are reports, and a file's identity: the one place that decides both.
 
+An entry that resolves outside the raw folder (a symlink to /etc/passwd, say) is never read: it
+is listed apart, so the summary can name it.
+
 The flow lists its work here, the readers record a file's digest from here, and the result cache
 keys a report by the same digest, so a report is identified the same way at every stage.
 """
@@ -34,9 +37,24 @@ def skipped_paths(raw_dir: Path) -> list[Path]:
     return sorted(path for path in visible_files(raw_dir) if not is_report_file(path))
 
 
+def outside_paths(raw_dir: Path) -> list[Path]:
+    """Visible entries of raw_dir that resolve outside it (a link to a system file, say): never read, named instead."""
+    return sorted(path for path in visible_entries(raw_dir) if not resolves_inside(path, raw_dir))
+
+
+def visible_entries(raw_dir: Path) -> list[Path]:
+    """The entries of raw_dir whose names do not start with a dot."""
+    return [path for path in raw_dir.iterdir() if not path.name.startswith(".")]
+
+
 def visible_files(raw_dir: Path) -> list[Path]:
-    """The files of raw_dir whose names do not start with a dot."""
-    return [path for path in raw_dir.iterdir() if path.is_file() and not path.name.startswith(".")]
+    """The visible regular files of raw_dir that resolve inside it: the only files a run reads."""
+    return [path for path in visible_entries(raw_dir) if path.is_file() and resolves_inside(path, raw_dir)]
+
+
+def resolves_inside(path: Path, raw_dir: Path) -> bool:
+    """Whether a path, its links followed, stays within raw_dir (itself resolved, so raw/ may be a link)."""
+    return path.resolve().is_relative_to(raw_dir.resolve())
 
 
 def is_report_file(path: Path) -> bool:

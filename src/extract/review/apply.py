@@ -1,7 +1,8 @@
 """Stewards' decisions applied to one report's tables, in one pass: correct, validate, waive and reject, settle.
 
 Corrections replace extracted values before validation, so a corrected value is checked like any
-other; accepts and rejects act on validation's result; rows are then released from or held in
+other (one that cannot stand in its column is not applied: `invalid_correction`, and the
+extracted value stays); accepts and rejects act on validation's result; rows are then released from or held in
 quarantine. A decision that no longer finds its target becomes a `stale_decision` failure
 instead of being applied.
 """
@@ -15,9 +16,11 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
+from extract.casts import cell_int
 from extract.datasets import tables_as_objects
 from extract.model import Extraction, Failure
 from extract.tables_spec import failure_record
+from extract.review.corrections import corrected_value, correction_problem
 from extract.review.decisions import Decision, cell_text_or_empty
 
 
@@ -38,13 +41,14 @@ def decide_report(
     tables come back with object columns, the form `combine` joins and types once for every report.
     """
     corrections = [d for d in decisions if d.action == "correct"]
-    studies, corrected = apply_corrections(tables["studies"], corrections)
+    studies, corrected, refused = apply_corrections(tables["studies"], corrections)
     if corrections or validated is None:
         validated = validate({**tables, "studies": studies}, extraction)
     published = with_audit(validated["studies"], studies)
     held = with_audit(validated["quarantine_studies"], studies)
     everything = pd.concat([published, held], ignore_index=True)
-    verdicts = apply_verdicts(everything, validated["validation_failures"], decisions)
+    found = with_failures(validated["validation_failures"], refused)
+    verdicts = apply_verdicts(everything, found, decisions)
     studies_out, quarantine_out = settle_quarantine(published, held, verdicts.failures, verdicts.rejected_keys)
     failures = with_stale(verdicts.failures, [*corrected, *verdicts.outcomes])
     decided = {**validated, "studies": studies_out, "quarantine_studies": quarantine_out, "validation_failures": failures}
@@ -90,39 +94,64 @@ def audit_entry(decision: Decision, original: object) -> dict[str, str]:
 
 def apply_corrections(
     studies: pd.DataFrame, decisions: Sequence[Decision]
-) -> tuple[pd.DataFrame, tuple[tuple[Decision, str], ...]]:
+) -> tuple[pd.DataFrame, tuple[tuple[Decision, str], ...], tuple[Failure, ...]]:
     """Replace extracted values with corrected ones before validation, keeping the originals.
 
-    Returns the corrected studies (with a `review_audit` JSON column) and each correction's
-    outcome: `applied` or `stale` (its study or column no longer exists).
+    Returns the corrected studies (with a `review_audit` JSON column), each correction's outcome
+    (`applied`, `stale`: its study or column no longer exists, or `invalid`: its value cannot
+    stand in its column, see `review.corrections`), and an `invalid_correction` failure on the
+    cell of each invalid correction that no later correction of the same cell replaces. An
+    invalid value is never written: the extracted value stays, and the run goes on.
     """
     out = studies.copy()
     trails: dict[int, list[dict[str, str]]] = {}
     outcomes: list[tuple[Decision, str]] = []
-    for decision in (d for d in decisions if d.action == "correct"):
+    refused: list[Failure] = []
+    corrections = [d for d in decisions if d.action == "correct"]
+    for position, decision in enumerate(corrections):
         rows = out.index[(out["report_id"] == decision.report_id) & (out["study_key"] == decision.study_key)]
         if len(rows) == 0 or decision.column not in out.columns or decision.column in PROTECTED_COLUMNS:
             outcomes.append((decision, "stale"))
             continue
         row = rows[0]
+        problem = correction_problem(decision.column, decision.value)
+        if problem is not None:
+            outcomes.append((decision, "invalid"))
+            if not any(same_cell(decision, later) for later in corrections[position + 1:]):
+                refused.append(invalid_correction(decision, out.loc[row], problem))
+            continue
         trails.setdefault(row, []).append(audit_entry(decision, out.at[row, decision.column]))
-        out.at[row, decision.column] = _typed(decision.value, out[decision.column])
+        out.at[row, decision.column] = corrected_value(decision.column, decision.value)
         outcomes.append((decision, "applied"))
     out["review_audit"] = [json.dumps(trails[i], ensure_ascii=False) if i in trails else None for i in out.index]
     out["review_audit"] = out["review_audit"].astype("string")
-    return out, tuple(outcomes)
+    return out, tuple(outcomes), tuple(refused)
 
 
-def _typed(value: str, column: pd.Series) -> object:
-    """A corrected value cast to its column's type; text that does not cast stays for validation to flag."""
-    if value == "":
-        return None
-    if pd.api.types.is_integer_dtype(column.dtype):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
+def same_cell(decision: Decision, other: Decision) -> bool:
+    """Whether two corrections speak of one cell, so the later replaces the earlier."""
+    return (decision.report_id, decision.study_key, decision.column) == (other.report_id, other.study_key, other.column)
+
+
+def invalid_correction(decision: Decision, row: pd.Series, problem: str) -> Failure:
+    """The failure that says a correction was not applied and why, on the cell it meant to correct."""
+    original = cell_text_or_empty(row.get(decision.column)) or "(empty)"
+    message = (
+        f"The correction of {decision.column} ({decision.label}) was not applied: {problem}. "
+        f"The extracted value {original!r} stays; correct it again with a value that fits, or remove the decision."
+    )
+    return Failure(
+        check="invalid_correction", message=message, report_id=decision.report_id, table="studies",
+        severity="warning", study_key=decision.study_key, ref_no=cell_int(row.get("ref_no")),
+        column=decision.column, failure_case=decision.value, page_no=cell_int(row.get("source_page")),
+    )
+
+
+def with_failures(failures: pd.DataFrame, more: Sequence[Failure]) -> pd.DataFrame:
+    """Validation's failures plus more found while deciding, as rows of the same table."""
+    if not more:
+        return failures
+    return pd.concat([failures, pd.DataFrame([failure_record(f) for f in more])], ignore_index=True)
 
 
 def apply_verdicts(

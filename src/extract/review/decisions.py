@@ -2,13 +2,22 @@
 
 A decision accepts a failure (waives it), corrects a value, or rejects a row; `review.apply`
 applies them on the next run. The machine's value is a suggestion, and both values are kept.
+
+This is the one module that reads and writes the file, for the page and the run alike, because
+people edit it by hand (Excel, Notepad, a text editor): UTF-8 with or without a BOM is read;
+any other encoding, another header, a row with more or fewer fields than the header, or broken
+quoting is one DecisionError naming the file and line, never a traceback and never a row quietly
+dropped. A save ends an unended last line first, so a hand edit is never glued to the new row.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
+import shutil
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +25,8 @@ from typing import Iterable, Literal, Sequence
 
 import pandas as pd
 from filelock import FileLock
+
+from extract.errors import describe_os_error
 
 
 DECISION_COLUMNS: tuple[str, ...] = (
@@ -74,51 +85,159 @@ def cell_text_or_empty(value: object) -> str:
     return str(value)
 
 
-def decision_from_record(record: dict[str, str], line_no: int = 0) -> Decision:
-    """Build a Decision from a CSV record, rejecting unknown actions."""
+def decision_from_record(record: Mapping[str, str | None], where: str | None = None) -> Decision:
+    """Build a Decision from a record, refusing an unknown action; `where` (file and line) leads any message."""
     values = {name: (record.get(name) or "").strip() for name in DECISION_COLUMNS}
-    if values["action"] not in ACTIONS:
-        raise DecisionError(
-            f"decisions line {line_no}: action {values['action']!r} is not one of {', '.join(ACTIONS)}"
-        )
-    if not values["report_id"]:
-        raise DecisionError(f"decisions line {line_no}: report_id is empty")
-    if values["action"] == "correct" and not values["column"]:
-        raise DecisionError(f"decisions line {line_no}: a correction needs a column")
-    values["value"] = (record.get("value") or "")  # a corrected value is kept verbatim
+    problem = record_problem(values)
+    if problem:
+        raise DecisionError(f"{where}: {problem}" if where else problem)
+    values["value"] = record.get("value") or ""  # a corrected value is kept verbatim
     return Decision(**values)  # type: ignore[arg-type]
 
 
+def record_problem(values: Mapping[str, str]) -> str | None:
+    """What makes a decision's fields unusable, in a steward's words; None when they are fine."""
+    if values["action"] not in ACTIONS:
+        return f"action {values['action']!r} is not one of {', '.join(ACTIONS)}"
+    if not values["report_id"]:
+        return "report_id is empty"
+    if values["action"] == "correct" and not values["column"]:
+        return "a correction needs a column"
+    return None
+
+
+# --- the file ---------------------------------------------------------------------------------
+
+
 def read_decisions(path: Path) -> tuple[Decision, ...]:
-    """Read the decisions file; a missing file means no decisions yet."""
+    """Read the decisions file; a missing or empty file means no decisions yet.
+
+    Anything else that is not a decisions file — another encoding, another header, a row with
+    too many or too few fields, broken quoting — raises one DecisionError naming the file and
+    line, so no decision is ever dropped silently.
+    """
     if not path.exists():
         return ()
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(DECISION_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise DecisionError(f"{path}: missing columns {', '.join(sorted(missing))}")
-        return tuple(decision_from_record(row, n) for n, row in enumerate(reader, start=2))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DecisionError(f"{path}: cannot be read: {describe_os_error(error)}") from None
+    return parse_decisions(data, path)
 
 
-def decision_csv_row(decision: Decision) -> str:
+def decisions_text(data: bytes, path: Path) -> str:
+    """The file's text: UTF-8, with or without the BOM Excel and Notepad write; else an error naming the line.
+
+    A NUL character is refused too: no one types one, and UTF-16 text read as UTF-8 is full of them.
+    """
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = body.count(b"\n", 0, error.start) + 1
+        raise DecisionError(
+            f"{path} line {line}: byte 0x{body[error.start]:02x} is not UTF-8; save the file as UTF-8 (with or without BOM)"
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DecisionError(f"{path} line {line}: line contains NUL; the file is damaged or not UTF-8 text")
+    return text
+
+
+def parse_decisions(data: bytes, path: Path) -> tuple[Decision, ...]:
+    """Every decision of a decisions file's bytes, in file order; blank lines are skipped."""
+    text = decisions_text(data, path)
+    if not text.strip():
+        return ()
+    return tuple(checked_rows(list(csv_records(text, path)), path))
+
+
+def csv_records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the line it starts on; broken quoting is an error naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise DecisionError(f"{path} line {start}: {error}") from None
+        line = reader.line_num
+        if any(field.strip() for field in fields):
+            yield start, fields
+
+
+def checked_rows(records: list[tuple[int, list[str]]], path: Path) -> Iterator[Decision]:
+    """The header checked, then each row: exactly the columns' number of fields, and fields a decision accepts."""
+    if not records:
+        return
+    (header_line, header), *rows = records
+    if [name.strip() for name in header] != list(DECISION_COLUMNS):
+        raise DecisionError(
+            f"{path} line {header_line}: the header must be exactly {','.join(DECISION_COLUMNS)} (found {','.join(header)})"
+        )
+    for line_no, fields in rows:
+        if len(fields) != len(DECISION_COLUMNS):
+            raise DecisionError(
+                f"{path} line {line_no}: {len(fields)} fields where the header has {len(DECISION_COLUMNS)}; "
+                "quote a field that holds a comma"
+            )
+        yield decision_from_record(dict(zip(DECISION_COLUMNS, fields)), f"{path} line {line_no}")
+
+
+def decision_csv_row(decision: Decision, line_end: str = "\n") -> str:
     """One decision as an RFC 4180 CSV line."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([getattr(decision, c) for c in DECISION_COLUMNS])
+    csv.writer(buffer, lineterminator=line_end).writerow([getattr(decision, c) for c in DECISION_COLUMNS])
     return buffer.getvalue()
 
 
+def line_ending(data: bytes) -> str:
+    """The file's own line ending (CRLF when its first line ends so, as Excel writes), to append alike."""
+    first = data.split(b"\n", 1)[0]
+    return "\r\n" if first.endswith(b"\r") and b"\n" in data else "\n"
+
+
+def appended(data: bytes, decision: Decision) -> bytes:
+    """The file's bytes with one decision added: a header first if it had none, its last line ended first."""
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
+        return (",".join(DECISION_COLUMNS) + "\n" + decision_csv_row(decision)).encode("utf-8")
+    end = line_ending(data)
+    if not data.endswith(b"\n"):
+        data += b"\n" if data.endswith(b"\r") else end.encode()
+    return data + decision_csv_row(decision, end).encode("utf-8")
+
+
 def append_decision(path: Path, decision: Decision) -> None:
-    """Append one decision under a lock, so two stewards saving at once both keep theirs."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Add one decision under a lock, so two stewards saving at once both keep theirs.
+
+    The file is checked first (a file `run` would refuse is not written to: DecisionError), its
+    last line ended if a hand edit left it open, and the new file swapped in whole (a rename),
+    so a run reading it at the same moment sees it before or after, never half-written.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(path) + ".lock", timeout=30):
-        new_file = not path.exists() or path.stat().st_size == 0
-        with path.open("a", newline="", encoding="utf-8") as handle:
-            if new_file:
-                handle.write(",".join(DECISION_COLUMNS) + "\n")
-            handle.write(decision_csv_row(decision))
+        data = target.read_bytes() if target.exists() else b""
+        parse_decisions(data, path)
+        replace_whole(target, appended(data, decision))
+
+
+def replace_whole(path: Path, content: bytes) -> None:
+    """Write a file's new content beside it, flush it, and rename it over the old one (keeping its mode)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def new_decision(

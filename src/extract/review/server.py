@@ -1,16 +1,19 @@
 """The steward's review page: open failures beside their source, and a form to decide each.
 
 A small Starlette app served by uvicorn on loopback only. Every string from a report reaches
-the page through Jinja2's autoescaping, so a report's `<script>` is shown as text.
+the page through Jinja2's autoescaping, so a report's `<script>` is shown as text. The page
+answers only requests addressed to itself and saves only decisions sent from itself
+(`review.guard`); a refused request gets a 4xx page that says why.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from dataclasses import asdict, dataclass
+import secrets
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -18,22 +21,36 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
+from extract.errors import describe_os_error
 from extract.model import BBox
-from extract.review.decisions import ACTIONS, DecisionError, append_decision, new_decision, read_decisions
-from extract.review.sources import render_cell_crop, text_context
+from extract.review.apply import PROTECTED_COLUMNS
+from extract.review.corrections import correction_problem
+from extract.review.decisions import ACTIONS, Decision, DecisionError, append_decision, new_decision, read_decisions
+from extract.review.guard import FormLimits, PageAddress, PageGuard, Refused, crop_request, read_form, require_same_origin, require_token
+from extract.review.sources import CropRefused, render_cell_crop, text_context
+from extract.sources import resolves_inside
 
 LOOPBACK_NAMES = {"localhost"}
 
 
 @dataclass(frozen=True)
 class ReviewConfig:
-    """Where the review page reads and writes."""
+    """Where the review page reads and writes, the loopback address it is served on, and its limits."""
 
     curated_dir: Path
     decisions_path: Path
     raw_dir: Path
     max_render_pixels: int = 4_000_000
+    host: str = "127.0.0.1"
+    port: int = 8765
+    form_limits: FormLimits = field(default_factory=FormLimits)
+
+    @property
+    def address(self) -> PageAddress:
+        """The only address the page answers to."""
+        return PageAddress(self.host, self.port)
 
 
 def is_loopback(host: str) -> bool:
@@ -61,17 +78,14 @@ def cell_value(studies: pd.DataFrame, study_key: object, column: object) -> str 
 
 
 def source_path(reports: pd.DataFrame, report_id: str, raw_dir: Path) -> Path | None:
-    """The report's source file, wherever the run recorded it."""
+    """The report's source file in raw/ (by the name the run recorded), and only there."""
     if reports.empty:
         return None
     hit = reports.loc[reports["report_id"] == report_id, "source_file"]
     if hit.empty:
         return None
-    recorded = Path(str(hit.iloc[0]))
-    for candidate in (recorded, raw_dir / recorded.name):
-        if candidate.exists():
-            return candidate
-    return None
+    candidate = raw_dir / Path(str(hit.iloc[0])).name
+    return candidate if candidate.is_file() and resolves_inside(candidate, raw_dir) else None
 
 
 def cell_location(provenance: pd.DataFrame, study_key: object, column: object) -> tuple[int, BBox] | None:
@@ -165,44 +179,83 @@ def grouped(items: list[dict[str, object]]) -> dict[str, dict[str, list[dict[str
 TEMPLATES = Environment(loader=PackageLoader("extract.review", "."), autoescape=select_autoescape(["html"]))
 
 
-def create_app(config: ReviewConfig) -> Starlette:
-    """The review web app over one curated folder and one decisions file."""
+def decision_from_form(form: dict[str, str]) -> Decision:
+    """The decision a form asks for, or Refused(400) saying why it cannot be saved."""
+    try:
+        decision = new_decision(
+            report_id=form.get("report_id", ""), study_key=form.get("study_key", ""),
+            column=form.get("column", ""), check=form.get("check", ""),
+            action=form.get("action", ""),  # type: ignore[arg-type]
+            value=form.get("value", ""), comment=form.get("comment", ""),
+            decided_by=form.get("decided_by", ""),
+        )
+    except DecisionError as error:
+        raise Refused(400, f"Not saved: {error}.") from None
+    if decision.action == "correct":
+        if decision.column in PROTECTED_COLUMNS:
+            raise Refused(400, f"Not saved: {decision.column} is a key, not an extracted value; it cannot be corrected.")
+        problem = correction_problem(decision.column, decision.value)
+        if problem:
+            raise Refused(400, f"Not saved: {problem}.")
+    return decision
+
+
+def refused_page(status: int, message: str) -> HTMLResponse:
+    """What a refused request gets: its status and a page that says why, with the way back."""
+    return HTMLResponse(TEMPLATES.get_template("refused.html").render(status=status, message=message), status_code=status)
+
+
+def create_app(config: ReviewConfig, token: str | None = None) -> ASGIApp:
+    """The review web app over one curated folder and one decisions file, answering only at config.address.
+
+    `token` is what every form must carry back; a new one is drawn for each start of the page.
+    """
+    token = token or secrets.token_urlsafe(32)
 
     async def index(request: Request) -> HTMLResponse:
         severity = request.query_params.get("severity") or None
         data = load_review_data(config.curated_dir)
         items = failure_items(data, config, severity)
-        decisions = read_decisions(config.decisions_path)
+        try:
+            decisions, decisions_error = read_decisions(config.decisions_path), None
+        except DecisionError as error:
+            decisions, decisions_error = (), str(error)
         html = TEMPLATES.get_template("page.html").render(
             groups=grouped(items), count=len(items), severity=severity or "", actions=ACTIONS,
-            decisions=decisions, decisions_path=str(config.decisions_path),
-            saved=request.query_params.get("saved"), error=request.query_params.get("error"),
+            decisions=decisions, decisions_path=str(config.decisions_path), decisions_error=decisions_error,
+            saved=request.query_params.get("saved"), token=token, limits=config.form_limits.field_chars,
         )
         return HTMLResponse(html)
 
     async def decide(request: Request) -> Response:
-        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True).items()}
         try:
-            decision = new_decision(
-                report_id=form.get("report_id", ""), study_key=form.get("study_key", ""),
-                column=form.get("column", ""), check=form.get("check", ""),
-                action=form.get("action", ""),  # type: ignore[arg-type]
-                value=form.get("value", ""), comment=form.get("comment", ""),
-                decided_by=form.get("decided_by", ""),
-            )
+            require_same_origin(request.headers)
+            form = await read_form(request, config.form_limits)
+            require_token(form, token)
+            decision = decision_from_form(form)
+        except Refused as refused:
+            return refused_page(refused.status, refused.message)
+        try:
+            append_decision(config.decisions_path, decision)
         except DecisionError as error:
-            return RedirectResponse("/?" + urlencode({"error": str(error)}), status_code=303)
-        append_decision(config.decisions_path, decision)
+            return refused_page(409, f"Not saved: {error}. Correct the file, then save again.")
+        except OSError as error:
+            return refused_page(500, f"Not saved: {config.decisions_path} cannot be written: {describe_os_error(error)}.")
         return RedirectResponse("/?" + urlencode({"saved": decision.label}), status_code=303)
 
     async def crop(request: Request) -> Response:
-        q = request.query_params
+        try:
+            report_id, page_no, box = crop_request(request.query_params)
+        except Refused as refused:
+            return refused_page(refused.status, refused.message)
         data = load_review_data(config.curated_dir)
-        path = source_path(data.reports, q.get("report_id", ""), config.raw_dir)
+        path = source_path(data.reports, report_id, config.raw_dir)
         if path is None or path.suffix.lower() != ".pdf":
-            return Response("no PDF source for this report", status_code=404)
-        box = BBox(float(q["x0"]), float(q["top"]), float(q["x1"]), float(q["bottom"]))
-        png = render_cell_crop(path, int(q["page"]), box, config.max_render_pixels)
+            return refused_page(404, "No PDF source for this report in the raw folder.")
+        try:
+            png = render_cell_crop(path, page_no, box, config.max_render_pixels)
+        except CropRefused as refused:
+            return refused_page(refused.status, str(refused))
         return Response(png, media_type="image/png")
 
     async def failures_json(request: Request) -> Response:
@@ -210,16 +263,17 @@ def create_app(config: ReviewConfig) -> Starlette:
         items = failure_items(data, config, request.query_params.get("severity") or None)
         return Response(json.dumps(items, default=str), media_type="application/json")
 
-    return Starlette(routes=[
+    app = Starlette(routes=[
         Route("/", index), Route("/decide", decide, methods=["POST"]),
         Route("/crop", crop), Route("/failures.json", failures_json),
     ])
+    return PageGuard(app, config.address)
 
 
-def serve(config: ReviewConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve the review page on loopback until interrupted."""
+def serve(config: ReviewConfig) -> None:
+    """Serve the review page on loopback, at config.host and config.port, until interrupted."""
     import uvicorn
 
-    if not is_loopback(host):
-        raise ValueError(f"the review page only listens on loopback, not {host}")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    if not is_loopback(config.host):
+        raise ValueError(f"the review page only listens on loopback, not {config.host}")
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning")
