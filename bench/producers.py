@@ -14,7 +14,6 @@ truth but report_id. The reports are clean, so every error-severity validation f
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from collections import defaultdict
 from datetime import datetime, timezone

@@ -58,7 +58,14 @@ def test_data_before_any_author_is_left_unassigned() -> None:
 
 @st.composite
 def laid_out_tables(draw: st.DrawFn) -> tuple[list[int], list[int], list[tuple[int, int]], int, int]:
-    """A true table (rows of cells, some lacking their last cell) emitted in a valid block order."""
+    """A true table (rows of cells, some lacking their last cell) emitted in a valid block order.
+
+    A row lacks its last cell only when no later author is printed before it. With every block
+    fitting its column equally well (no wording to go by), a row lacking its last cell while the
+    next author is already printed reads as cheaply as every row shifted down one with a cell
+    continued: hypothesis found authors one row ahead and row 4 of 6 without its second cell.
+    Real blocks carry wording that tells those readings apart; this test has none.
+    """
     n_rows = draw(st.integers(1, 6))
     n_columns = draw(st.integers(1, 5))
     columns: list[int] = []
@@ -67,7 +74,8 @@ def laid_out_tables(draw: st.DrawFn) -> tuple[list[int], list[int], list[tuple[i
     seen_authors = 0
     for row in range(n_rows):
         seen_authors = draw(st.integers(max(seen_authors, row + 1), n_rows))
-        width = n_columns - draw(st.integers(0, min(1, n_columns - 1)))
+        lacking = draw(st.integers(0, min(1, n_columns - 1))) if seen_authors == row + 1 else 0
+        width = n_columns - lacking
         for column in range(width):
             columns.append(column)
             authors_before.append(seen_authors)

@@ -28,6 +28,7 @@ from pdfplumber.utils.text import WordExtractor
 from extract.layout.spacing import word_breaks
 from extract.model import BBox, Page, Ruling, Word
 from extract.settings import LayoutSettings
+from extract.text.clean import BULLET
 
 PlumberDocument = pdfplumber.PDF
 # A filled shape thinner than this is a rule drawn as a rectangle; a thicker one is a background.
@@ -37,7 +38,6 @@ MIN_MARK_PT = 1.0
 MAX_MARK_PT = 7.0
 # A mark is a bullet when a word starts this close to its right (in the word's font sizes) on its line.
 MAX_BULLET_GAP_EM = 2.0
-BULLET = "\u2022"
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from extract.text.spacing import keeps_line_break_hyphen, repair_spacing
 # The one set of bullet glyphs: the usual bullet characters, and the whole Private Use Area,
 # where Symbol and Wingdings fonts put theirs (U+F0B7 and its neighbours).
 BULLET_CHARS = "•▪◦●○■□►▸‣⁃∙➢➤✓✔❖◆◇"
+BULLET = BULLET_CHARS[0]  # the bullet written where a drawing, not a glyph, marks a list item
 BULLET_CLASS = f"\ue000-\uf8ff{BULLET_CHARS}"  # inside a regex character class
 BULLET_START = re.compile(rf"^\s*[{BULLET_CLASS}]\s*")
 LONE_BULLET = re.compile(rf"\s*[{BULLET_CLASS}]\s*")

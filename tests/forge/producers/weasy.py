@@ -15,7 +15,6 @@ from tests.forge.content import (
     Cover,
     CriteriaTable,
     Heading,
-    Item,
     MarkedList,
     Paragraph,
     References,
