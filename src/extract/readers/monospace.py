@@ -31,9 +31,10 @@ _COLUMN_GAP = re.compile(r"\S {3,}\S")
 MIN_COLUMNED_LINES = 8
 MIN_COLUMNED_SHARE = 0.15
 _TOKEN = re.compile(r"\S+")
-# Running furniture: lines among a page's first or last EDGE_LINES repeated on this share of pages.
-EDGE_LINES = 3
-FURNITURE_MIN_SHARE = 0.3
+# Running furniture: lines among a page's first or last EDGE_LINES repeated on this share of pages;
+# a table's header repeated at the top of its pages is printed on fewer of them.
+EDGE_LINES = 2
+FURNITURE_MIN_SHARE = 0.5
 PAGE_NUMBER = re.compile(r"(page\s*)?#(\s*of\s*#)?")
 
 

@@ -8,11 +8,13 @@ spacing within a cell.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from statistics import median
 from typing import Sequence
 
+from extract.fields import is_design_heading
 from extract.layout.captions import CAPTION
 from extract.layout.words import box_of, words_to_lines
 from extract.model import BBox, Page, Word
@@ -22,6 +24,9 @@ from extract.tables.headers import is_known_header
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+OVERFLOW_WEIGHT = 2.0
+# A header's cells wrap over at most this many lines.
+MAX_HEADER_LINES = 4
 # Gaps between a table's lines, in font sizes: a cell's lines sit closer than this …
 MAX_CELL_LINE_GAP_EM = 0.45
 # … rows are told from them by a jump at least this wide between the sorted gaps …
@@ -44,9 +49,9 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
     else:
         return None
     kept, ended = _lines_until_end(body_lines, bounds, settings)
-    rows = [_aligned_row([w for ln in header_lines for w in ln], bounds, page.page_no, False)] if header_lines else []
+    rows = [_aligned_row(header_lines, bounds, page.page_no, False, settings)] if header_lines else []
     body_rows_at = replace(rows_at, first_column_end=bounds[1] - settings.snap_pt if len(bounds) > 2 else None)
-    rows += [_aligned_row([w for ln in group for w in ln], bounds, page.page_no, _crosses_columns(group[0], bounds, settings)) for group in _row_groups(kept, body_rows_at)]
+    rows += [_aligned_row(group, bounds, page.page_no, _crosses_columns(group[0], bounds, settings), settings) for group in _row_groups(kept, body_rows_at, bounds)]
     return PageGrid(page.page_no, "aligned", bounds, tuple(rows), ended or bottom < page.height, 0.8)
 
 
@@ -127,8 +132,32 @@ def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings
         end = index + 1
         while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and not rows_at.between(lines[end - 1], lines[end]):
             end += 1
-        return segments, end
+        return segments, index + header_line_count(lines[index:end], segments, settings)
     return [], 0
+
+
+def header_line_count(lines: Sequence[tuple[Word, ...]], segments: Sequence[tuple[Word, ...]], settings: TableSettings) -> int:
+    """How many of the lines set in the header's font, with no row break, the header's cells take: as many
+    as name the most known headers (a wrapped `Intervention / and / Comparator` names one only when whole).
+
+    Where the body is set like the header (a text export has one font) and as close, the lines
+    that only continue header cells are the ones that do not spoil them; ties keep all the lines
+    the header's font and spacing gave, or, past MAX_HEADER_LINES, the fewest.
+    """
+    if len(lines) == 1:
+        return 1
+    bounds = (*(min(w.bbox.x0 for w in segment) - settings.snap_pt for segment in segments), math.inf)
+    scores = {}
+    for count in range(1, min(len(lines), MAX_HEADER_LINES) + 1):
+        texts = ["" for _ in segments]
+        for line in lines[:count]:
+            for word in line:
+                texts[column_index(bounds, word.bbox.x0)] += " " + word.text
+        scores[count] = sum(is_known_header(text) for text in texts)
+    best = max(scores.values())
+    if len(lines) <= MAX_HEADER_LINES and scores[len(lines)] == best:
+        return len(lines)
+    return min(count for count, score in scores.items() if score == best)
 
 
 def row_rules(page: Page, lines: Sequence[tuple[Word, ...]]) -> tuple[float, ...]:
@@ -216,23 +245,96 @@ def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float],
     return kept, False
 
 
-def _row_groups(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks) -> list[list[tuple[Word, ...]]]:
-    """Split body lines into table rows at drawn rules and at gaps wider than a cell's line spacing."""
+def _row_groups(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, bounds: Sequence[float]) -> list[list[tuple[Word, ...]]]:
+    """Split body lines into table rows at drawn rules, at gaps wider than a cell's line spacing, and
+    around design headings, which are rows of their own however close the lines around them sit."""
     groups: list[list[tuple[Word, ...]]] = []
+    closed = False
     for line in lines:
-        if groups and not rows_at.between([w for ln in groups[-1] for w in ln], line):
+        heading = is_heading_line(line, bounds)
+        if groups and not closed and not heading and not rows_at.between([w for ln in groups[-1] for w in ln], line):
             groups[-1].append(line)
         else:
             groups.append([line])
+        closed = heading
     return groups
 
 
-def _aligned_row(words: Sequence[Word], bounds: Sequence[float], page_no: int, merged: bool) -> GridRow:
-    """One aligned row: words to the column their left edge falls in; boxes are the words' union."""
+def is_heading_line(line: Sequence[Word], bounds: Sequence[float]) -> bool:
+    """A line that opens in the first column and says nothing but a design label: a group heading."""
+    return column_index(bounds, line[0].bbox.x0) == 0 and is_design_heading(" ".join(w.text for w in line))
+
+
+def _aligned_row(lines: Sequence[Sequence[Word]], bounds: Sequence[float], page_no: int, merged: bool, settings: TableSettings) -> GridRow:
+    """One aligned row: its blocks (`row_blocks`) to their columns (`block_columns`); boxes are the words' union."""
     columns: list[list[Word]] = [[] for _ in bounds[:-1]]
-    for word in words:
-        columns[column_index(bounds, word.bbox.x0)].append(word)
+    blocks = row_blocks(lines)
+    for block, column in zip(blocks, block_columns(blocks, bounds, settings)):
+        columns[column].extend(block)
+    words = [w for line in lines for w in line]
     top = min(w.bbox.top for w in words)
     bottom = max(w.bbox.bottom for w in words)
     boxes = tuple(box_of(c) if c else BBox(x0, top, x1, bottom) for c, x0, x1 in zip(columns, bounds, bounds[1:]))
     return GridRow(tuple(tuple(c) for c in columns), boxes, merged, page_no)
+
+
+def row_blocks(lines: Sequence[Sequence[Word]]) -> list[list[Word]]:
+    """A row's words cut, left to right, wherever a vertical strip is blank on every line of the row.
+
+    A cell's text never crosses into the next column, so the blank strips the row's lines share
+    are where its columns may part: on one line every gap between words is such a strip, on
+    several only the ones they all leave blank. A text export may shift a row's cells sideways,
+    but the strips between them stay blank.
+    """
+    words = sorted((w for line in lines for w in line), key=lambda w: w.bbox.x0)
+    blocks: list[list[Word]] = []
+    reach = -math.inf
+    for word in words:
+        if blocks and word.bbox.x0 < reach:
+            blocks[-1].append(word)
+        else:
+            blocks.append([word])
+        reach = max(reach, word.bbox.x1)
+    return blocks
+
+
+def block_columns(blocks: Sequence[Sequence[Word]], bounds: Sequence[float], settings: TableSettings) -> list[int]:
+    """Each block's column: the cheapest left-to-right assignment, where a column's first block may start
+    a little before the column's start and no block runs far into the next column.
+
+    Where cells start where their header starts, this is the column each block's left edge falls
+    in. Where a text export shifted a row's cells, a block is read into the column it fits least
+    badly; two blocks set apart by less than a column gap part only where keeping them in one
+    column would run into the next. Running into the next column weighs double: an export shifts a
+    cell's start by a character or two, but a cell's text never reaches far past its column.
+    """
+    starts = [bound + settings.snap_pt for bound in bounds[:-1]]
+    ends = [*starts[1:], math.inf]
+    costs: list[list[float]] = []
+    back: list[list[int]] = []
+    for index, block in enumerate(blocks):
+        box = box_of(block)
+        overflow = [OVERFLOW_WEIGHT * max(0.0, box.x1 - end - settings.snap_pt) for end in ends]
+        early = [max(0.0, start - box.x0) for start in starts]
+        if index == 0:
+            costs.append([early[j] + overflow[j] for j in range(len(starts))])
+            back.append(list(range(len(starts))))
+            continue
+        gap = box.x0 - box_of(blocks[index - 1]).x1
+        split = 0.0 if gap > settings.column_gap_em * max(block[0].size, 1.0) else settings.snap_pt
+        row_costs, row_back = [], []
+        for j in range(len(starts)):
+            moved = min(((costs[-1][k] + early[j] + split, k) for k in range(j)), default=(math.inf, j))
+            best, source = (costs[-1][j], j) if costs[-1][j] <= moved[0] else moved
+            row_costs.append(best + overflow[j])
+            row_back.append(source)
+        costs.append(row_costs)
+        back.append(row_back)
+    if not blocks:
+        return []
+    column = min(range(len(starts)), key=lambda j: (costs[-1][j], j))
+    chosen = [column]
+    for index in range(len(blocks) - 1, 0, -1):
+        column = back[index][column]
+        chosen.append(column)
+    return list(reversed(chosen))

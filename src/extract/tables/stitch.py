@@ -37,8 +37,8 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
     header, label, rows = merged_header(stitched.header, printed), stitched.label, list(stitched.rows)
     after_heading = False
-    for grid_row in grid.rows[start:]:
-        if is_header_row(grid_row, settings):
+    for position, grid_row in enumerate(grid.rows[start:]):
+        if is_header_row(grid_row, settings) or (position == 0 and is_header_remnant(grid_row, settings)):
             continue
         heading = group_label(grid_row, settings)
         if heading is not None:
@@ -53,6 +53,13 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
         rows.append(RawRow(cells, label, len(rows)))
         after_heading = False
     return StitchedRows(header, fields, label, tuple(rows))
+
+
+def is_header_remnant(row: GridRow, settings: TableSettings) -> bool:
+    """A page's first row whose every filled cell is a known header: what is left of a repeated header
+    whose other lines were read as the page's running furniture or cut off with it."""
+    texts = [text for text in _cell_texts(row, settings) if text.strip()]
+    return bool(texts) and all(is_known_header(text) for text in texts)
 
 
 def is_header_fragment(cells: dict[str, Cell]) -> bool:
