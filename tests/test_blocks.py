@@ -260,3 +260,146 @@ def test_unknown_header_cells_inside_a_header_run_become_columns() -> None:
     (row,) = table.rows
     assert row.cells["extra:Country"].text == "Spain"
     assert row.cells["results"].text == "Symptoms improved in 40%"
+
+
+# --- pdftotext-style quirks (measured with bench/producers.py on the producer matrix) -------
+
+
+def test_a_pages_cells_never_open_rows_of_another_page() -> None:
+    # Page 1 prints its cells before its authors (a text tool read the author column last);
+    # page 2's cells must not be drawn back into page 1's rows.
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Author (Year)",
+        "Population",
+        "Results",
+        "Adults with asthma",
+        "Exacerbations fell by 30% vs placebo",
+        "Adults with COPD",
+        "Admissions fell by 12% vs usual care",
+        "Lee (2019)",
+        "Kim (2018)",
+        "Author (Year)",
+        "Population",
+        "Results",
+        "Ito (2017)",
+        "Children with eczema",
+        "Itch scores fell by 40% vs placebo",
+        page_nos=(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2),
+    )
+    (table,) = tables_from_blocks(doc)
+    by_author = {row.cells["author"].text: row.cells for row in table.rows}
+    assert by_author["Lee (2019)"]["population"].text == "Adults with asthma"
+    assert by_author["Kim (2018)"]["results"].text == "Admissions fell by 12% vs usual care"
+    assert by_author["Ito (2017)"]["population"].text == "Children with eczema"
+
+
+def test_page_windows_hold_the_pages_rows_and_the_row_a_break_cut() -> None:
+    from extract.tables.rebuild import page_windows
+
+    assert page_windows([1, 1, 2, 2], [1, 2, 2, 3]) == ((0, 1), (1, 3), (1, 3), (3, 3))
+    assert page_windows([1, None], [1]) == (None,)
+
+
+def test_a_window_bounds_the_rows_a_block_may_open() -> None:
+    # Without the window the second block would open row 1 (its author is printed); the
+    # window says its page holds row 0 only, so it continues nothing and is left out.
+    fits = fits_for([0, 0], 1)
+    alignment = align_blocks(fits, [1, 2], [BlockCut(), BlockCut()], n_rows=2, windows=[(0, 0), (0, 0)])
+    assert alignment.placements[1] is None or alignment.placements[1].row == 0
+
+
+def test_a_caption_under_a_paragraph_without_a_blank_line_starts_the_table() -> None:
+    doc = document(
+        "The studies are presented in Table 2.\nTable 2: Summary of Included Studies\nAuthor (Year)",
+        "Results",
+        "Lee (2019)",
+        "Mortality fell by 10% vs placebo",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert table.label == "Table 2: Summary of Included Studies"
+    assert table.rows[0].cells["results"].text == "Mortality fell by 10% vs placebo"
+
+
+def test_a_caption_mentioned_in_a_sentence_is_not_cut_off() -> None:
+    pieces = block_pieces(Block(text="Details are in\nTable 2: the summary below", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data"]
+
+
+def test_an_et_al_author_interleaved_with_the_next_cell_is_split_from_it() -> None:
+    pieces = block_pieces(Block(text="Sandov al et al. Randomized\n(2013)\ncontrolled trial", index=0, page_no=1))
+    assert [(piece.kind, piece.text) for piece in pieces] == [
+        ("author", "Sandov al et al.\n(2013)"),
+        ("data", "Randomized\ncontrolled trial"),
+    ]
+
+
+def test_an_author_under_the_end_of_a_cut_cell_starts_a_row() -> None:
+    pieces = block_pieces(Block(text="0.52 to 0.97)\nGarcía-Lopez\n(2016)", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data", "author"]
+    assert pieces[1].author is not None and pieces[1].author.year == 2016
+
+
+def test_a_name_in_the_middle_of_a_sentence_is_not_an_author() -> None:
+    pieces = block_pieces(Block(text="as reported by\nLopez (2016) in a\nsmall trial", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data"]
+
+
+def test_group_headings_and_study_design_cells_are_told_apart() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Study, Year",
+        "Study Design",
+        "Results",
+        "Randomized Controlled Trials\nLee (2019)",
+        "Randomized controlled trial",
+        "Mortality fell by 10% vs placebo",
+        "Kim (2018)",
+        "Meta-analysis",
+        "Pain fell by 2 points vs usual care",
+        "Non-Randomized Studies",
+        "Ito (2017)",
+        "Prospective cohort study",
+        "Admissions fell by 5% vs usual care",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert [row.group_label for row in table.rows] == [
+        "Randomized Controlled Trials",
+        "Randomized Controlled Trials",
+        "Non-Randomized Studies",
+    ]
+    assert [row.cells["study_design"].text for row in table.rows] == [
+        "Randomized controlled trial",
+        "Meta-analysis",
+        "Prospective cohort study",
+    ]
+
+
+def test_a_combined_findings_column_takes_its_conclusion_blocks() -> None:
+    from extract.tables.rebuild import fitted_fields
+    from extract.tables.pieces import Piece
+
+    block = Block(text="", index=0)
+    combined = [Piece("header", "Main Findings and Authors' Conclusions", block, field="results")]
+    plain = [Piece("header", "Key Findings", block, field="results")]
+    assert fitted_fields(combined, ["results"])["results"] == ("results", "authors_conclusions")
+    assert fitted_fields(plain, ["results"])["results"] == ("results",)
+
+
+def test_a_group_is_named_in_the_plural_or_title_case_a_design_cell_in_the_singular() -> None:
+    from extract.fields import names_a_group
+
+    for heading in ("Randomized Controlled Trials", "Meta-Analy ses", "Case Series", "Guidelines"):
+        assert names_a_group(heading), heading
+    for cell in ("Randomized controlled trial", "Meta-analysis", "Case series", "Prospective cohort study"):
+        assert not names_a_group(cell), cell
+
+
+def test_the_table_label_is_cleaned_like_any_printed_text() -> None:
+    from extract.model import Cell, ParsingReport, RawRow, Table
+    from extract.rows import study_record
+
+    row = RawRow(cells={"author": Cell(text="Lee (2019)")}, ordinal=0)
+    label = "Table 2: Summary of Included Studies f or Research Question 1"
+    table = Table(label=label, header=("author",), rows=(row,), report=ParsingReport("text-blocks", (), 1.0, ()))
+    assert study_record("r", table, row)["table_label"] == "Table 2: Summary of Included Studies for Research Question 1"

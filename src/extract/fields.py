@@ -206,6 +206,19 @@ def is_design_heading(text: str) -> bool:
     return design_for_label(text) is not None
 
 
+def names_a_group(text: str) -> bool:
+    """Tell a group heading (`Randomized Controlled Trials`, `Case Series`) from a Study Design
+    cell (`Randomized controlled trial`, `Case series`): a heading names its studies in the
+    plural or in title case; a cell names one study's design in sentence case."""
+    words = re.findall(r"[^\W\d_]+", clean_text(text))
+    if not words:
+        return False
+    last = words[-1].lower()
+    plural = last.endswith("s") and not last.endswith(("ss", "sis", "us", "series"))
+    title_case = len(words) > 1 and all(word[0].isupper() for word in words if len(word) > 3)
+    return plural or title_case
+
+
 # --- dates and numbers ---------------------------------------------------------------------
 
 _MONTHS = {

@@ -48,7 +48,7 @@ def study_record(report_id: str, table: Table, row: RawRow) -> dict:
         design_label=design_label(row),
         results=_cleaned(row, "results", clean_findings),
         source_page=row.cells["author"].page_no if "author" in row.cells else None,
-        table_label=table.label,
+        table_label=clean_text(table.label) if table.label else table.label,
         extra=extra_json(row),
     )
     record.update({field: _cleaned(row, field, clean_text) for field in _TEXT_FIELDS})

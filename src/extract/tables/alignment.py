@@ -72,20 +72,30 @@ class Alignment:
 Move = tuple[State, int, int, bool]  # (previous state, row, column, continues the cell); row -1 leaves the block out
 
 
+RowWindow = tuple[int, int]  # first and last row a block's page holds
+
+
 def align_blocks(
     fits: Sequence[Sequence[float]],
     authors_before: Sequence[int],
     cuts: Sequence[BlockCut],
     n_rows: int,
     settings: AlignmentSettings = AlignmentSettings(),
+    windows: Sequence[RowWindow | None] | None = None,
 ) -> Alignment:
     """Assign blocks to (row, column), each column filling its rows in order; the column
-    positions of `fits` are the column order, which rows read in most often."""
+    positions of `fits` are the column order, which rows read in most often.
+
+    A block with a row window (the rows whose authors its page prints, and the row a page
+    break may have cut) opens cells only there; a block without one up to a few rows past the
+    latest author printed before it. Either way a cell is dearer the farther its row is from
+    that author."""
     n_columns = len(fits[0]) if fits else 0
     states: dict[State, float] = {((-1,) * n_columns, -1): 0.0}
     history: list[dict[State, Move]] = []
     for index, block_fits in enumerate(fits):
-        moves = _block_moves(states, block_fits, authors_before[index], cuts[index], n_rows, settings)
+        window = windows[index] if windows is not None else None
+        moves = _block_moves(states, block_fits, authors_before[index], window, cuts[index], n_rows, settings)
         kept = heapq.nsmallest(settings.beam_states, moves.items(), key=lambda item: (item[1][0], item[0]))
         states = {state: cost for state, (cost, _) in kept}
         history.append({state: move for state, (_, move) in kept})
@@ -98,6 +108,7 @@ def _block_moves(
     states: dict[State, float],
     block_fits: Sequence[float],
     authors_before: int,
+    window: RowWindow | None,
     cut: BlockCut,
     n_rows: int,
     settings: AlignmentSettings,
@@ -119,7 +130,7 @@ def _block_moves(
                 joined = continuation if column == last_column else apart
                 _offer(best, (filled, column), cost + joined - fit, (state, row_filled, column, True))
             opened = cost + new_cell - fit
-            for row in _new_cell_rows(row_filled, authors_before, n_rows, settings):
+            for row in _new_cell_rows(row_filled, authors_before, window, n_rows, settings):
                 total = (
                     opened
                     + (row - row_filled - 1) * settings.skip_cost
@@ -162,8 +173,13 @@ def new_cell_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
     return lower + (settings.new_cell_after_open_end_cost if cut.after_open_end else 0.0)
 
 
-def _new_cell_rows(row_filled: int, authors_before: int, n_rows: int, settings: AlignmentSettings) -> range:
-    """Rows a column may open its next cell in: any after its last, up to a few past the latest author."""
+def _new_cell_rows(
+    row_filled: int, authors_before: int, window: RowWindow | None, n_rows: int, settings: AlignmentSettings
+) -> range:
+    """Rows a column may open its next cell in: any after its last, within the block's page
+    window, else up to a few past the latest author."""
+    if window is not None:
+        return range(max(row_filled + 1, window[0]), min(window[1], n_rows - 1) + 1)
     if authors_before < 1:
         return range(0)
     return range(row_filled + 1, min(n_rows - 1, authors_before - 1 + settings.max_rows_ahead) + 1)

@@ -158,13 +158,42 @@ def with_unknown_headers(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
 
 
 def block_pieces(block: Block) -> list[Piece]:
-    """Peel captions, header cells, headings, authors and numbers off the start of a block."""
+    """Peel captions, header cells, headings, authors and numbers off the start of a block;
+    a caption printed right under a paragraph, with no blank line, starts a block of its own."""
     if is_footnote(block.text):
         return [Piece("footnote", block.text, block)]
-    lines = block.text.split("\n")
+    return [piece for lines in caption_chunks(block.text.split("\n")) for piece in _chunk_pieces(lines, block)]
+
+
+def caption_chunks(lines: list[str]) -> list[list[str]]:
+    """Cut a block's lines before each caption line that follows a finished sentence."""
+    chunks: list[list[str]] = [[]]
+    for line in lines:
+        previous = chunks[-1][-1].rstrip() if chunks[-1] else ""
+        if previous.endswith((".", ":", "?", "!")) and CAPTION.match(line):
+            chunks.append([])
+        chunks[-1].append(line)
+    return chunks
+
+
+def has_caption_line(text: str) -> bool:
+    """Whether a block opens a table: its first line, or a line under a finished sentence, is a caption."""
+    return any(CAPTION.match(chunk[0]) for chunk in caption_chunks(text.split("\n")) if chunk)
+
+
+def _chunk_pieces(lines: list[str], block: Block) -> list[Piece]:
+    """The pieces of one run of a block's lines, structural lines peeled off its start."""
     pieces: list[Piece] = []
     index = 0
     while index < len(lines):
+        split = et_al_and_rest(lines[index : index + _MAX_AUTHOR_LINES])
+        if split is not None:
+            author_lines, neighbour = split
+            author, size = _leading_author(author_lines)
+            if author is not None:
+                pieces.append(Piece("author", "\n".join(author_lines[:size]), block, author=author))
+                pieces.extend(_data_and_trailing_headers([neighbour, *lines[index + size :]], block))
+                break
         leading, used = _leading_pieces(lines[index:], block, after_caption=_ends_in_caption(pieces))
         merged = author_and_rest(lines[index]) if not leading else None
         if merged is not None:
@@ -173,11 +202,23 @@ def block_pieces(block: Block) -> list[Piece]:
             lines = [*lines[:index], rest, *lines[index + 1 :]]
             continue
         if not leading:
-            pieces.extend(_data_and_trailing_headers(lines[index:], block))
-            break
+            end = _next_author_line(lines, index + 1)
+            pieces.extend(_data_and_trailing_headers(lines[index:end], block))
+            index = end
+            continue
         pieces.extend(leading)
         index += used
     return _merge_caption_lines(pieces)
+
+
+def _next_author_line(lines: list[str], start: int) -> int:
+    """Where an author cell starts inside a block of data, right after a cell's finished end:
+    a row cut by a page break leaves its last line glued above the next row's author."""
+    for index in range(start, len(lines)):
+        finished = lines[index - 1].rstrip().endswith((".", ")", "]"))
+        if finished and lines[index].lstrip()[:1].isupper() and _leading_author(lines[index:])[0] is not None:
+            return index
+    return len(lines)
 
 
 def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:
@@ -262,6 +303,21 @@ def _leading_author(lines: list[str]) -> tuple[AuthorYearRef | None, int]:
     return None, 0
 
 
+_ET_AL_THEN_TEXT = re.compile(r"^(?P<name>.*?\bet\.?\s*al\.?)\s+(?P<rest>[^\W\d].*)$")
+
+
+def et_al_and_rest(lines: list[str]) -> tuple[list[str], str] | None:
+    """An author cell wrapped over lines whose first line goes on past `et al.` into the next
+    cell (`Lee et al. Randomized` above `(2013)`): a text tool interleaves the lines of two
+    cells side by side. Returns the author's lines and the neighbour's first line."""
+    if len(lines) < 2 or re.search(r"\d{4}", lines[0]):
+        return None
+    match = _ET_AL_THEN_TEXT.match(lines[0].strip())
+    if match is None:
+        return None
+    return [match["name"], *lines[1:]], match["rest"]
+
+
 def author_and_rest(line: str) -> tuple[AuthorYearRef, str, str] | None:
     """An author cell merged on one line with the first line of the next cell (`Lee (2015)2 Chronic`):
     a text tool joins the two when the gap between the columns is narrow."""
@@ -305,7 +361,7 @@ def _is_abbreviation_entry(entry: str) -> bool:
 def repeated_furniture_texts(doc: Document) -> frozenset[str]:
     """Texts repeated on several pages outside any table: running titles and footers."""
     counts = Counter(normalised_block_text(block.text) for block in doc.blocks)
-    first_caption = next((b.index for b in doc.blocks if CAPTION.match(b.text.lstrip())), len(doc.blocks))
+    first_caption = next((b.index for b in doc.blocks if has_caption_line(b.text)), len(doc.blocks))
     before_tables = {normalised_block_text(b.text) for b in doc.blocks[:first_caption]}
     return frozenset(
         text

@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
+from extract.fields import names_a_group
 from extract.model import Cell, Document, ParsingReport, RawRow, Table
-from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, align_blocks
+from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, RowWindow, align_blocks
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece, PieceKind, TableSpan, summary_table_spans
 from extract.text.clean import is_bullet_glyph
@@ -33,7 +34,8 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
     """Rebuild one table: columns from its header cells, rows from the best alignment."""
     columns = table_columns(span.pieces)
     layout = table_layout(resolve_pieces(span.pieces, columns))
-    fits = tuple({field: column_fit(piece.text, field) for field in columns} for piece in layout.data)
+    fitted = fitted_fields(span.pieces, columns)
+    fits = tuple({field: max(column_fit(piece.text, f) for f in fitted[field]) for field in columns} for piece in layout.data)
     order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)
     rows = table_rows(layout, alignment, order)
     return Table(
@@ -46,20 +48,34 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
 
 @dataclass(frozen=True)
 class TableLayout:
-    """A table's rows (author pieces with their lone references and design headings) and its data
-    pieces in reading order, each with how many authors precede it and whether it may continue a cell."""
+    """A table's authors (with their lone references and the design heading printed right before
+    each) and its data pieces in reading order, each with how many authors precede it, whether it
+    may continue a cell and the rows its page holds."""
 
     authors: tuple[tuple[Piece, Piece | None], ...]
-    group_labels: tuple[str | None, ...]
+    headings: tuple[str | None, ...]
     data: tuple[Piece, ...]
     authors_before: tuple[int, ...]
     cuts: tuple[BlockCut, ...]
+    windows: tuple[RowWindow | None, ...] = ()
 
 
 def table_columns(pieces: Sequence[Piece]) -> tuple[str, ...]:
     """The table's non-author columns, in the order the header cells are first printed."""
     fields = [piece.field for piece in pieces if piece.kind == "header" and piece.field not in (None, "author")]
     return tuple(dict.fromkeys(field for field in fields if field is not None))
+
+
+_COMBINED_CONCLUSIONS = re.compile(r"conclu", re.IGNORECASE)
+
+
+def fitted_fields(pieces: Sequence[Piece], columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The wording each column's cells may carry: its own, and a conclusion's too in a combined
+    "Main Findings and Authors' Conclusions" column (the table then has no column of its own for them)."""
+    combined = "authors_conclusions" not in columns and any(
+        piece.kind == "header" and piece.field == "results" and _COMBINED_CONCLUSIONS.search(piece.text) for piece in pieces
+    )
+    return {field: (field, "authors_conclusions") if combined and field == "results" else (field,) for field in columns}
 
 
 def printed_orders(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -82,12 +98,20 @@ def resolve_pieces(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Pie
     resolved: list[Piece] = []
     for index, piece in enumerate(pieces):
         kind = piece.kind
-        if kind == "heading" and "study_design" in columns:
+        if kind == "heading" and "study_design" in columns and not _heads_a_group(pieces, index):
             kind = "data"
         elif kind == "number":
             kind = _number_kind(pieces, index, resolved)
         resolved.append(Piece(kind, piece.text, piece.block, piece.field, piece.author))
     return tuple(resolved)
+
+
+def _heads_a_group(pieces: Sequence[Piece], index: int) -> bool:
+    """In a table with a Study Design column, a heading is a group row when it reads as one or
+    sits right above an author in its block; otherwise it is a design cell."""
+    following = pieces[index + 1] if index + 1 < len(pieces) else None
+    above_author = following is not None and following.kind == "author" and following.block is pieces[index].block
+    return above_author or names_a_group(pieces[index].text)
 
 
 def _number_kind(pieces: Sequence[Piece], index: int, resolved: Sequence[Piece]) -> PieceKind:
@@ -105,21 +129,22 @@ def table_layout(pieces: Sequence[Piece]) -> TableLayout:
     """Collect the rows and data pieces of a whole table: a text tool may print a group's cells
     after the next group's heading, so rows are numbered through the table, not per group."""
     authors: list[tuple[Piece, Piece | None]] = []
-    labels: list[str | None] = []
+    headings: list[str | None] = []
     data: list[Piece] = []
     authors_before: list[int] = []
     cuts: list[BlockCut] = []
-    label: str | None = None
+    heading: str | None = None
     page_break = False
     last_page: int | None = None
     for piece in pieces:
         page_break = page_break or _breaks_the_page(piece, last_page)
         last_page = piece.block.page_no if piece.block.page_no is not None else last_page
         if piece.kind == "heading":
-            label = " ".join(piece.text.split())
+            heading = " ".join(piece.text.split())
         elif piece.kind == "author":
             authors.append((piece, None))
-            labels.append(label)
+            headings.append(heading)
+            heading = None
         elif piece.kind == "ref" and authors:
             authors[-1] = (authors[-1][0], piece)
         elif piece.kind == "data":
@@ -127,7 +152,27 @@ def table_layout(pieces: Sequence[Piece]) -> TableLayout:
             authors_before.append(len(authors))
             cuts.append(BlockCut(page_break, block_start(piece.text), len(data) > 1 and ends_mid_sentence(data[-2].text)))
             page_break = False
-    return TableLayout(tuple(authors), tuple(labels), tuple(data), tuple(authors_before), tuple(cuts))
+    windows = page_windows([author.block.page_no for author, _ in authors], [piece.block.page_no for piece in data])
+    return TableLayout(tuple(authors), tuple(headings), tuple(data), tuple(authors_before), tuple(cuts), windows)
+
+
+def page_windows(author_pages: Sequence[int | None], data_pages: Sequence[int | None]) -> tuple[RowWindow | None, ...]:
+    """The rows each data block's page can hold: those whose authors the page prints, and the
+    row before them, which a page break may have cut. A text tool may print a page's authors
+    after its cells, so a page's cells may open rows ahead of the authors printed so far; they
+    never reach another page's rows. A page printing no author holds the last row begun before
+    it. Without page numbers, none."""
+    if any(page is None for page in (*author_pages, *data_pages)):
+        return (None,) * len(data_pages)
+    windows: list[RowWindow | None] = []
+    for page in data_pages:
+        on_page = [row for row, author_page in enumerate(author_pages) if author_page == page]
+        before = [row for row, author_page in enumerate(author_pages) if author_page < page]
+        if on_page:
+            windows.append((before[-1] if before else on_page[0], on_page[-1]))
+        else:
+            windows.append((before[-1], before[-1]) if before else None)
+    return tuple(windows)
 
 
 def _breaks_the_page(piece: Piece, last_page: int | None) -> bool:
@@ -226,7 +271,7 @@ def order_inversions(order: Sequence[str], prior: Sequence[str]) -> int:
 def _align(layout: TableLayout, fits: FieldFits, order: Sequence[str], settings: AlignmentSettings) -> Alignment:
     """Align the table's data pieces under one column order."""
     ordered = [[piece_fits[field] for field in order] for piece_fits in fits]
-    return align_blocks(ordered, layout.authors_before, layout.cuts, len(layout.authors), settings)
+    return align_blocks(ordered, layout.authors_before, layout.cuts, len(layout.authors), settings, layout.windows or None)
 
 
 def table_rows(layout: TableLayout, alignment: Alignment, order: Sequence[str]) -> tuple[RawRow, ...]:
@@ -236,13 +281,23 @@ def table_rows(layout: TableLayout, alignment: Alignment, order: Sequence[str]) 
         if placement is not None:
             placed[placement.row].setdefault(order[placement.column], []).append(piece)
     rows: list[RawRow] = []
-    for (author, ref), label, row_pieces in zip(layout.authors, layout.group_labels, placed):
+    for (author, ref), label, row_pieces in zip(layout.authors, group_labels(layout), placed):
         cells = {"author": cell_from_pieces([author])}
         if ref is not None:
             cells["ref"] = cell_from_pieces([ref])
         cells.update({field: cell_from_pieces(row_pieces[field]) for field in order if field in row_pieces})
         rows.append(RawRow(cells=cells, group_label=label, ordinal=len(rows)))
     return tuple(rows)
+
+
+def group_labels(layout: TableLayout) -> tuple[str | None, ...]:
+    """Each row's design group: the heading printed right before its author, else the row above's."""
+    labels: list[str | None] = []
+    label: str | None = None
+    for heading in layout.headings:
+        label = heading or label
+        labels.append(label)
+    return tuple(labels)
 
 
 def cell_from_pieces(pieces: Sequence[Piece]) -> Cell:
