@@ -66,7 +66,7 @@ def is_group_heading(line: str, previous: str | None, next_line: str | None) -> 
         return False
     if len(text.split()) > MAX_GROUP_WORDS or LINK_LINE.match(line.strip()) or entry_number(line) is not None:
         return False
-    finished = previous is None or bool(ENTRY_END.search(previous.strip())) or ends_with_link(previous)
+    finished = previous is None or entry_finished(previous)
     return finished and next_line is not None and entry_number(next_line) is not None
 
 
@@ -74,6 +74,19 @@ def ends_with_link(line: str) -> bool:
     """Whether a line's last word is a URL, as an entry ending `Available from: https://…` does."""
     words = line.split()
     return bool(words) and URL.match(words[-1]) is not None
+
+
+def starts_entry(number: int, last_number: int, previous: str | None) -> bool:
+    """A numbered line opens an entry when its number follows the last closely, restarts at 1, or
+    repeats it after a finished entry (a number printed twice is the report's, kept for checks)."""
+    if previous is None or number == 1 or last_number < number <= last_number + MAX_NUMBER_STEP:
+        return True
+    return number == last_number and entry_finished(previous)
+
+
+def entry_finished(line: str) -> bool:
+    """Whether a line can end an entry: a closing period, bracket or digit, or a link."""
+    return bool(ENTRY_END.search(line.strip())) or ends_with_link(line)
 
 
 def list_references(body: Sequence[Line], section: ReferenceSection, pages: Mapping[int, int | None]) -> list[Reference]:
@@ -85,7 +98,7 @@ def list_references(body: Sequence[Line], section: ReferenceSection, pages: Mapp
         number = entry_number(line.text)
         previous = entries[-1][2][-1].text if entries else None
         following = body[index + 1].text if index + 1 < len(body) else None
-        if number is not None and (not entries or last_number < number <= last_number + MAX_NUMBER_STEP or number == 1):
+        if number is not None and starts_entry(number, last_number, previous):
             entries.append((number, group, [line]))
             last_number = number
         elif is_group_heading(line.text, previous, following):
