@@ -102,9 +102,10 @@ def compare(name: str, extraction: Extraction, truth: Sequence[Mapping[str, Any]
             elif len(misses) < 40:
                 misses.append(f"{name} ref {expected['ref_no']} {field}: {got.get(field)!r} != {expected[field]!r}")
     studies = report_tables(extraction, "test", EXTRACTED_AT)["studies"]
+    by_ref = {key.rsplit(":", 1)[1]: link for key, link in links.items()}  # the PDF's name is the cache's, not the spec's
     carried = sum(
-        comparable(row["pmid"]) == comparable(links[row["study_key"]]["pmid"])
-        for row in studies.to_dict("records") if row["study_key"] in links
+        comparable(row["pmid"]) == comparable(by_ref[str(row["ref_no"])]["pmid"])
+        for row in studies.to_dict("records") if str(row["ref_no"]) in by_ref
     )
     matched = len({(str(e["section"]), int(e["ref_no"])) for e in truth} & set(found))
     return Tally(len(truth), matched, dict(exact), dict(compared), tuple(misses), len(links), carried)

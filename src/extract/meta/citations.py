@@ -94,6 +94,10 @@ def glued(last: str, following: str) -> bool:
     return bool(SOURCE_CUT.search(last) and SOURCE_GOES_ON.match(following))
 
 
+# The source fields of an entry whose source is in no form the rules know.
+NO_SOURCE: dict[str, Any] = dict.fromkeys(("title", "journal", "year", "volume", "issue", "pages"))
+
+
 def citation_fields(text: str) -> dict[str, Any]:
     """Every field of one cleaned entry the rules can read, as Reference keyword arguments."""
     pmid, pmid_problem = pmid_of(text)
@@ -108,7 +112,7 @@ def citation_fields(text: str) -> dict[str, Any]:
         "url": url_of(text),
         "malformed": tuple(problem for problem in (pmid_problem, doi_problem) if problem),
     }
-    return {**fields, **source_fields(rest)}
+    return {**fields, **NO_SOURCE, **source_fields(rest)}
 
 
 def pmid_of(text: str) -> tuple[str | None, tuple[str, str] | None]:
