@@ -12,8 +12,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from extract.fields import surname
-
 YEAR = r"(?:1[89]|20)\d{2}"
 PMID_MARK = re.compile(r"\b(?:PubMed\s*(?:ID)?|PMID)\s*:?\s*(?:PMID\s*:?\s*)?(?P<value>\S*)", re.IGNORECASE)
 PMID_VALUE = re.compile(r"^(?:PM)?(?P<digits>\d{1,9})$", re.IGNORECASE)
@@ -31,6 +29,7 @@ LINK_LINE = re.compile(r"^(?:PubMed|PMID|doi\s*:|Available (?:from|at)|https?://
 # One personal author: surname words (particles, hyphens, apostrophes, accents) and 1–4 initials.
 _PERSON = r"[^\W\d_][^,.;:()\[\]\d]*?\s[A-Z]{1,4}"
 AUTHORS = re.compile(rf"^(?P<authors>{_PERSON}(?:,\s{_PERSON})*)(?P<et_al>,?\s+et\s+al)?\.\s+")
+INITIALS = re.compile(r"^[A-Z]{1,4}$")
 # A group as author: the first sentence names an organisation.
 ORGANISATION = re.compile(
     r"\b(?:Agency|Institute|Institut|Society|Association|College|Organi[sz]ation|Committee|Group|"
@@ -162,7 +161,10 @@ def first_author(authors: tuple[str, ...]) -> str | None:
     if not authors:
         return None
     name = authors[0]
-    return name if ORGANISATION.search(name) else surname(name) or None
+    if ORGANISATION.search(name):
+        return name
+    words = name.split()  # Vancouver puts initials after the surname: only trailing ones go
+    return " ".join(words[:-1] if len(words) > 1 and INITIALS.match(words[-1]) else words) or None
 
 
 def source_fields(rest: str) -> dict[str, Any]:
