@@ -97,3 +97,20 @@ def test_the_evidence_map_is_wide_enough_and_shows_every_design(curated: Path) -
     page = (curated / HTML_FILE).read_text(encoding="utf-8")
     assert "data:image/png;base64," in page and "http" not in page.replace("http-equiv", "")
     assert all(design_title(design) in page for design in set(studies["design"]))
+
+
+def test_a_builder_that_fails_publishes_nothing_and_keeps_the_previous_snapshot(curated: Path, tmp_path: Path) -> None:
+    from extract.publish import PublishFailed
+
+    folder = tmp_path / "curated"
+    tables = {name: pd.read_parquet(curated / f"{spec.path}.parquet") for name, spec in TABLES.items()}
+    publish(tables, folder, derived=ANALYST_FILES)
+    before = sorted(path.name for path in folder.iterdir())
+
+    def full_disk(staging: Path) -> None:
+        raise OSError(28, "No space left on device", str(staging / DATABASE_FILE))
+
+    with pytest.raises(PublishFailed, match="No space left on device"):
+        publish(tables, folder, derived=(full_disk,))
+    assert sorted(path.name for path in folder.iterdir()) == before and DATABASE_FILE in before
+    assert len(list(folder.parent.glob(".curated.snapshots/*"))) == 1

@@ -10,8 +10,10 @@ Why a symlink: replacing a symlink with `os.replace` is one atomic rename, so a 
 `out/curated/…` sees either the whole previous snapshot or the whole new one. A publish killed
 at any point leaves `curated` pointing at a complete snapshot:
 
-1. tables are written and fsynced into `.curated.snapshots/.staging-<id>` (killed here: the
-   old snapshot is untouched; the stale staging folder is removed by the next publish);
+1. tables are written and fsynced into `.curated.snapshots/.staging-<id>`, then the files
+   derived from them (`Derived`: the analysts' DuckDB file, the evidence map) are built from
+   those staged files (killed or refused here: the old snapshot is untouched; the stale staging
+   folder is removed by the next publish);
 2. the staging folder is renamed to `<id>` (same filesystem, atomic);
 3. a temporary symlink to `<id>` replaces `curated` in one `os.replace` (atomic);
 4. the other snapshots are deleted (killed here: only leftovers, removed next time).
