@@ -32,7 +32,9 @@ from prefect.serializers import PickleSerializer
 
 from extract import __version__
 from extract.console import ProgressDisplay, RunSummary, report_outcome
+from extract.analyst_db import write_evidence_db
 from extract.dictionary import data_package_json
+from extract.evidence_map import write_evidence_map
 from extract.sources import outside_paths, report_paths, skipped_paths
 from extract.datasets import combine
 from extract.publish import PublishError, publish
@@ -93,10 +95,14 @@ def extract_report_task(
 def publish_task(tables: dict[str, pd.DataFrame], curated_dir: Path) -> str | None:
     """Publish the combined tables; a held lock or a refusing file system comes back as a one-line message."""
     try:
-        publish(tables, curated_dir, extra_files=curated_extra_files())
+        publish(tables, curated_dir, extra_files=curated_extra_files(), derived=ANALYST_FILES)
     except PublishError as refused:
         return str(refused)
     return None
+
+
+# Built from the staged Parquet files on every publish, swapped in with them.
+ANALYST_FILES = (write_evidence_db, write_evidence_map)
 
 
 def curated_extra_files() -> dict[str, bytes]:

@@ -34,9 +34,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("extract.meta",),
     ("extract.extraction", "extract.isolation", "extract.warmup", "extract.inspect"),
     ("extract.tables_spec", "extract.casts"),
-    ("extract.rows", "extract.datasets"),
-    ("extract.schemas", "extract.checks", "extract.validate"),
-    ("extract.dictionary", "extract.runlock", "extract.publish", "extract.summary", "extract.console"),
+    ("extract.rows", "extract.links", "extract.datasets"),
+    ("extract.contract_types", "extract.reference_models", "extract.schemas", "extract.reference_checks", "extract.checks", "extract.validate"),
+    ("extract.dictionary", "extract.runlock", "extract.publish", "extract.analyst_db", "extract.evidence_map", "extract.summary", "extract.console"),
     ("extract.review",),
 )
 

@@ -12,7 +12,13 @@ CONTRACT_COLUMNS = {
     "studies": [
         "report_id", "study_key", "ref_no", "first_author", "year", "design", "design_label",
         "indication", "population", "results", "authors_conclusions", "source_page", "table_label",
+        "pmid", "doi", "reference_text", "study_id",
     ],
+    "references": [
+        "report_id", "ref_no", "section", "group", "text", "first_author", "authors", "year", "title",
+        "journal", "volume", "issue", "pages", "pmid", "doi", "url",
+    ],
+    "study_index": ["study_id", "report_ids", "n_reports", "design_labels", "populations"],
     "reports": [
         "report_id", "source_file", "source_sha256", "source_format", "title", "publication_date",
         "research_questions", "search_start", "search_end", "n_studies", "pages",
@@ -53,7 +59,7 @@ def test_every_field_is_described_and_typed() -> None:
         assert resource["description"]
         for field in resource["schema"]["fields"]:
             assert field["description"], f"{resource['name']}.{field['name']} has no description"
-            assert field["type"] in {"string", "integer", "date", "datetime"}
+            assert field["type"] in {"string", "integer", "number", "date", "datetime"}
 
 
 def test_constraints_carry_the_contract_rules() -> None:
@@ -68,11 +74,25 @@ def test_constraints_carry_the_contract_rules() -> None:
     assert resources()["studies"]["schema"]["primaryKey"] == ["study_key"]
 
 
-def test_quarantine_may_hold_duplicate_keys() -> None:
+def test_quarantine_may_hold_duplicate_keys_and_break_any_rule() -> None:
     quarantine = resources()["quarantine_studies"]
     assert quarantine["path"] == "quarantine/studies.csv"
     assert "primaryKey" not in quarantine["schema"]
-    assert "unique" not in fields("quarantine_studies")["study_key"]["constraints"]
+    assert all(field["constraints"] == {"required": False} for field in quarantine["schema"]["fields"])
+
+
+def test_every_published_table_is_a_tabular_resource_with_every_declared_column() -> None:
+    from extract.tables_spec import TABLES
+
+    assert [r["name"] for r in data_package()["resources"]] == list(TABLES)
+    for resource in data_package()["resources"]:
+        assert resource["profile"] == "tabular-data-resource"
+        assert [f["name"] for f in resource["schema"]["fields"]] == [c.name for c in TABLES[resource["name"]].columns]
+    assert {"review_audit", "quarantine_reason"} <= set(fields("quarantine_studies"))
+    assert {"languages", "databases", "declared_counts", "summary_counts"} <= set(fields("reports"))
+    assert {"status", "decision"} <= set(fields("validation_failures"))
+    assert fields("provenance")["x0"]["type"] == "number"
+    assert fields("references")["pmid"]["constraints"]["pattern"] == r"^\d{1,9}$"
 
 
 def test_write_data_package_writes_the_descriptor(tmp_path: Path) -> None:

@@ -50,6 +50,10 @@ def studies_frame(tag: str, n_rows: int = 3) -> pd.DataFrame:
             "authors_conclusions": [tag] * n_rows,
             "source_page": [None] * n_rows,
             "table_label": ["Table 2: Summary"] * n_rows,
+            "pmid": [str(29135085 + i) for i in range(n_rows)],
+            "doi": [None] * n_rows,
+            "reference_text": [f"Author{i} A. A title. J Clin Res. {2010 + i};1:1-2." for i in range(n_rows)],
+            "study_id": [f"pmid:{29135085 + i}" for i in range(n_rows)],
         }
     )
 

@@ -6,6 +6,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
+
+from extract.links import linked_studies
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,7 +39,7 @@ def seed_studies() -> pd.DataFrame:
     studies = pd.read_csv(SEED / "expected-studies.csv")
     studies["source_page"] = None
     studies["table_label"] = "Table 2: Summary of Included Studies"
-    return studies
+    return linked_studies(studies, ())  # contract 1.1: pmid, doi, reference_text, study_id
 
 
 def failures_of(table: pd.DataFrame, model: type = StudiesModel) -> list:

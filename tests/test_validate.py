@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+
+from extract.links import linked_studies
 import pytest
 
 from extract.model import Document, Extraction, Failure, ReportMeta
@@ -26,7 +28,7 @@ def seed_studies() -> pd.DataFrame:
     studies = pd.read_csv(SEED / "expected-studies.csv")
     studies["source_page"] = None
     studies["table_label"] = "Table 2: Summary of Included Studies"
-    return studies
+    return linked_studies(studies, ())  # contract 1.1: pmid, doi, reference_text, study_id
 
 
 def clean_studies() -> pd.DataFrame:

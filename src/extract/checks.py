@@ -17,6 +17,7 @@ import pandas as pd
 
 from extract.model import Extraction, Failure, Table
 from extract.casts import cell_int, cell_text, is_missing
+from extract.reference_checks import reference_failures
 from extract.schemas import column_name, row_description
 from extract.text.spacing import repair_spacing
 
@@ -370,4 +371,5 @@ def cross_check_failures(studies: pd.DataFrame, extraction: Extraction) -> list[
         *required_cell_failures(studies, table_columns(extraction.tables), report_id),
         *artifact_failures(studies, report_id),
         *duplicate_study_failures(studies, report_id),
+        *reference_failures(studies, meta.references, report_id),
     ]

@@ -14,6 +14,8 @@ from typing import TextIO
 
 import pandas as pd
 
+from extract.analyst_db import DATABASE_FILE
+from extract.evidence_map import HTML_FILE, PNG_FILE
 from extract.summary import FailureCount, failure_table_lines
 from extract.tables_spec import TABLES
 
@@ -177,7 +179,8 @@ def where_line(summary: RunSummary) -> str:
     if summary.publish_error is not None:
         return f"Nothing published: {summary.publish_error}"
     tables = ", ".join(PUBLISHED_TABLES)
-    return f"Tables in {summary.curated_dir}/ (Parquet and CSV): {tables}."
+    return (f"Tables in {summary.curated_dir}/ (Parquet and CSV): {tables}; "
+            f"for analysts: {DATABASE_FILE}, {PNG_FILE}, {HTML_FILE}.")
 
 
 def format_summary(summary: RunSummary) -> str:

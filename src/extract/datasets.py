@@ -18,6 +18,7 @@ import pandas as pd
 from extract.casts import as_utc, with_column_types
 from extract.errors import UnreadableReport
 from extract.model import Document, Extraction, Failure, ReportMeta
+from extract.links import linked_studies, references_frame, study_index_frame
 from extract.rows import cell_provenance, study_records
 from extract.tables_spec import CRITERIA, STUDY_COLUMNS, TABLES, failure_record
 
@@ -30,9 +31,13 @@ def report_tables(
     `extraction.failures` are left to `validate_report`, which adds them to validation_failures.
     """
     report_id = extraction.document.report_id
-    studies = studies_frame(study_records(report_id, extraction.tables))
+    references = extraction.meta.references
+    studies = with_column_types(
+        linked_studies(studies_frame(study_records(report_id, extraction.tables)), references), STUDY_COLUMNS
+    )
     return {
         "studies": studies,
+        "references": references_frame(report_id, references),
         "provenance": typed_frame(
             [{"report_id": report_id, **place} for place in cell_provenance(report_id, extraction.tables)],
             "provenance",
@@ -125,9 +130,11 @@ def unreadable_tables(error: UnreadableReport) -> dict[str, pd.DataFrame]:
 
 
 def combine(per_report: Sequence[Mapping[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """Join every report's tables into one frame per table, sorted and typed the same every run."""
+    """Join every report's tables into one frame per table, sorted and typed the same every run; the study index is drawn from the joined studies."""
     names = [*TABLES, *sorted({n for t in per_report for n in t} - set(TABLES))]
-    return {name: combined_table(name, [t[name] for t in per_report if name in t]) for name in names}
+    combined = {name: combined_table(name, [t[name] for t in per_report if name in t]) for name in names}
+    index = study_index_frame(combined["studies"], combined["references"])
+    return {**combined, "study_index": sorted_rows(index, TABLES["study_index"].sort_keys)}
 
 
 def combined_table(name: str, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

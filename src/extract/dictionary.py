@@ -1,10 +1,12 @@
 """The data dictionary, generated from the table declarations and pandera models so it cannot drift.
 
-Writes a Frictionless Data Package (`datapackage.json`) with one Table Schema per curated
-contract table: its grain and path from `extract.tables_spec`, each field's name, type,
-description and constraints (required, enum, unique, minimum, pattern) from the table's pandera
-model. The publish step writes it into the curated folder each run; a test compares it with the
-committed `docs/datapackage.json`.
+Writes a Frictionless Tabular Data Package (`datapackage.json`) with one `tabular-data-resource`
+per published table: its grain, path and columns — every column publish writes, in its order,
+with its type — from `extract.tables_spec`, the same declarations that write the files; each
+field's description and constraints (required, enum, unique, minimum, pattern) from the table's
+pandera model, or `EXTENSION_DESCRIPTIONS` for columns no model holds. The publish step writes it
+into the curated folder each run; a test validates a run's folder with `frictionless` and
+compares the descriptor with the committed `docs/datapackage.json`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from pandera.api.pandas.components import Column
 
 from extract.schemas import TABLE_MODELS, ContractTable
-from extract.tables_spec import CONTRACT_VERSION, TABLES, TableSpec
+from extract.tables_spec import CONTRACT_VERSION, TABLES, ColumnKind, ColumnSpec, TableSpec
 
 PACKAGE_NAME = "evidence-extract-curated"
 
@@ -36,20 +38,45 @@ CONSTRAINT_FOR_CHECK: dict[str, tuple[str, str]] = {
 }
 
 
-def field_type(column: Column) -> str:
-    """The Table Schema type of a pandera column's dtype."""
-    dtype = str(column.dtype).lower()
-    if dtype.startswith("int"):
-        return "integer"
-    if dtype.startswith("datetime"):
-        return "datetime"
-    if dtype == "date":
-        return "date"
-    return "string"
+# What the columns no pandera model describes mean: the extension columns (the stewards' audit
+# trail, run bookkeeping, provenance) and the columns of tables without a model. A test holds
+# every published column to having a description, from its model or from here.
+EXTENSION_DESCRIPTIONS: dict[str, str] = {
+    "review_audit": "JSON list of stewards' corrections to this row: column, original value, who and when.",
+    "quarantine_reason": "Why the row is held back: `rejected`, or the failing check codes.",
+    "languages": "Languages the literature search was limited to, one per line.",
+    "databases": "Databases the literature search covered, one per line.",
+    "declared_counts": "JSON object: the study counts per design the Key Findings declare.",
+    "summary_counts": "JSON object: the study counts per design the Overall Summary reports.",
+    "status": "`open`, `waived` by a steward's accept, or `rejected`.",
+    "decision": "Who decided about the failure and when (empty while open).",
+    "source_page": "1-based page the entry starts on; null for text input.",
+    "study_key": "The study row the cell belongs to, as in studies.study_key.",
+    "column": "The curated column the cell fills.",
+    "page_no": "1-based page the cell was read from.",
+    "x0": "Left edge of the cell's box, PDF points from the page's left; null for text input.",
+    "top": "Top edge of the cell's box, PDF points from the page's top; null for text input.",
+    "x1": "Right edge of the cell's box, PDF points from the page's left; null for text input.",
+    "bottom": "Bottom edge of the cell's box, PDF points from the page's top; null for text input.",
+    "report_id": "The source file's stem in raw/.",
+    "designs": "The contract design values the reports give the study, one per line.",
+    "n_designs": "How many different design values the reports give the study (more than 1: they disagree).",
+    "first_author": "The study's first author, as the first report summarising it prints it.",
+    "year": "The study's year, as the first report summarising it prints it.",
+    "title": "The study's title, from its reference.",
+    "pmid": "The study's PubMed ID, when a reference gives one.",
+    "doi": "The study's DOI, when a reference gives one.",
+}
+
+FIELD_TYPES: dict[ColumnKind, str] = {
+    "string": "string", "int": "integer", "float": "number", "date": "date", "timestamp": "datetime",
+}
 
 
-def field_constraints(column: Column, keys_unique: bool) -> dict[str, Any]:
-    """Constraints a reader can rely on: required, unique, and the translatable checks."""
+def field_constraints(column: Column | None, keys_unique: bool) -> dict[str, Any]:
+    """Constraints a reader can rely on: required, unique, and the translatable checks of the model's column."""
+    if column is None:
+        return {"required": False}
     constraints: dict[str, Any] = {"required": not column.nullable}
     if column.unique and keys_unique:
         constraints["unique"] = True
@@ -60,53 +87,59 @@ def field_constraints(column: Column, keys_unique: bool) -> dict[str, Any]:
     return constraints
 
 
-def field_descriptor(name: str, column: Column, keys_unique: bool) -> dict[str, Any]:
-    """One Table Schema field; columns a table may omit say so in their description."""
-    description = column.description or ""
-    if not column.required:
-        description = f"{description} Optional column: present when the source table has it."
+def field_descriptor(spec: ColumnSpec, column: Column | None, checked: bool, keys_unique: bool) -> dict[str, Any]:
+    """One Table Schema field: the declared column's name and type, the model's meaning and rules.
+
+    A held-back row (quarantine) may break any rule, so its table keeps only names and types.
+    """
+    description = (column.description if column is not None else None) or EXTENSION_DESCRIPTIONS.get(spec.name, "")
+    if column is not None and not column.required:
+        description = f"{description} Optional column: empty when the source table does not have it."
     return {
-        "name": name,
-        "type": field_type(column),
+        "name": spec.name,
+        "type": FIELD_TYPES[spec.kind],
         "description": description.strip(),
-        "constraints": field_constraints(column, keys_unique),
+        "constraints": field_constraints(column, keys_unique) if checked else {"required": False},
     }
 
 
-def table_schema(model: type[ContractTable], keys_unique: bool = True) -> dict[str, Any]:
-    """A Table Schema for one model; quarantine may hold duplicate keys, so it drops uniqueness."""
-    schema = model.to_schema()
-    fields = [field_descriptor(n, c, keys_unique) for n, c in schema.columns.items()]
+def table_schema(table: TableSpec) -> dict[str, Any]:
+    """The Table Schema of one published table: every column publish writes, in its order."""
+    model = DOCUMENTED_MODELS.get(table.name)
+    columns = model.to_schema().columns if model is not None else {}
+    checked = table.name != "quarantine_studies"
+    fields = [field_descriptor(spec, columns.get(spec.name), checked, checked) for spec in table.columns]
     descriptor: dict[str, Any] = {"fields": fields}
-    primary_key = [n for n, c in schema.columns.items() if c.unique] or list(schema.unique or [])
-    if primary_key and keys_unique:
-        descriptor["primaryKey"] = primary_key
+    if model is not None and checked:
+        schema = model.to_schema()
+        primary_key = [n for n, c in schema.columns.items() if c.unique] or list(schema.unique or [])
+        if primary_key:
+            descriptor["primaryKey"] = primary_key
     return descriptor
 
 
 def resource_descriptor(table: TableSpec) -> dict[str, Any]:
-    """One CSV resource of the package: the table's grain and path, its model's fields."""
+    """One CSV resource of the package: the table's grain and path, the fields publish writes."""
     return {
         "name": table.name,
+        "profile": "tabular-data-resource",
         "path": f"{table.path}.csv",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "description": table.grain,
-        "schema": table_schema(DOCUMENTED_MODELS[table.name], keys_unique=table.name != "quarantine_studies"),
+        "schema": table_schema(table),
     }
 
 
 def data_package() -> dict[str, Any]:
-    """The whole curated folder as a Frictionless Data Package descriptor."""
+    """The whole curated folder as a Frictionless Tabular Data Package: every published table."""
     return {
         "name": PACKAGE_NAME,
         "title": "Curated tables extracted from health technology assessment reports",
         "profile": "tabular-data-package",
         "version": CONTRACT_VERSION,
-        "resources": [
-            resource_descriptor(table) for name, table in TABLES.items() if name in DOCUMENTED_MODELS
-        ],
+        "resources": [resource_descriptor(table) for table in TABLES.values()],
     }
 
 

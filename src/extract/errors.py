@@ -94,6 +94,12 @@ REASONS: dict[str, Reason] = {
             "private_use_char": "a private-use character the cleanup missed",
             "replacement_char": "U+FFFD: a character could not be decoded",
             "duplicate_study": "same first author, year and indication under different references",
+            "reference_missing": "a row's reference number has no entry in References Summarized",
+            "reference_uncited": "an entry of References Summarized that no row cites",
+            "reference_mismatch": "a row's first author or year differs from the reference its number points to",
+            "duplicate_pmid": "the same PMID on two entries of one reference list",
+            "malformed_pmid": "a PMID printed in a form that is not one (digits after PM or PMID)",
+            "malformed_doi": "a DOI printed in a form that is not one (10.nnnn/…)",
         }),
         *_declare("review", {
             "stale_decision": "a steward's decision no longer matches anything in the run",

@@ -142,6 +142,37 @@ class Table:
     report: ParsingReport
 
 
+ReferenceSection = Literal["summarized", "additional"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of a report's reference list: the entry as printed and the fields read from it.
+
+    A field the entry does not show in a recognised form stays None (never guessed);
+    `malformed` keeps a PMID or DOI printed in a form that is not one, as (field, printed value),
+    so validation can say so.
+    """
+
+    ref_no: int
+    section: ReferenceSection
+    text: str
+    group: str | None = None
+    first_author: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    title: str | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    malformed: tuple[tuple[str, str], ...] = ()
+    page_no: int | None = None
+
+
 @dataclass(frozen=True)
 class ReportMeta:
     """What the report says about itself, outside its study tables."""
@@ -158,6 +189,7 @@ class ReportMeta:
     citation_ranges: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     selection_criteria: Mapping[str, str] = field(default_factory=dict)
     abbreviations: Mapping[str, str] = field(default_factory=dict)
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True)

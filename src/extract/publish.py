@@ -10,8 +10,10 @@ Why a symlink: replacing a symlink with `os.replace` is one atomic rename, so a 
 `out/curated/…` sees either the whole previous snapshot or the whole new one. A publish killed
 at any point leaves `curated` pointing at a complete snapshot:
 
-1. tables are written and fsynced into `.curated.snapshots/.staging-<id>` (killed here: the
-   old snapshot is untouched; the stale staging folder is removed by the next publish);
+1. tables are written and fsynced into `.curated.snapshots/.staging-<id>`, then the files
+   derived from them (`Derived`: the analysts' DuckDB file, the evidence map) are built from
+   those staged files (killed or refused here: the old snapshot is untouched; the stale staging
+   folder is removed by the next publish);
 2. the staging folder is renamed to `<id>` (same filesystem, atomic);
 3. a temporary symlink to `<id>` replaces `curated` in one `os.replace` (atomic);
 4. the other snapshots are deleted (killed here: only leftovers, removed next time).
@@ -34,6 +36,7 @@ import time
 import uuid
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -44,6 +47,11 @@ from extract.casts import as_date, as_text
 from extract.errors import describe_os_error
 from extract.runlock import PublishError, PublishFailed, PublishLocked, run_lock  # noqa: F401  (the publishing errors, with publish)
 from extract.tables_spec import CONTRACT_VERSION, TABLES, ColumnKind, ColumnSpec
+
+# A builder of files derived from the tables (the analysts' database, the evidence map): given
+# the staging folder, where every table is already written, it writes its files beside them, so
+# they are swapped in with the tables and can never describe another snapshot.
+Derived = Callable[[Path], None]
 
 PARQUET_ROW_GROUP_SIZE = 65_536
 PARQUET_COMPRESSION = "zstd"
@@ -257,8 +265,18 @@ def remove_other_snapshots(curated_dir: Path, keep: Path) -> None:
         link.unlink(missing_ok=True)
 
 
-def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path) -> Path:
-    """Write a complete new snapshot beside the others (staged, then renamed) and return it."""
+def flush_tree(folder: Path) -> None:
+    """fsync every file and folder under `folder`, for files a builder wrote its own way."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    for path in sorted({p.parent for p in folder.rglob("*")} | {folder}):
+        _fsync_dir(path)
+
+
+def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path, derived: Sequence[Derived] = ()) -> Path:
+    """Write a complete new snapshot beside the others (staged, derived files added, then renamed) and return it."""
     snapshots = snapshots_dir(curated_dir)
     snapshots.mkdir(parents=True, exist_ok=True)
     adopt_real_folder(curated_dir)
@@ -266,10 +284,14 @@ def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path) -> Path
     staging = snapshots / f".staging-{snapshot_id}"
     try:
         write_staging(files, staging)
+        for derive in derived:
+            derive(staging)
+        if derived:
+            flush_tree(staging)
         snapshot = snapshots / snapshot_id
         os.rename(staging, snapshot)
         _fsync_dir(snapshots)
-    except OSError:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
         raise
     return snapshot
@@ -286,8 +308,9 @@ def publish(
     tables: dict[str, pd.DataFrame],
     curated_dir: Path,
     extra_files: dict[str, bytes] | None = None,
+    derived: Sequence[Derived] = (),
 ) -> None:
-    """Write every table as Parquet and CSV into a new snapshot and swap it in atomically.
+    """Write every table as Parquet and CSV, and the files `derived` builds from them, into a new snapshot and swap it in atomically.
 
     A refusal of the file system (disk full, read-only, permission) raises PublishFailed, whose
     one-line message says what and where; the snapshot curated_dir points at is left as it was.
@@ -297,7 +320,7 @@ def publish(
     with run_lock(curated_dir):
         snapshot: Path | None = None
         try:
-            snapshot = stage_snapshot(files, curated_dir)
+            snapshot = stage_snapshot(files, curated_dir, derived)
             point_curated_at(curated_dir, snapshot)
         except OSError as error:
             message = failure_message(curated_dir, snapshot, error)

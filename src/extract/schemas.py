@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 
 import pandas as pd
 import pandera.pandas as pa
@@ -21,9 +20,11 @@ from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
 from extract.casts import cell_int, cell_text, present
+from extract.contract_types import ContractTable, DateColumn, IntColumn, StringColumn, UtcTimestampColumn
 from extract.casts import is_missing as is_missing  # checks.py reads cells through this module
 from extract.model import Failure
 from extract.fields import DESIGNS
+from extract.reference_models import PMID_PATTERN, ReferencesModel, StudyIndexModel
 from extract.tables_spec import CRITERIA
 
 SEVERITIES: tuple[str, ...] = ("error", "warning")
@@ -31,26 +32,6 @@ SOURCE_FORMATS: tuple[str, ...] = ("pdf", "text")
 YEAR_MIN = 1900
 YEAR_MAX = date.today().year + 1
 STUDY_KEY_PATTERN = r"^[^:]+:(\d+|.+-\d{4})$"
-
-StringColumn = Series[pd.StringDtype]
-IntColumn = Series[pd.Int64Dtype]
-DateColumn = Series[pa.Date]
-UtcTimestampColumn = Series[Annotated[pd.DatetimeTZDtype, "ns", "UTC"]]
-
-class ContractTable(pa.DataFrameModel):
-    """Shared rules: coerce to the contract's types; listed columns first, extra ones after."""
-
-    class Config:
-        coerce = True
-
-    @pa.dataframe_check(name="listed_columns_first")
-    def listed_columns_first(cls, table: pd.DataFrame) -> bool:
-        """Downstream readers rely on the listed columns leading, in the contract's order."""
-        listed = list(cls.to_schema().columns)
-        found = [column for column in table.columns if column in listed]
-        in_order = found == [column for column in listed if column in found]
-        return in_order and list(table.columns[: len(found)]) == found
-
 
 class StudiesModel(ContractTable):
     """Rules for study rows (`studies` and `quarantine/studies`): keys, required cells, designs, years."""
@@ -100,6 +81,24 @@ class StudiesModel(ContractTable):
     )
     table_label: StringColumn = pa.Field(
         nullable=True, description="The table's caption as printed."
+    )
+    pmid: StringColumn = pa.Field(
+        nullable=True,
+        str_matches=PMID_PATTERN,
+        description="PubMed ID of the reference ref_no points to (digits only); null when it gives none.",
+    )
+    doi: StringColumn = pa.Field(
+        nullable=True, description="DOI of the reference ref_no points to, as printed; null when it gives none."
+    )
+    reference_text: StringColumn = pa.Field(
+        nullable=True,
+        description="The whole entry of References Summarized that ref_no points to, cleaned; "
+        "null when the report lists no such entry.",
+    )
+    study_id: StringColumn = pa.Field(
+        str_length={"min_value": 1},
+        description="The study across reports: `pmid:N`, else `doi:…` (lower case), else "
+        "`key:` + first author's surname + year + the title's first words, normalised.",
     )
     study_design: StringColumn = pa.Field(
         nullable=True, required=False, description="The Study Design cell as printed."
@@ -195,10 +194,12 @@ class ValidationFailuresModel(ContractTable):
 
 TABLE_MODELS: dict[str, type[ContractTable]] = {
     "studies": StudiesModel,
+    "references": ReferencesModel,
     "reports": ReportsModel,
     "selection_criteria": SelectionCriteriaModel,
     "abbreviations": AbbreviationsModel,
     "validation_failures": ValidationFailuresModel,
+    "study_index": StudyIndexModel,
 }
 
 @dataclass(frozen=True)
@@ -304,6 +305,8 @@ def where_in_table(table_name: str, position: int | None, row: dict[str, object]
         return f"The {table_name} table"
     if "study_key" in row:
         return row_description(row)
+    if table_name == "references" and cell_int(row.get("ref_no")) is not None:
+        return f"Reference {cell_int(row.get('ref_no'))} ({cell_text(row.get('section'))})"
     return f"Row {position + 1} of {table_name}"
 
 

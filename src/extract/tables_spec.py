@@ -21,7 +21,10 @@ from extract.model import Failure
 ColumnKind = Literal["string", "int", "float", "date", "timestamp"]
 ColumnRole = Literal["contract", "optional", "extension"]
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "1.1"
+
+# The lists a reference can be in: References Summarized, or the appendix of further references.
+REFERENCE_SECTIONS: tuple[str, ...] = ("summarized", "additional")
 
 # The contract's selection criteria, in the order it lists them and rows are sorted by.
 CRITERIA: tuple[str, ...] = ("population", "intervention", "comparator", "outcomes", "study_designs")
@@ -82,6 +85,10 @@ STUDY_CONTRACT_COLUMNS = columns(
         "authors_conclusions": "string",
         "source_page": "int",
         "table_label": "string",
+        "pmid": "string",
+        "doi": "string",
+        "reference_text": "string",
+        "study_id": "string",
     },
 )
 STUDY_OPTIONAL_COLUMNS = columns(
@@ -168,6 +175,67 @@ _TABLES: tuple[TableSpec, ...] = (
         ),
         sort_keys=("report_id", "abbreviation", "expansion"),
         path="abbreviations",
+    ),
+    TableSpec(
+        name="references",
+        grain="One row per numbered entry of a report's reference lists: References Summarized "
+        "and the appendix of further references.",
+        columns=(
+            *columns(
+                "contract",
+                {
+                    "report_id": "string",
+                    "ref_no": "int",
+                    "section": "string",
+                    "group": "string",
+                    "text": "string",
+                    "first_author": "string",
+                    "authors": "string",
+                    "year": "int",
+                    "title": "string",
+                    "journal": "string",
+                    "volume": "string",
+                    "issue": "string",
+                    "pages": "string",
+                    "pmid": "string",
+                    "doi": "string",
+                    "url": "string",
+                },
+            ),
+            *columns("extension", {"source_page": "int"}),
+        ),
+        sort_keys=("report_id", "ref_no", "section"),
+        path="references",
+    ),
+    TableSpec(
+        name="study_index",
+        grain="One row per study_id: one study across every report that summarises it.",
+        columns=(
+            *columns(
+                "contract",
+                {
+                    "study_id": "string",
+                    "report_ids": "string",
+                    "n_reports": "int",
+                    "design_labels": "string",
+                    "populations": "string",
+                },
+            ),
+            *columns(
+                "extension",
+                {
+                    "designs": "string",
+                    "n_designs": "int",
+                    "first_author": "string",
+                    "year": "int",
+                    "title": "string",
+                    "pmid": "string",
+                    "doi": "string",
+                },
+            ),
+        ),
+        sort_keys=("study_id",),
+        path="study_index",
     ),
     TableSpec(
         name="validation_failures",

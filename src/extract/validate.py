@@ -30,7 +30,7 @@ from extract.schemas import (
 from extract.tables_spec import TABLES, failure_record
 
 FAILURE_COLUMNS: tuple[str, ...] = TABLES["validation_failures"].contract_columns
-CHECKED_TABLES: tuple[str, ...] = ("studies", "reports", "selection_criteria", "abbreviations")
+CHECKED_TABLES: tuple[str, ...] = ("studies", "references", "reports", "selection_criteria", "abbreviations")
 
 
 def load_severity_policy(toml_text: str | None = None) -> dict[str, Severity]:

@@ -15,6 +15,7 @@ from tests.forge.spec import (
     CATEGORY_NOUNS,
     COMBINED,
     DESIGN_ORDER,
+    Citation,
     Column,
     ReportSpec,
     StudyRow,
@@ -125,7 +126,7 @@ class StudyTable:
 
 @dataclass(frozen=True)
 class References:
-    """The reference list: a heading and numbered entries as printed."""
+    """A reference list: its heading and its paragraphs as printed (group headings, entries, PubMed lines)."""
 
     heading: str
     entries: tuple[str, ...]
@@ -321,20 +322,84 @@ def criteria_table(spec: ReportSpec) -> CriteriaTable:
     return CriteriaTable("Table 1: Selection Criteria", rows)
 
 
-def reference_entry(row: StudyRow) -> str:
-    """An invented but plausible citation for a study, so the reference list looks real."""
+APPENDIX_HEADING = "Appendix 1: References of Potential Interest"
+
+
+def default_citation(row: StudyRow) -> Citation:
+    """The invented but plausible citation every row without one of its own has always printed."""
     topic = (row.cells.get("indication") or row.cells.get("population") or ("the condition",))[0]
-    return (f"{row.surname} A, Martin B, Chen C. Outcomes in {topic[0].lower()}{topic[1:]}: "
-            f"a {CATEGORY_NOUNS[row.design][0]}. J Clin Res. {row.year};{row.year % 40 + 3}"
-            f"({row.year % 12 + 1}):{row.year % 900 + 11}-{row.year % 900 + 19}.")
+    return Citation((f"{row.surname} A", "Martin B", "Chen C"),
+                    f"Outcomes in {topic[0].lower()}{topic[1:]}: a {CATEGORY_NOUNS[row.design][0]}",
+                    row.year, "J Clin Res", str(row.year % 40 + 3), str(row.year % 12 + 1),
+                    f"{row.year % 900 + 11}-{row.year % 900 + 19}")
 
 
-def reference_list(spec: ReportSpec) -> References:
-    """The References section, heading and entries: the one place its text is written."""
-    rows = sorted(all_rows(spec), key=lambda r: (r.ref_no is None, r.ref_no or 0))
-    entries = tuple((f"{row.ref_no}. " if row.ref_no is not None else "") + reference_entry(row)
-                    for row in rows)
-    return References("References Summarized", entries)
+def row_citation(row: StudyRow) -> Citation:
+    """The row's own citation, else the default one."""
+    return row.citation or default_citation(row)
+
+
+def source_text(c: Citation) -> str:
+    """After the title: `Journal. Year Mon;Vol(Issue):Pages.`, or a report's `Place: Publisher; Year [cited …].`"""
+    when = f"{c.year} {c.month}".strip()
+    if c.publisher:
+        cited = f" [cited {c.cited}]" if c.cited else ""
+        return f"{c.publisher}; {when}{cited}."
+    issue = f"({c.issue})" if c.issue else ""
+    volume = f";{c.volume or ''}{issue}" if c.volume or c.issue else ""
+    pages = f":{c.pages}" if c.pages else ""
+    return f"{c.journal}. {when}{volume}{pages}."
+
+
+def citation_paragraphs(c: Citation) -> tuple[str, ...]:
+    """One entry as printed in Vancouver/NLM style: the citation with its DOI and URL, then its PubMed line."""
+    authors = ", ".join(c.authors) + (", et al" if c.et_al else "")
+    title = f"{c.title} [Internet]." if c.publisher else c.title + ("" if c.title.endswith(("?", "!")) else ".")
+    text = f"{authors}. {title} {source_text(c)}"
+    text += f" doi: {c.doi}." if c.doi else ""
+    text += f" Available from: {c.url}" if c.url else ""
+    return (text,) + ((f"PubMed: PM{c.pmid}",) if c.pmid else ())
+
+
+ListedReference = tuple[int, str, "str | None", Citation, tuple[str, ...]]
+
+
+def listed_references(spec: ReportSpec) -> tuple[ListedReference, ...]:
+    """(ref_no, section, group, citation, printed paragraphs) of every numbered entry the lists print."""
+    rows = sorted((r for r in all_rows(spec) if r.ref_no is not None), key=lambda r: r.ref_no or 0)
+    listed: list[ListedReference] = [
+        (row.ref_no or 0, "summarized", row.design_label if spec.reference_groups else None,
+         row_citation(row), citation_paragraphs(row_citation(row)))
+        for row in rows if row.ref_no not in spec.unlisted_refs
+    ]
+    first = max((row.ref_no or 0 for row in rows), default=0) + 1
+    listed += [(first + index, "additional", group, citation, citation_paragraphs(citation))
+               for index, (group, citation) in enumerate(spec.additional_references)]
+    return tuple(listed)
+
+
+def numbered(entries: tuple[ListedReference, ...]) -> tuple[str, ...]:
+    """Printed paragraphs of numbered entries, a group heading wherever the group changes."""
+    printed: list[str] = []
+    group: str | None = None
+    for ref_no, _, entry_group, _, paragraphs in entries:
+        if entry_group is not None and entry_group != group:
+            printed.append(entry_group)
+        group = entry_group
+        printed += [f"{ref_no}. {paragraphs[0]}", *paragraphs[1:]]
+    return tuple(printed)
+
+
+def reference_list(spec: ReportSpec) -> tuple[References, ...]:
+    """The References section and, when the spec has one, the appendix of further references: the one place their text is written."""
+    listed = listed_references(spec)
+    summarized = numbered(tuple(entry for entry in listed if entry[1] == "summarized"))
+    unnumbered = tuple(p for row in all_rows(spec) if row.ref_no is None for p in citation_paragraphs(row_citation(row)))
+    blocks = [References("References Summarized", summarized + unnumbered)]
+    additional = tuple(entry for entry in listed if entry[1] == "additional")
+    if additional:
+        blocks.append(References(APPENDIX_HEADING, numbered(additional)))
+    return tuple(blocks)
 
 
 def cover_fields(spec: ReportSpec) -> tuple[tuple[str, str], ...]:
@@ -368,7 +433,7 @@ def report_blocks(spec: ReportSpec) -> tuple[Block, ...]:
         Heading("Overall Summary of Findings"),
         Paragraph(summary_spans(spec), body),
         *(study_table(spec, index) for index in range(len(spec.tables))),
-        reference_list(spec),
+        *reference_list(spec),
     )
 
 

@@ -281,10 +281,10 @@ def draw_body(w: PageWriter) -> dict[tuple[int, int], tuple[int, int]]:
     for table_index, table in enumerate(spec.tables):
         for row_index, page in draw_study_table(w, table).items():
             pages[(table_index, row_index)] = page
-    references = reference_list(spec)
-    w.heading(references.heading)
-    for entry in references.entries:
-        w.paragraph((Item((Span(entry),)),), 9, space_after=3)
+    for references in reference_list(spec):
+        w.heading(references.heading)
+        for entry in references.entries:
+            w.paragraph((Item((Span(entry),)),), 9, space_after=3)
     return pages
 
 

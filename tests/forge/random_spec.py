@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.forge.citations import Citations, with_citations
 from tests.forge.spec import COMBINED, Column, Criterion, ReportSpec, StudyRow, TableSpec
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
@@ -405,11 +406,13 @@ def research_questions(intervention: str, condition: str, kinds: list[str],
 
 
 def random_spec(seed: int, flaws: Flaws = Flaws(), layouts: Layouts = Layouts(),
-                **overrides: Any) -> ReportSpec:
+                citations: Citations | None = None, **overrides: Any) -> ReportSpec:
     """A reproducible random report; keyword overrides replace any `ReportSpec` field.
 
     Overridden dates are known before the studies are drawn, so study years follow them.
-    `layouts` turns on the newer table and list layouts (ALL_LAYOUTS: all of them).
+    `layouts` turns on the newer table and list layouts (ALL_LAYOUTS: all of them);
+    `citations` draws real-looking reference lists from a stream of their own (None: the
+    invented entries every spec printed before, so existing seeds draw the same).
     """
     rng = random.Random(seed)
     condition, intervention = pick(rng, CONDITIONS), pick(rng, INTERVENTIONS)
@@ -448,7 +451,8 @@ def random_spec(seed: int, flaws: Flaws = Flaws(), layouts: Layouts = Layouts(),
     )
     if layouts.question_markers:
         spec = dataclasses.replace(spec, question_markers=pick(rng, layouts.question_markers))
-    return dataclasses.replace(spec, **overrides)
+    spec = dataclasses.replace(spec, **overrides)
+    return spec if citations is None else with_citations(spec, seed, citations)
 
 
 def table_sizes(rng: random.Random, n_studies: int, n_tables: int) -> tuple[int, ...]:

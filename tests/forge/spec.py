@@ -97,6 +97,32 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A reference entry's fields, printed in Vancouver/NLM style (`content.citation_paragraphs`).
+
+    `authors` are printed as given ("Smith AB", or one group's name), then ", et al" when
+    `et_al`; a `publisher` ("Ottawa (ON): CADTH") makes it a report, cited with "[Internet]" and
+    without journal, volume, issue or pages. `month` follows the year ("Mar", "Jun 5");
+    `cited` is a report's "[cited …]" date. `pmid` prints as a "PubMed: PM…" line under the entry.
+    """
+
+    authors: tuple[str, ...]
+    title: str
+    year: int
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    month: str = ""
+    et_al: bool = False
+    publisher: str | None = None
+    cited: str = ""
+    doi: str | None = None
+    url: str | None = None
+    pmid: str | None = None
+
+
+@dataclass(frozen=True)
 class StudyRow:
     """One included study; `cells` maps a contract field (or an extra header) to its printed items.
 
@@ -113,6 +139,7 @@ class StudyRow:
     cells: Mapping[str, tuple[str, ...]]
     year_suffix: str = ""
     conclusion_label: str = ""
+    citation: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +186,12 @@ class ReportSpec:
     service_line: str = "Rapid Response Service"
     report_type: str = "Summary of Abstracts"
     question_markers: QuestionMarkers = "auto"
+    # Reference lists (off by default, so existing specs print what they always printed):
+    # group headings in References Summarized, an appendix of (group, citation) entries, and
+    # reference numbers left out of the list (a defect).
+    reference_groups: bool = False
+    additional_references: tuple[tuple[str, Citation], ...] = ()
+    unlisted_refs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,13 +199,15 @@ class GroundTruth:
     """What an extractor must find in the drawn PDF: contract study records and report metadata.
 
     `row_pages` maps a study key to the first and last page its table row is drawn on, so
-    tests can pick the rows broken across pages.
+    tests can pick the rows broken across pages. `references` are the `references` rows the
+    printed lists must give.
     """
 
     studies: tuple[Mapping[str, object], ...]
     report: Mapping[str, object]
     pages: int = 0
     row_pages: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    references: tuple[Mapping[str, object], ...] = ()
 
 
 def all_rows(spec: ReportSpec) -> tuple[StudyRow, ...]:
@@ -311,4 +346,38 @@ def ground_truth(spec: ReportSpec, n_pages: int,
     studies = expected_studies(spec, {key: first for key, (first, _) in row_pages.items()})
     keys = [str(record["study_key"]) for record in studies]
     spans = dict(zip(keys, (row_pages[key] for key in sorted(row_pages))))
-    return GroundTruth(studies, expected_report(spec, n_pages), n_pages, spans)
+    return GroundTruth(studies, expected_report(spec, n_pages), n_pages, spans, expected_references(spec))
+
+
+def expected_references(spec: ReportSpec) -> tuple[dict[str, object], ...]:
+    """The `references` rows the printed lists must give (content.py prints them; imported late, it imports this)."""
+    from tests.forge.content import listed_references
+
+    return tuple(
+        {
+            "report_id": spec.report_id, "ref_no": ref_no, "section": section, "group": group,
+            "text": " ".join(paragraphs), "first_author": first_author_of(citation),
+            "authors": "\n".join(citation.authors), "year": citation.year, "title": citation.title,
+            "journal": citation.journal, "volume": citation.volume, "issue": citation.issue,
+            "pages": citation.pages, "pmid": citation.pmid, "doi": citation.doi, "url": citation.url,
+        }
+        for ref_no, section, group, citation, paragraphs in listed_references(spec)
+    )
+
+
+def first_author_of(citation: Citation) -> str:
+    """The first author's surname: the name before its initials, or a group's whole name."""
+    name = citation.authors[0]
+    surname, _, initials = name.rpartition(" ")
+    return surname if surname and initials.isupper() and len(initials) <= 4 else name
+
+
+def expected_links(spec: ReportSpec) -> dict[str, dict[str, str | None]]:
+    """study_key → the pmid and doi its reference gives (listed references only)."""
+    from tests.forge.content import listed_references
+
+    listed = {ref_no: citation for ref_no, section, _, citation, _ in listed_references(spec) if section == "summarized"}
+    return {
+        f"{spec.report_id}:{row.ref_no}": {"pmid": listed[row.ref_no].pmid, "doi": listed[row.ref_no].doi}
+        for row in all_rows(spec) if row.ref_no in listed
+    }

@@ -7,6 +7,7 @@ from extract.meta.counts import declared_study_counts, summary_citation_ranges, 
 from extract.meta.cover import publication_date, report_title
 from extract.meta.criteria import selection_criteria, selection_lines
 from extract.meta.questions import research_questions
+from extract.meta.references import report_references
 from extract.meta.search import databases, languages, search_window
 from extract.meta.sections import document_lines, find_headings, front_lines, section_lines, section_text
 from extract.model import Document, ReportMeta
@@ -34,4 +35,5 @@ def report_meta(doc: Document) -> ReportMeta:
         citation_ranges=summary_citation_ranges(summary),
         selection_criteria=selection_criteria(selection_lines(lines, headings)),
         abbreviations=report_abbreviations(doc, section_lines(lines, headings, "abbreviations")),
+        references=report_references(doc, lines, headings),
     )

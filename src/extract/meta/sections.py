@@ -52,6 +52,7 @@ SECTION_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("limitations", r"limitations"),
         ("conclusions", r"conclusions?(?: and implications for decision or policy making)?"),
         ("references", r"references(?: summarized)?"),
+        ("additional_references", r"(?:additional )?references of (?:potential )?interest"),
         ("appendix", r"appendi(?:x|ces)\d*(?:[:.\-–—].*)?"),
         ("abbreviations", r"abbreviations?"),
     )

@@ -65,8 +65,9 @@ def decide_unreadable(
     return tables_as_objects({**tables, "validation_failures": with_stale(verdicts.failures, verdicts.outcomes)})
 
 
-# Columns a correction may not touch: they are keys or provenance, not extracted values.
-PROTECTED_COLUMNS = frozenset({"report_id", "study_key", "source_page", "table_label"})
+# Columns a correction may not touch: they are keys or provenance, not extracted values; a row's
+# reference text and study_id follow from its reference (correct the ref_no, pmid or doi instead).
+PROTECTED_COLUMNS = frozenset({"report_id", "study_key", "source_page", "table_label", "reference_text", "study_id"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,32 @@
+"""The base every pandera model of the contract shares, and the column types they are written in.
+
+Kept apart from `extract.schemas` so the models of each family of tables can live in a module
+of their own (`extract.reference_models`) and still be listed in one `TABLE_MODELS`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+StringColumn = Series[pd.StringDtype]
+IntColumn = Series[pd.Int64Dtype]
+DateColumn = Series[pa.Date]
+UtcTimestampColumn = Series[Annotated[pd.DatetimeTZDtype, "ns", "UTC"]]
+
+class ContractTable(pa.DataFrameModel):
+    """Shared rules: coerce to the contract's types; listed columns first, extra ones after."""
+
+    class Config:
+        coerce = True
+
+    @pa.dataframe_check(name="listed_columns_first")
+    def listed_columns_first(cls, table: pd.DataFrame) -> bool:
+        """Downstream readers rely on the listed columns leading, in the contract's order."""
+        listed = list(cls.to_schema().columns)
+        found = [column for column in table.columns if column in listed]
+        in_order = found == [column for column in listed if column in found]
+        return in_order and list(table.columns[: len(found)]) == found
