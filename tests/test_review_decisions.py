@@ -260,4 +260,4 @@ def test_a_decisions_file_that_is_a_link_is_appended_through_the_link(tmp_path: 
 def test_a_decision_made_on_the_page_is_refused_without_a_line_number() -> None:
     with pytest.raises(DecisionError) as caught:
         decision(action="delete")
-    assert str(caught.value) == "action 'delete' is not one of accept, correct, reject"
+    assert str(caught.value) == "action 'delete' is not one of accept, correct, reject, revoke"
