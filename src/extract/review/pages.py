@@ -98,17 +98,17 @@ def acting_decisions(shown: Sequence[FailureRecord], verdicts: Mapping[str, Verd
 
 def bulk_targets(asked: BulkRequest, shown: Sequence[FailureRecord], verdicts: Mapping[str, Verdict]) -> tuple[Decision, ...]:
     """What a bulk request may act on, or Refused(400) saying why it cannot: the decisions to revoke for an undo."""
-    if not shown:
-        raise Refused(400, "Not saved: no failure is shown by these filters.")
     if asked.action in ("accept", "reject") and asked.filters.status != "open":
         raise Refused(400, f"Not saved: a bulk {asked.action} acts on open failures; show status open first.")
+    if asked.action == "revoke" and asked.filters.status != "decided":
+        raise Refused(400, "Not saved: a bulk undo acts on decided failures; show status decided first.")
+    if not shown:
+        raise Refused(400, "Not saved: no failure is shown by these filters.")
     if asked.action == "reject" and any(not record.study_key for record in shown):
         raise Refused(400, "Not saved: some failures shown are about a report, not a study row, and reject takes rows out; "
                            "narrow the filters to row failures, or accept instead.")
     if asked.action != "revoke":
         return ()
-    if asked.filters.status != "decided":
-        raise Refused(400, "Not saved: a bulk undo acts on decided failures; show status decided first.")
     targets = acting_decisions(shown, verdicts)
     if not targets:
         raise Refused(400, "Not saved: these failures were decided by an earlier run, and no decision in the file acts on them.")
