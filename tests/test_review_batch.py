@@ -22,6 +22,7 @@ import pandas as pd
 
 from extract.datasets import combine, report_tables
 from extract.extraction import extract_report
+from extract.model import Extraction
 from extract.publish import publish
 from extract.review.apply import decide_report
 from extract.settings import Limits
@@ -62,10 +63,10 @@ def without_row(tables: dict[str, pd.DataFrame], ref_no: int) -> dict[str, pd.Da
             "provenance": provenance[~provenance["study_key"].isin(lost)].reset_index(drop=True)}
 
 
-def published_tables(path: Path, report_id: str, drop_ref: int | None = None) -> dict[str, pd.DataFrame]:
-    """One report read, validated and settled as the run publishes it, under the given id."""
-    extraction = extract_report(path, Limits())
-    document = dataclasses.replace(extraction.document, report_id=report_id, source_file=f"{report_id}{path.suffix}")
+def published_tables(extraction: Extraction, report_id: str, drop_ref: int | None = None) -> dict[str, pd.DataFrame]:
+    """One report's extraction validated and settled as the run publishes it, under the given id (its file renamed alike)."""
+    suffix = Path(extraction.document.source_file).suffix
+    document = dataclasses.replace(extraction.document, report_id=report_id, source_file=f"{report_id}{suffix}")
     extraction = dataclasses.replace(extraction, document=document)
     tables = report_tables(extraction, "batch", WHEN)
     if drop_ref is not None:
@@ -99,17 +100,18 @@ def forged_batch(root: Path, seeds: tuple[int, ...] = SEEDS, copies: int = COPIE
         source = forge / f"series-{seed}.pdf"
         truth = draw_report(random_spec(seed, flaws=FLAWS, report_id=source.stem), source)
         refs = sorted(int(key.rsplit(":", 1)[1]) for key in truth.row_pages if key.rsplit(":", 1)[1].isdigit())
+        extraction = extract_report(source, Limits())  # once: every copy is the same file under another name
         for copy in range(1, copies + 1):
             report_id = copy_id(seed, copy)
             shutil.copy(source, raw / f"{report_id}.pdf")
             drop = refs[len(refs) // 2] if copy == 2 and refs else None
-            per_report.append(published_tables(raw / f"{report_id}.pdf", report_id, drop))
+            per_report.append(published_tables(extraction, report_id, drop))
             row_pages.update({f"{report_id}:{key.rsplit(':', 1)[1]}": pages for key, pages in truth.row_pages.items()})
             references += reference_rows(seed, report_id)
             if drop is not None:
                 lost[report_id] = drop
     shutil.copy(SEED_TEXT, raw / SEED_TEXT.name)
-    per_report.append(published_tables(raw / SEED_TEXT.name, SEED_TEXT.stem))
+    per_report.append(published_tables(extract_report(raw / SEED_TEXT.name, Limits()), SEED_TEXT.stem))
     tables = combine(per_report)
     publish(tables, root / "curated")
     reference_frame = pd.DataFrame(references)

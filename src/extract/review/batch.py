@@ -8,23 +8,48 @@ instead of scanning thousands of rows per card.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from extract.review.decisions import cell_text_or_empty
 from extract.review.desk import FailureRecord, failure_records
-from extract.review.geometry import Place, places_by_study
+from extract.review.geometry import Place, located_cells, study_places
 from extract.review.references import Reference, reference_index
 from extract.review.store import FileStamp, Tables, file_stamp, table_stamps, tables_at
 from extract.sources import resolves_inside
 from extract.tables_spec import TABLES
 
 STUDY_FIELDS: tuple[str, ...] = tuple(TABLES["quarantine_studies"].kinds)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lazy(Mapping[K, V]):
+    """A mapping whose values are made on first use and kept: a page of 25 cards needs a few hundred of thousands."""
+
+    def __init__(self, keys: Mapping[K, object], make: Callable[[K], V]):
+        self._keys = keys
+        self._make = make
+        self._made: dict[K, V] = {}
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._made:
+            if key not in self._keys:
+                raise KeyError(key)
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 @dataclass(frozen=True)
@@ -65,34 +90,43 @@ class Batch:
         return candidate if candidate.is_file() and resolves_inside(candidate, raw_dir) else None
 
 
-def study_rows(studies: pd.DataFrame) -> dict[str, dict[str, object]]:
-    """Every study row by key, its fields in the curated tables' order (published rows first)."""
+def ordered_studies(studies: pd.DataFrame) -> pd.DataFrame:
+    """The study rows with their fields in the curated tables' order, each key once (published rows first)."""
     if studies.empty or "study_key" not in studies:
-        return {}
+        return pd.DataFrame({"study_key": pd.Series(dtype=object)})
     ordered = [c for c in STUDY_FIELDS if c in studies.columns] + [c for c in studies.columns if c not in STUDY_FIELDS]
-    rows: dict[str, dict[str, object]] = {}
-    for row in studies[ordered].to_dict("records"):
-        rows.setdefault(cell_text_or_empty(row.get("study_key")), row)
-    return rows
+    keys = studies["study_key"].map(cell_text_or_empty)
+    return studies.loc[~keys.duplicated(), ordered].assign(study_key=keys).reset_index(drop=True)
 
 
-def cell_values(studies: Mapping[str, Mapping[str, object]]) -> dict[tuple[str, str], str]:
-    """Every extracted value by (study_key, column), for failures to show and be searched by."""
-    return {
-        (key, column): text
-        for key, row in studies.items()
-        for column, value in row.items()
-        if (text := cell_text_or_empty(value))
-    }
+def first_positions(values: pd.Series) -> dict[str, int]:
+    """Each value's first row position."""
+    positions: dict[str, int] = {}
+    for position, value in enumerate(values.tolist()):
+        positions.setdefault(cell_text_or_empty(value), position)
+    return positions
 
 
-def table_rows(studies: Mapping[str, Mapping[str, object]]) -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def cell_values(failures: pd.DataFrame, studies: pd.DataFrame, positions: Mapping[str, int]) -> dict[tuple[str, str], str]:
+    """The extracted value of each failing cell by (study_key, column), for failures to show and be searched by."""
+    if failures.empty or "column" not in failures:
+        return {}
+    values = {}
+    columns = {name: index for index, name in enumerate(studies.columns)}
+    for key, column in zip(failures["study_key"].map(cell_text_or_empty), failures["column"].map(cell_text_or_empty)):
+        if key in positions and column in columns:
+            values[(key, column)] = cell_text_or_empty(studies.iat[positions[key], columns[column]])
+    return values
+
+
+def table_rows(studies: pd.DataFrame) -> tuple[dict[tuple[str, str], tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Study keys by (report, table label) and by report, in the order the report prints them."""
     by_table: dict[tuple[str, str], list[str]] = {}
     by_report: dict[str, list[str]] = {}
-    for key, row in studies.items():
-        report = cell_text_or_empty(row.get("report_id"))
-        by_table.setdefault((report, cell_text_or_empty(row.get("table_label"))), []).append(key)
+    labels = studies["table_label"] if "table_label" in studies else pd.Series([""] * len(studies))
+    reports = studies["report_id"] if "report_id" in studies else pd.Series([""] * len(studies))
+    for key, report, label in zip(studies["study_key"], reports.map(cell_text_or_empty), labels.map(cell_text_or_empty)):
+        by_table.setdefault((report, label), []).append(key)
         by_report.setdefault(report, []).append(key)
     return {k: tuple(v) for k, v in by_table.items()}, {k: tuple(v) for k, v in by_report.items()}
 
@@ -107,20 +141,22 @@ def written_at(stamp: FileStamp) -> str:
 @lru_cache(maxsize=2)
 def _batch(curated_dir: Path, stamps: tuple[FileStamp, ...]) -> Batch:
     tables = tables_at(curated_dir, stamps)
-    studies = study_rows(tables.studies)
+    studies = ordered_studies(tables.studies)
+    positions = first_positions(studies["study_key"])
+    cells = located_cells(tables.provenance)
+    cell_rows = {str(k): v for k, v in cells.groupby("study_key", sort=False).indices.items()} if len(cells) else {}
     by_table, by_report = table_rows(studies)
     reports = {cell_text_or_empty(r.get("report_id")): r for r in tables.reports.to_dict("records")} if not tables.reports.empty else {}
-    failures_stamp = file_stamp(curated_dir / "validation_failures.parquet")
     return Batch(
         tables=tables,
-        records=failure_records(tables.failures, cell_values(studies)),
-        studies=studies,
-        places=places_by_study(tables.provenance),
+        records=failure_records(tables.failures, cell_values(tables.failures, studies, positions)),
+        studies=Lazy(positions, lambda key: studies.iloc[positions[key]].to_dict()),
+        places=Lazy(cell_rows, lambda key: study_places(cells, cell_rows[key])),
         rows_of_table=by_table,
         rows_of_report=by_report,
         reports=reports,
         references=reference_index(tables.references),
-        published_at=written_at(failures_stamp),
+        published_at=written_at(file_stamp(curated_dir / "validation_failures.parquet")),
     )
 
 

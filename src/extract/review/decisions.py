@@ -210,14 +210,14 @@ def line_ending(data: bytes) -> str:
     return "\r\n" if first.endswith(b"\r") and b"\n" in data else "\n"
 
 
-def appended(data: bytes, decision: Decision) -> bytes:
-    """The file's bytes with one decision added: a header first if it had none, its last line ended first."""
+def appended(data: bytes, decisions: Sequence[Decision]) -> bytes:
+    """The file's bytes with decisions added: a header first if it had none, its last line ended first."""
     if not data.removeprefix(codecs.BOM_UTF8).strip():
-        return (",".join(DECISION_COLUMNS) + "\n" + decision_csv_row(decision)).encode("utf-8")
+        return (",".join(DECISION_COLUMNS) + "\n" + "".join(decision_csv_row(d) for d in decisions)).encode("utf-8")
     end = line_ending(data)
     if not data.endswith(b"\n"):
         data += b"\n" if data.endswith(b"\r") else end.encode()
-    return data + decision_csv_row(decision, end).encode("utf-8")
+    return data + "".join(decision_csv_row(d, end) for d in decisions).encode("utf-8")
 
 
 def append_decision(path: Path, decision: Decision) -> None:
@@ -237,9 +237,7 @@ def append_decisions(path: Path, decisions: Sequence[Decision]) -> None:
     with FileLock(str(path) + ".lock", timeout=30):
         data = target.read_bytes() if target.exists() else b""
         parse_decisions(data, path)
-        for decision in decisions:
-            data = appended(data, decision)
-        replace_whole(target, data)
+        replace_whole(target, appended(data, decisions))
 
 
 def replace_whole(path: Path, content: bytes) -> None:

@@ -218,14 +218,15 @@ def select(records: Sequence[FailureRecord], verdicts: Mapping[str, Verdict], fi
     for record in records:
         state = verdicts[record.id].state
         open_total += state == "open"
-        ok = passes(record, state, filters)
-        if all(ok.values()):
+        failed = [name for name, ok in passes(record, state, filters).items() if not ok]
+        if not failed:
             shown.append(record)
-        others = {name: all(v for k, v in ok.items() if k != name) for name in facets}
+        if len(failed) > 1:
+            continue  # counted by no link: each link changes one filter only
         for name, value in (("report", record.report_id), ("check", record.check), ("severity", record.severity), ("status", state)):
-            if others[name]:
+            if not failed or failed == [name]:
                 facets[name][value] += 1
-        if others["status"]:
+        if not failed or failed == ["status"]:
             considered += 1
             decided += state == "decided"
     ordered = sorted(shown, key=order)

@@ -52,16 +52,23 @@ def union(boxes: Sequence[BBox]) -> BBox:
     return BBox(min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes), max(b.bottom for b in boxes))
 
 
-def places_by_study(provenance: pd.DataFrame) -> dict[str, tuple[Place, ...]]:
-    """Every study's cell places with a page and a box (text reports have none), in page and reading order."""
+def located_cells(provenance: pd.DataFrame) -> pd.DataFrame:
+    """The provenance rows that have a page and a box (text reports have none)."""
     if provenance.empty:
-        return {}
-    located = provenance.dropna(subset=["page_no", "x0", "top", "x1", "bottom"])
-    places: dict[str, list[Place]] = {}
-    for row in located.itertuples(index=False):
-        box = BBox(float(row.x0), float(row.top), float(row.x1), float(row.bottom))
-        places.setdefault(str(row.study_key), []).append(Place(str(row.study_key), str(row.column), int(row.page_no), box))
-    return {key: tuple(sorted(found, key=lambda p: (p.page_no, p.box.top, p.box.x0))) for key, found in places.items()}
+        return provenance
+    return provenance.dropna(subset=["page_no", "x0", "top", "x1", "bottom"]).reset_index(drop=True)
+
+
+def study_places(cells: pd.DataFrame, positions: Sequence[int]) -> tuple[Place, ...]:
+    """One study's cell places (`positions`: its rows of `located_cells`), in page and reading order."""
+    rows = cells.iloc[list(positions)]
+    places = [
+        Place(str(key), str(column), int(page), BBox(float(x0), float(top), float(x1), float(bottom)))
+        for key, column, page, x0, top, x1, bottom in zip(
+            rows["study_key"], rows["column"], rows["page_no"], rows["x0"], rows["top"], rows["x1"], rows["bottom"]
+        )
+    ]
+    return tuple(sorted(places, key=lambda p: (p.page_no, p.box.top, p.box.x0)))
 
 
 Spans = Mapping[int, tuple[float, float]]

@@ -10,7 +10,6 @@ unchanged one never twice.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,11 +70,6 @@ def tables_at(curated_dir: Path, stamps: tuple[FileStamp, ...]) -> Tables:
     )
 
 
-def load_tables(curated_dir: Path) -> Tables:
-    """The curated tables as they are now, read again only when one of their files changed."""
-    return tables_at(curated_dir, table_stamps(curated_dir))
-
-
 @dataclass(frozen=True)
 class DecisionsRead:
     """The decisions file as read: its decisions, or why it cannot be read (then none)."""
@@ -95,10 +89,3 @@ def _decisions(path: Path, stamp: FileStamp) -> DecisionsRead:
 def load_decisions(path: Path) -> DecisionsRead:
     """The decisions file as it is now, parsed again only when it changed."""
     return _decisions(path, file_stamp(path))
-
-
-def by_key(frame: pd.DataFrame, key: str) -> Mapping[str, pd.DataFrame]:
-    """A frame's rows grouped by one key column, for lookups that would otherwise scan every row."""
-    if frame.empty or key not in frame:
-        return {}
-    return {str(name): rows for name, rows in frame.groupby(key, sort=False)}

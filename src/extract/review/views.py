@@ -22,7 +22,7 @@ from extract.review.decisions import cell_text_or_empty
 from extract.review.desk import FailureRecord, Verdict
 from extract.review.geometry import Region, page_spans, row_regions, rows_regions
 from extract.review.references import Reference, number
-from extract.review.sources import PdfFacts, pdf_facts, row_text, section_text
+from extract.review.sources import PdfFacts, pdf_facts, row_text, section_text, text_context
 from extract.review.store import file_stamp
 from extract.schemas import row_description
 
@@ -151,7 +151,7 @@ def row_view(batch: Batch, source: Source, key: str, marked: Sequence[str], role
         pictures = tuple(Picture(crop_url(report_id, region), region.caption) for region in regions)
     elif source.text is not None:
         others = [needles(batch.studies[k])[:1] for k in batch.rows_of_report.get(report_id, ()) if k != key]
-        context = row_text(source.text, needles(row), others)
+        context = row_text(source.text, needles(row), others) or text_context(source.text, [shown(row.get(name))[:60] for name in marked])
     ref_no = number(row.get("ref_no"))
     return RowView(
         key, row_description(dict(row)), role, cell_text_or_empty(row.get("quarantine_reason")), fields, pictures,
