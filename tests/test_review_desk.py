@@ -178,6 +178,7 @@ def test_a_duplicate_study_shows_both_rows_side_by_side(http: TestClient, failur
     values = [{tr.get("data-field"): tr.xpath("./td")[0].text_content().strip() for tr in r.xpath(".//tr")} for r in rows]
     for name in ("first_author", "year", "indication"):
         assert values[0][name] == values[1][name]
+    assert int(values[1]["ref_no"]) < int(values[0]["ref_no"])  # the twin is the earlier row the check compared with
     assert all(r.xpath(".//tr[@class='marked']") for r in rows)
     assert all(pictures(http, r) for r in rows)
 
@@ -353,3 +354,17 @@ def test_after_a_save_the_page_returns_to_the_same_filters_page_and_the_next_car
 def test_failures_json_takes_the_same_filters(http: TestClient, failures: pd.DataFrame) -> None:
     items = http.get("/failures.json?check=ref_no_gap").json()
     assert len(items) == (failures["check"] == "ref_no_gap").sum() and {i["state"] for i in items} == {"open"}
+
+
+def test_an_undo_from_the_audit_trail_returns_to_it(http: TestClient, tmp_path: Path, failures: pd.DataFrame) -> None:
+    failure = failures[failures["check"] == "year_range"].iloc[0]
+    assert http.post("/decide", data={"token": "tok", "report_id": failure["report_id"], "study_key": failure["study_key"],
+                                      "column": "year", "check": "year_range", "action": "reject", "decided_by": "ana"}).status_code == 303
+    audit = tree(http.get("/decisions"))
+    (form,) = audit.xpath("//form[contains(@class, 'undo')]")
+    response = http.post("/undo", data=form_fields(form, decided_by="ben"))
+    assert response.status_code == 303 and response.headers["location"].startswith("/decisions?saved=revoke+by+ben")
+    after = tree(http.get(response.headers["location"]))
+    assert "revoke by ben" in after.get_element_by_id("saved").text_content()
+    assert [row.get("class") for row in after.xpath("//tr[@data-action]")] == ["revoke", "revoked"]
+    assert after.xpath("//form[contains(@class, 'undo')]") == []  # nothing left in force to undo

@@ -159,17 +159,24 @@ def row_view(batch: Batch, source: Source, key: str, marked: Sequence[str], role
     )
 
 
+def by_reference(batch: Batch, keys: Sequence[str]) -> tuple[str, ...]:
+    """Study rows in the order the report numbers them (rows without a number last)."""
+    def place(key: str) -> tuple[int, str]:
+        ref = number(batch.studies[key].get("ref_no"))
+        return (ref if ref is not None else 1 << 30, key)
+
+    return tuple(sorted(keys, key=place))
+
+
 def earlier_twin(batch: Batch, key: str) -> str | None:
     """The earlier row of the same report that a `duplicate_study` row repeats (same author, year, indication)."""
     row = batch.studies.get(key, {})
     same = tuple(cell_text_or_empty(row.get(name)).casefold() for name in DUPLICATE_FIELDS)
-    for other in batch.rows_of_report.get(cell_text_or_empty(row.get("report_id")), ()):
-        if other == key:
-            return None
-        found = batch.studies[other]
-        if tuple(cell_text_or_empty(found.get(name)).casefold() for name in DUPLICATE_FIELDS) == same:
-            return other
-    return None
+    twins = by_reference(batch, [
+        other for other in batch.rows_of_report.get(cell_text_or_empty(row.get("report_id")), ())
+        if other != key and tuple(cell_text_or_empty(batch.studies[other].get(name)).casefold() for name in DUPLICATE_FIELDS) == same
+    ])
+    return twins[0] if twins else None
 
 
 def ref_numbers(text: str) -> set[int]:
@@ -185,7 +192,7 @@ def ref_numbers(text: str) -> set[int]:
 
 def counted_rows(batch: Batch, record: FailureRecord) -> tuple[str, tuple[str, ...]]:
     """What a report-level check counted or compared, in words, and the study rows it concerns."""
-    keys = batch.rows_of_report.get(record.report_id, ())
+    keys = by_reference(batch, batch.rows_of_report.get(record.report_id, ()))
     rows = {key: batch.studies[key] for key in keys}
     refs = {key: number(row.get("ref_no")) for key, row in rows.items()}
     if record.check in ("declared_count", "summary_count") and "=" in record.failure_case:
