@@ -271,3 +271,23 @@ def test_a_page_on_another_site_cannot_make_a_bulk_decision(batch: ForgedBatch, 
             assert "Refused" in page.locator("#refused").inner_text()
             page.close()
     assert not decisions.exists()
+
+
+def test_without_its_script_every_form_still_asks_for_the_name_and_saves(batch: ForgedBatch, tmp_path: Path, chromium) -> None:  # type: ignore[no-untyped-def]
+    decisions = tmp_path / "decisions.csv"
+    with Server(ReviewConfig(batch.curated, decisions, batch.raw)) as url:
+        context = chromium.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(url + "/?check=ref_no_gap")
+        card = page.locator("section.failure").first
+        card.locator("input[name=decided_by]").fill("dee")  # shown in each form when the script does not run
+        card.locator("button[type=submit]").click()
+        page.wait_for_selector("#saved")
+        page.goto(url + "/?check=duplicate_study")
+        page.fill("#bulk input[name=decided_by]", "dee")
+        page.locator("#bulk button[value=accept]").click()
+        page.locator("#confirm button[type=submit]").click()
+        page.wait_for_selector("#saved")
+        context.close()
+    assert {(d.action, d.decided_by) for d in read_decisions(decisions)} == {("accept", "dee")}
+    assert {d.check for d in read_decisions(decisions)} == {"ref_no_gap", "duplicate_study"}
