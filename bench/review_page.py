@@ -17,6 +17,7 @@ With --out, the section between the review-page markers of that file is replaced
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import platform
 import re
@@ -193,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     with PageServer(folders[small], raw, decisions[small]) as s_small, PageServer(folders[large], raw, decisions[large]) as s_large:
         servers = {small: s_small, large: s_large}
         cold = {size: server.get("/")[0] for size, server in servers.items()}
-        times = timed_pages(servers, pages, args.repeat)
+        crop = html.unescape(re.search(r'src="(/crop\?[^"]+)"', s_small.get("/")[1].decode()).group(1))
+        times = timed_pages(servers, [*pages, ("one crop of a row (a PNG, drawn by pdfium)", crop)], args.repeat)
         bulk = {}
         for size, server in servers.items():
             form = {**bulk_form(server.get("/")[1].decode()), "action": "accept", "decided_by": "bench", "comment": "bench"}
@@ -219,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|",
         f"| first request after start (tables read and indexed) | {1000 * cold[small]:.0f} ms | {1000 * cold[large]:.0f} ms | {cold[large] / cold[small]:.1f}× | |",
         *(f"| {label} | {1000 * median[(label, small)]:.0f} ms | {1000 * median[(label, large)]:.0f} ms | "
-          f"{median[(label, large)] / median[(label, small)]:.1f}× | {'≤ 1 s' if path == '/' else ''} |" for label, path in pages),
+          f"{median[(label, large)] / median[(label, small)]:.1f}× | {'≤ 1 s' if path == '/' else ''} |"
+          for label, path in [*pages, ("one crop of a row (a PNG, drawn by pdfium)", crop)]),
         f"| bulk accept, the confirmation page (every open failure) | {1000 * bulk[small][1]:.0f} ms ({bulk[small][0]}) | "
         f"{1000 * bulk[large][1]:.0f} ms ({bulk[large][0]}) | {bulk[large][1] / bulk[small][1]:.1f}× | |",
         f"| bulk accept, written (one decision per failure, one file write) | {1000 * bulk[small][2]:.0f} ms | "
