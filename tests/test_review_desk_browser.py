@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from extract.review.decisions import read_decisions
@@ -100,8 +101,10 @@ def test_filter_links_search_and_pages_as_a_steward_uses_them(desk) -> None:  # 
 
 def test_whole_rows_over_their_pages_a_duplicate_beside_its_twin_and_a_counts_source(desk, batch: ForgedBatch) -> None:  # type: ignore[no-untyped-def]
     page, url, _ = desk
-    broken = next(key for key, (first, last) in sorted(batch.row_pages.items()) if last > first and key.startswith("series-10-1:"))
-    page.goto(url + "/?report=series-10-1&status=all")
+    failures = pd.read_parquet(batch.curated / "validation_failures.parquet")
+    on_broken = failures[failures["study_key"].map(lambda k: k in batch.row_pages and batch.row_pages[k][1] > batch.row_pages[k][0])]
+    broken, report, check = on_broken.sort_values("study_key").iloc[0][["study_key", "report_id", "check"]]
+    page.goto(url + f"/?report={report}&check={check}&status=all")
     card = page.locator(f"section.failure[data-study-key='{broken}']").first
     assert card.count() == 1, broken
     first, last = batch.row_pages[broken]
