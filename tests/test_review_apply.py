@@ -157,3 +157,48 @@ def test_hand_written_decisions_file_applies_on_the_next_run(tmp_path: Path) -> 
     assert row["authors_conclusions"] == "Written by hand, with a comma."
     failures = pd.read_csv(tmp_path / "curated" / "validation_failures.csv", dtype=str, keep_default_na=False)
     assert failures[(failures["severity"] == "error") & (failures["status"] == "open")].empty
+
+
+# --- undo: a revoked decision no longer acts on the next run ---------------------------------------
+
+
+def revoke_of(target, **changes):
+    fields = dict(report_id=target.report_id, study_key=target.study_key, column=target.column, check=target.check,
+                  action="revoke", value=target.decided_at, decided_by="ben", now=datetime(2026, 11, 27, tzinfo=timezone.utc))
+    return new_decision(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("action", ["accept", "correct", "reject"])
+def test_a_revoked_decision_is_applied_as_if_never_made(seed_extraction, action: str) -> None:
+    made = on_17(action=action, value="The authors concluded it helps." if action == "correct" else "")
+    undecided, decided_then_undone = decided(seed_extraction), decided(seed_extraction, made, revoke_of(made))
+    for name in ("studies", "quarantine_studies"):
+        assert decided_then_undone[name]["study_key"].tolist() == undecided[name]["study_key"].tolist()
+    assert cell(decided_then_undone, KEY, "authors_conclusions") is None or pd.isna(cell(decided_then_undone, KEY, "authors_conclusions"))
+    assert open_errors(decided_then_undone)["study_key"].tolist() == [KEY]
+    failures = decided_then_undone["validation_failures"]
+    assert "stale_decision" not in failures["check"].tolist() and set(failures["status"]) == {"open"}
+
+
+def test_a_decision_made_again_after_an_undo_acts(seed_extraction) -> None:
+    first = on_17()
+    again = on_17(now=datetime(2026, 11, 28, tzinfo=timezone.utc), decided_by="cy")
+    tables = decided(seed_extraction, first, revoke_of(first), again)
+    waived = tables["validation_failures"].query("status == 'waived'")
+    assert waived["study_key"].tolist() == [KEY] and "accept by cy" in waived["decision"].iloc[0]
+
+
+def test_a_revoke_that_names_no_decision_is_a_stale_warning_and_changes_nothing(seed_extraction) -> None:
+    made = on_17()
+    wrong_time = revoke_of(made, value="2020-01-01T00:00:00+00:00")
+    tables = decided(seed_extraction, made, wrong_time)
+    stale = tables["validation_failures"].query("check == 'stale_decision'")
+    assert len(stale) == 1 and "names no decision made at 2020-01-01T00:00:00+00:00" in stale["message"].iloc[0]
+    assert tables["validation_failures"].query("status == 'waived'")["study_key"].tolist() == [KEY]  # the accept still acts
+
+
+def test_an_unreadable_reports_waiver_can_be_undone() -> None:
+    tables = unreadable_tables(UnreadableReport("no_summary_table", "no study table", "memo.txt"))
+    waiver = new_decision(report_id="memo", study_key="", column="", check="no_summary_table", action="accept", decided_by="ana", now=WHEN)
+    failures = decide_unreadable(tables, "memo", [waiver, revoke_of(waiver)])["validation_failures"]
+    assert failures["status"].tolist() == ["open"]

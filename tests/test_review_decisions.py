@@ -15,8 +15,11 @@ from extract.review.decisions import (
     DECISION_COLUMNS,
     DecisionError,
     append_decision,
+    append_decisions,
+    in_force,
     new_decision,
     read_decisions,
+    undecided_reports,
 )
 from extract.review.apply import apply_corrections, apply_verdicts, stale_failures
 
@@ -260,4 +263,60 @@ def test_a_decisions_file_that_is_a_link_is_appended_through_the_link(tmp_path: 
 def test_a_decision_made_on_the_page_is_refused_without_a_line_number() -> None:
     with pytest.raises(DecisionError) as caught:
         decision(action="delete")
-    assert str(caught.value) == "action 'delete' is not one of accept, correct, reject"
+    assert str(caught.value) == "action 'delete' is not one of accept, correct, reject, revoke"
+
+
+# --- undo: a later revoke row, nothing deleted -----------------------------------------------------
+
+
+LATER = datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+
+
+def revoke_of(target, **changes):  # type: ignore[no-untyped-def]
+    fields = dict(report_id=target.report_id, study_key=target.study_key, column=target.column, check=target.check,
+                  action="revoke", value=target.decided_at, decided_by="ben", now=LATER)
+    return new_decision(**{**fields, **changes})
+
+
+def test_a_revoke_undoes_the_earlier_decision_it_names_and_only_that_one() -> None:
+    accepted = decision()
+    other_cell = decision(study_key="r:1", column="year", check="")
+    earlier_same_keys = decision(now=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    revoke = revoke_of(accepted)
+    settled = in_force([earlier_same_keys, accepted, other_cell, revoke])
+    assert settled.decisions == (earlier_same_keys, other_cell)
+    assert settled.revoked == ((accepted, revoke),) and settled.unmatched == ()
+
+
+def test_a_revoke_acts_only_on_decisions_above_it_and_never_on_a_revoke() -> None:
+    accepted = decision()
+    too_early = revoke_of(accepted)
+    settled = in_force([too_early, accepted])
+    assert settled.decisions == (accepted,) and settled.unmatched == (too_early,)
+    first = revoke_of(accepted)
+    of_revoke = revoke_of(first, now=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    settled = in_force([accepted, first, of_revoke])
+    assert settled.decisions == () and settled.unmatched == (of_revoke,)  # redo by deciding again, not by revoking a revoke
+
+
+def test_a_revoke_without_the_time_it_names_is_refused_naming_the_line(tmp_path: Path) -> None:
+    with pytest.raises(DecisionError, match="a revoke needs, as its value, the decided_at"):
+        decision(action="revoke")
+    path = tmp_path / "decisions.csv"
+    path.write_text(",".join(DECISION_COLUMNS) + "\nr,r:2,authors_conclusions,required,revoke,,,ana,\n", encoding="utf-8")
+    with pytest.raises(DecisionError, match=r"line 2: a revoke needs"):
+        read_decisions(path)
+
+
+def test_a_bulk_write_puts_every_decision_in_the_file_in_one_go(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.csv"
+    append_decision(path, decision())
+    many = [decision(study_key=f"r:{n}", action="reject") for n in range(200)]
+    append_decisions(path, many)
+    assert read_decisions(path) == (decision(), *many)
+
+
+def test_a_decision_revoked_before_its_report_left_the_run_is_not_reported_as_stale() -> None:
+    kept, undone = decision(report_id="gone"), decision(report_id="gone", study_key="r:1")
+    revoke = revoke_of(undone)
+    assert undecided_reports([kept, undone, revoke], ["r"]) == (kept,)

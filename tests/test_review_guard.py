@@ -271,3 +271,111 @@ def test_a_decisions_file_that_cannot_be_written_is_said_so(tmp_path: Path) -> N
     http = page_client(config)
     response = http.post("/decide", data={**GOOD_FORM, "token": form_token(http)})
     assert response.status_code == 500 and "cannot be written" in response.text and "review" in response.text
+
+
+# --- the desk's own state-changing routes: bulk decisions and undo --------------------------------
+
+
+def page_form(http: TestClient, xpath: str, query: str = "/") -> dict[str, str]:
+    """The fields of a form on the page, as a browser sends them back."""
+    import lxml.html
+
+    (form,) = lxml.html.fromstring(http.get(query).text).xpath(xpath)
+    return {i.get("name"): i.get("value") or "" for i in form.xpath(".//input[@name]")}
+
+
+def undo_form(http: TestClient, config: ReviewConfig) -> dict[str, str]:
+    """An Undo form for a decision saved by the page itself."""
+    assert http.post("/decide", data={**GOOD_FORM, "action": "accept", "token": form_token(http)}).status_code == 303
+    return {**page_form(http, "//form[contains(@class, 'undo')]", "/?status=decided"), "decided_by": "mallory"}
+
+
+STATE_CHANGES = {
+    "bulk": lambda http, config: ("/bulk", {**page_form(http, "//form[@id='bulk']"), "action": "accept", "decided_by": "mallory", "confirm": "yes"}),
+    "undo": lambda http, config: ("/undo", undo_form(http, config)),
+}
+
+
+@pytest.mark.parametrize("route", sorted(STATE_CHANGES))
+@pytest.mark.parametrize(
+    ("headers", "content_type", "status"),
+    [
+        ({"Origin": FOREIGN}, "text/plain", 403),
+        ({"Origin": FOREIGN}, "application/x-www-form-urlencoded", 403),
+        ({"Origin": None}, "application/x-www-form-urlencoded", 403),
+        ({"Origin": "null"}, "application/x-www-form-urlencoded", 403),
+        ({"Host": f"evil.example:{PORT}", "Origin": f"http://evil.example:{PORT}"}, "application/x-www-form-urlencoded", 421),
+        ({}, "text/plain", 415),
+    ],
+    ids=["foreign-origin-text-plain", "foreign-origin-form", "no-origin", "origin-null", "dns-rebinding", "text-plain"],
+)
+def test_a_bulk_decision_or_an_undo_from_anywhere_but_the_page_is_refused(
+    http: TestClient, config: ReviewConfig, route: str, headers: dict[str, str | None], content_type: str, status: int
+) -> None:
+    path, form = STATE_CHANGES[route](http, config)
+    before = config.decisions_path.read_bytes() if config.decisions_path.exists() else b""
+    sent = {key: value for key, value in {"Origin": PAGE, **headers, "Content-Type": content_type}.items() if value is not None}
+    if "Origin" not in sent:
+        http.headers.pop("Origin")
+    response = http.post(path, content=encoded(form), headers=sent)
+    assert response.status_code == status, response.text
+    assert_secured(response)
+    assert (config.decisions_path.read_bytes() if config.decisions_path.exists() else b"") == before
+
+
+@pytest.mark.parametrize("route", sorted(STATE_CHANGES))
+@pytest.mark.parametrize(
+    ("change", "status", "expected"),
+    [
+        ({"token": ""}, 403, "reload the page"), ({"token": "guessed"}, 403, "reload the page"),
+        ({"admin": "1"}, 400, "unknown field 'admin'"), ({"comment": "x" * 2_001}, 400, "comment is longer than 2,000 characters"),
+        ({"comment": "a\x00b"}, 400, "comment holds a NUL character"), ({"comment": "x" * 20_000}, 413, "larger than 16 KiB"),
+    ],
+    ids=["empty-token", "wrong-token", "unknown-field", "long-comment", "nul", "huge-body"],
+)
+def test_a_bulk_or_undo_form_without_the_token_or_out_of_bounds_is_a_4xx_and_nothing_written(
+    http: TestClient, config: ReviewConfig, route: str, change: dict[str, str], status: int, expected: str
+) -> None:
+    path, form = STATE_CHANGES[route](http, config)
+    before = config.decisions_path.read_bytes() if config.decisions_path.exists() else b""
+    response = http.post(path, data={**form, **change})
+    assert response.status_code == status and expected in response.text.replace("&#39;", "'")
+    assert_secured(response)
+    assert (config.decisions_path.read_bytes() if config.decisions_path.exists() else b"") == before
+
+
+@pytest.mark.parametrize("route", ["/decisions", "/review.js", "/?status=decided", "/failures.json?check=required"])
+def test_the_desks_pages_answer_only_to_the_pages_own_host_and_forbid_framing(http: TestClient, route: str) -> None:
+    assert_secured(http.get(route))
+    refused = http.get(route, headers={"Host": f"evil.example:{PORT}"})
+    assert refused.status_code == 421 and "Smith" not in refused.text
+    assert_secured(refused)
+
+
+def test_the_page_runs_its_own_script_and_no_other(http: TestClient) -> None:
+    policy = http.get("/").headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "connect-src" not in policy and "default-src 'none'" in policy
+    script = http.get("/review.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert '<script src="/review.js"></script>' in http.get("/").text and "<script>" not in http.get("/").text
+
+
+@pytest.mark.parametrize(
+    ("boxes", "expected"),
+    [
+        ("outline=70,80,200", "each box of outline is x0,top,x1,bottom"),
+        ("mark=70,80,200,nan", "bottom must be a finite number"),
+        ("mark=300,80,200,100", "a box of mark must have x0 ≤ x1"),
+        ("outline=" + "|".join(["70,80,200,100"] * 61), "outline names more than 60 boxes"),
+    ],
+)
+def test_a_crop_with_bad_outlines_is_a_400(pdf_http: TestClient, boxes: str, expected: str) -> None:
+    assert pdf_http.get(f"/crop?report_id=p&page=1&x0=70&top=80&x1=200&bottom=100&{boxes}").status_code == 400
+    assert expected in pdf_http.get(f"/crop?report_id=p&page=1&x0=70&top=80&x1=200&bottom=100&{boxes}").text
+
+
+def test_a_crop_with_outlines_and_marks_draws_them(pdf_http: TestClient) -> None:
+    plain = pdf_http.get("/crop?report_id=p&page=1&x0=60&top=80&x1=300&bottom=100&outline=&mark=")
+    drawn = pdf_http.get("/crop?report_id=p&page=1&x0=60&top=80&x1=300&bottom=100&outline=60,80,300,100&mark=70,82,120,98")
+    assert plain.status_code == drawn.status_code == 200 and plain.content != drawn.content

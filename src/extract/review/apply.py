@@ -3,8 +3,9 @@
 Corrections replace extracted values before validation, so a corrected value is checked like any
 other (one that cannot stand in its column is not applied: `invalid_correction`, and the
 extracted value stays); accepts and rejects act on validation's result; rows are then released from or held in
-quarantine. A decision that no longer finds its target becomes a `stale_decision` failure
-instead of being applied.
+quarantine. A decision a later `revoke` names is not applied at all (`decisions.in_force`), as if
+never made, though both stay in the file. A decision that no longer finds its target, and a
+revoke that names no decision, becomes a `stale_decision` failure instead of being applied.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from extract.datasets import tables_as_objects
 from extract.model import Extraction, Failure
 from extract.tables_spec import failure_record
 from extract.review.corrections import corrected_value, correction_problem
-from extract.review.decisions import Decision, cell_text_or_empty
+from extract.review.decisions import Decision, cell_text_or_empty, in_force
 
 
 Validator = Callable[[Mapping[str, pd.DataFrame], Extraction], dict[str, pd.DataFrame]]
@@ -40,6 +41,7 @@ def decide_report(
     it is reused unless a correction changes a value and so calls for validating again. The
     tables come back with object columns, the form `combine` joins and types once for every report.
     """
+    decisions, unmatched = without_revoked(decisions)
     corrections = [d for d in decisions if d.action == "correct"]
     studies, corrected, refused = apply_corrections(tables["studies"], corrections)
     if corrections or validated is None:
@@ -50,7 +52,7 @@ def decide_report(
     found = with_failures(validated["validation_failures"], refused)
     verdicts = apply_verdicts(everything, found, decisions)
     studies_out, quarantine_out = settle_quarantine(published, held, verdicts.failures, verdicts.rejected_keys)
-    failures = with_stale(verdicts.failures, [*corrected, *verdicts.outcomes])
+    failures = with_stale(verdicts.failures, [*corrected, *verdicts.outcomes, *unmatched])
     decided = {**validated, "studies": studies_out, "quarantine_studies": quarantine_out, "validation_failures": failures}
     return tables_as_objects(decided)
 
@@ -59,10 +61,23 @@ def decide_unreadable(
     tables: Mapping[str, pd.DataFrame], report_id: str, decisions: Sequence[Decision]
 ) -> dict[str, pd.DataFrame]:
     """An unreadable report's failure rows with the decisions about it applied (a steward may waive one)."""
-    accepts = [d for d in decisions if d.action == "accept" and d.report_id == report_id]
+    kept, unmatched = without_revoked(decisions)
+    accepts = [d for d in kept if d.action == "accept" and d.report_id == report_id]
     nothing = pd.DataFrame({"report_id": pd.Series(dtype="string"), "study_key": pd.Series(dtype="string")})
     verdicts = apply_verdicts(nothing, tables["validation_failures"], accepts)
-    return tables_as_objects({**tables, "validation_failures": with_stale(verdicts.failures, verdicts.outcomes)})
+    outcomes = [*verdicts.outcomes, *unmatched]
+    return tables_as_objects({**tables, "validation_failures": with_stale(verdicts.failures, outcomes)})
+
+
+def without_revoked(decisions: Sequence[Decision]) -> tuple[list[Decision], list[tuple[Decision, str]]]:
+    """The decisions that act (none a later revoke names), and each revoke that named nothing, as stale.
+
+    A file without revokes is taken as it is, so the common run does no extra work.
+    """
+    if not any(decision.action == "revoke" for decision in decisions):
+        return list(decisions), []
+    settled = in_force(decisions)
+    return list(settled.decisions), [(revoke, "stale") for revoke in settled.unmatched]
 
 
 # Columns a correction may not touch: they are keys or provenance, not extracted values; a row's
@@ -201,10 +216,16 @@ def stale_failure(decision: Decision) -> Failure:
     """The warning that a decision matched nothing in this run."""
     target = f"{decision.study_key or decision.report_id}{' / ' + decision.column if decision.column else ''}"
     check = f" on check {decision.check}" if decision.check else ""
-    message = (
-        f"The {decision.action} decision ({decision.label}) for {target}{check} no longer matches anything in "
-        "this run; it was not applied. Review it or remove it from the decisions file."
-    )
+    if decision.action == "revoke":
+        message = (
+            f"The revoke ({decision.label}) for {target}{check} names no decision made at {decision.value} on "
+            "the same keys that is still in force; it undid nothing. Review it or remove it from the decisions file."
+        )
+    else:
+        message = (
+            f"The {decision.action} decision ({decision.label}) for {target}{check} no longer matches anything in "
+            "this run; it was not applied. Review it or remove it from the decisions file."
+        )
     return Failure(
         check="stale_decision", message=message, report_id=decision.report_id, table="decisions", severity="warning",
         study_key=decision.study_key or None, column=decision.column or None, failure_case=decision.value or None,

@@ -2,6 +2,8 @@
 
 A decision accepts a failure (waives it), corrects a value, or rejects a row; `review.apply`
 applies them on the next run. The machine's value is a suggestion, and both values are kept.
+Nothing is ever deleted from the file: a decision is undone by a later `revoke` row that names it
+(the same keys, and its `decided_at` as the revoke's value), so the file stays the whole audit trail.
 
 This is the one module that reads and writes the file, for the page and the run alike, because
 people edit it by hand (Excel, Notepad, a text editor): UTF-8 with or without a BOM is read;
@@ -40,8 +42,9 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "decided_by",
     "decided_at",
 )
-ACTIONS: tuple[str, ...] = ("accept", "correct", "reject")
-Action = Literal["accept", "correct", "reject"]
+ACTIONS: tuple[str, ...] = ("accept", "correct", "reject", "revoke")
+FORM_ACTIONS: tuple[str, ...] = ("accept", "correct", "reject")  # what a failure's form offers; revoke is Undo
+Action = Literal["accept", "correct", "reject", "revoke"]
 
 
 class DecisionError(ValueError):
@@ -61,6 +64,11 @@ class Decision:
     comment: str
     decided_by: str
     decided_at: str
+
+    @property
+    def keys(self) -> tuple[str, str, str, str]:
+        """What the decision speaks of: report, study row, column and check."""
+        return (self.report_id, self.study_key, self.column, self.check)
 
     @property
     def label(self) -> str:
@@ -103,6 +111,8 @@ def record_problem(values: Mapping[str, str]) -> str | None:
         return "report_id is empty"
     if values["action"] == "correct" and not values["column"]:
         return "a correction needs a column"
+    if values["action"] == "revoke" and not values["value"]:
+        return "a revoke needs, as its value, the decided_at of the decision it revokes"
     return None
 
 
@@ -200,18 +210,23 @@ def line_ending(data: bytes) -> str:
     return "\r\n" if first.endswith(b"\r") and b"\n" in data else "\n"
 
 
-def appended(data: bytes, decision: Decision) -> bytes:
-    """The file's bytes with one decision added: a header first if it had none, its last line ended first."""
+def appended(data: bytes, decisions: Sequence[Decision]) -> bytes:
+    """The file's bytes with decisions added: a header first if it had none, its last line ended first."""
     if not data.removeprefix(codecs.BOM_UTF8).strip():
-        return (",".join(DECISION_COLUMNS) + "\n" + decision_csv_row(decision)).encode("utf-8")
+        return (",".join(DECISION_COLUMNS) + "\n" + "".join(decision_csv_row(d) for d in decisions)).encode("utf-8")
     end = line_ending(data)
     if not data.endswith(b"\n"):
         data += b"\n" if data.endswith(b"\r") else end.encode()
-    return data + decision_csv_row(decision, end).encode("utf-8")
+    return data + "".join(decision_csv_row(d, end) for d in decisions).encode("utf-8")
 
 
 def append_decision(path: Path, decision: Decision) -> None:
-    """Add one decision under a lock, so two stewards saving at once both keep theirs.
+    """Add one decision under a lock, so two stewards saving at once both keep theirs."""
+    append_decisions(path, (decision,))
+
+
+def append_decisions(path: Path, decisions: Sequence[Decision]) -> None:
+    """Add decisions in one write under a lock: a bulk decision is in the file whole or not at all.
 
     The file is checked first (a file `run` would refuse is not written to: DecisionError), its
     last line ended if a hand edit left it open, and the new file swapped in whole (a rename),
@@ -222,7 +237,7 @@ def append_decision(path: Path, decision: Decision) -> None:
     with FileLock(str(path) + ".lock", timeout=30):
         data = target.read_bytes() if target.exists() else b""
         parse_decisions(data, path)
-        replace_whole(target, appended(data, decision))
+        replace_whole(target, appended(data, decisions))
 
 
 def replace_whole(path: Path, content: bytes) -> None:
@@ -265,6 +280,46 @@ def decisions_for(decisions: Iterable[Decision], report_ids: Sequence[str]) -> t
 
 
 def undecided_reports(decisions: Iterable[Decision], report_ids: Sequence[str]) -> tuple[Decision, ...]:
-    """Decisions about reports that are not in this run: they can be applied to nothing."""
+    """Decisions about reports that are not in this run: they can be applied to nothing.
+
+    A decision its own revoke cancels is left out with that revoke: together they ask for nothing.
+    """
     present = set(report_ids)
-    return tuple(d for d in decisions if d.report_id not in present)
+    settled = in_force(tuple(decisions))
+    return tuple(d for d in (*settled.decisions, *settled.unmatched) if d.report_id not in present)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The file read as it acts: decisions no revoke names, who revoked which, and revokes that name nothing."""
+
+    decisions: tuple[Decision, ...]
+    revoked: tuple[tuple[Decision, Decision], ...]  # (decision, the revoke that undid it)
+    unmatched: tuple[Decision, ...]
+
+
+def revokes(revoke: Decision, decision: Decision) -> bool:
+    """Whether a revoke names a decision: the same keys, and the decision's decided_at as its value."""
+    return decision.action != "revoke" and decision.keys == revoke.keys and decision.decided_at == revoke.value.strip()
+
+
+def in_force(decisions: Sequence[Decision]) -> InForce:
+    """Each revoke undoes the earlier decisions it names; what is left acts, in file order.
+
+    A revoke names decisions above it only, and never another revoke (to redo, decide again). A
+    revoke that names nothing still in force is `unmatched`, and the run reports it stale.
+    """
+    undone: dict[int, Decision] = {}
+    unmatched: list[Decision] = []
+    earlier: dict[tuple[str, str, str, str], list[int]] = {}
+    for position, decision in enumerate(decisions):
+        if decision.action != "revoke":
+            earlier.setdefault(decision.keys, []).append(position)
+            continue
+        named = [i for i in earlier.get(decision.keys, ()) if i not in undone and revokes(decision, decisions[i])]
+        undone.update((i, decision) for i in named)
+        if not named:
+            unmatched.append(decision)
+    kept = tuple(d for i, d in enumerate(decisions) if d.action != "revoke" and i not in undone)
+    revoked = tuple((decisions[i], revoke) for i, revoke in sorted(undone.items()))
+    return InForce(kept, revoked, tuple(unmatched))

@@ -28,7 +28,7 @@ from extract.model import BBox
 SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; "
+        "default-src 'none'; img-src 'self'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -40,6 +40,7 @@ SECURITY_HEADERS: dict[str, str] = {
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_COORDINATE = 100_000.0  # PDF points: far beyond any real page (14,400 pt is PDF's own limit)
 MAX_PAGE = 100_000
+MAX_BOXES = 60  # outlines or marks on one crop: a page's rows, and then some
 
 
 class Refused(Exception):
@@ -126,6 +127,9 @@ def require_token(form: Mapping[str, str], token: str) -> None:
         raise Refused(403, "Refused: this form is from an earlier start of the review page, or not from it; reload the page.")
 
 
+RETURN_FIELDS: dict[str, int] = {"back": 2_000, "anchor": 40}  # where the page returns to after a save
+
+
 @dataclass(frozen=True)
 class FormLimits:
     """How large a decision form may be: the body in bytes, each field in characters."""
@@ -133,7 +137,23 @@ class FormLimits:
     max_body_bytes: int = 256 * 1024
     field_chars: Mapping[str, int] = field(default_factory=lambda: {
         "token": 100, "report_id": 300, "study_key": 500, "column": 100, "check": 100, "action": 20,
-        "value": 20_000, "comment": 2_000, "decided_by": 200,
+        "value": 20_000, "comment": 2_000, "decided_by": 200, **RETURN_FIELDS,
+    })
+
+
+def bulk_limits() -> FormLimits:
+    """The bulk form: the filters that chose the failures, what the steward saw of them, one action and one comment."""
+    return FormLimits(16 * 1024, {
+        "token": 100, "report": 300, "check": 100, "severity": 20, "status": 10, "q": 200,
+        "action": 20, "comment": 2_000, "decided_by": 200, "expected": 10, "digest": 64, "confirm": 10, **RETURN_FIELDS,
+    })
+
+
+def undo_limits() -> FormLimits:
+    """The undo form: the keys and time of the decision to revoke, and who revokes it and why."""
+    return FormLimits(16 * 1024, {
+        "token": 100, "report_id": 300, "study_key": 500, "column": 100, "check": 100, "decided_at": 40,
+        "comment": 2_000, "decided_by": 200, **RETURN_FIELDS,
     })
 
 
@@ -207,3 +227,23 @@ def coordinate(params: Mapping[str, str], name: str) -> float:
     if not math.isfinite(value) or abs(value) > MAX_COORDINATE:
         raise Refused(400, f"Refused: {name} must be a finite number of points, not {text[:20]!r}.")
     return value
+
+
+def crop_boxes(params: Mapping[str, str], name: str) -> tuple[BBox, ...]:
+    """Boxes to outline on a crop, `x0,top,x1,bottom` joined by `|`, or Refused(400) saying what is wrong."""
+    text = params.get(name, "")
+    if not text:
+        return ()
+    parts = text.split("|")
+    if len(parts) > MAX_BOXES:
+        raise Refused(400, f"Refused: {name} names more than {MAX_BOXES} boxes.")
+    boxes = []
+    for part in parts:
+        values = part.split(",")
+        if len(values) != 4:
+            raise Refused(400, f"Refused: each box of {name} is x0,top,x1,bottom, not {part[:40]!r}.")
+        box = BBox(*(coordinate(dict(zip(("x0", "top", "x1", "bottom"), values)), axis) for axis in ("x0", "top", "x1", "bottom")))
+        if box.x1 < box.x0 or box.bottom < box.top:
+            raise Refused(400, f"Refused: a box of {name} must have x0 ≤ x1 and top ≤ bottom.")
+        boxes.append(box)
+    return tuple(boxes)
