@@ -5,9 +5,10 @@ after publication, empty Authors' Conclusions cells, rows broken across pages, d
 studies), reads each through the real extraction, and publishes every report several times
 under its own id, as a series of reports from one template would arrive; in one copy of each a
 row is lost, so the count and reference checks fail on the report. The seed text report rides
-along. The curated folder is written by the project's own `combine` and `publish`; a second one
-adds a `references` table, as the references work will. Tests of the review page and the
-benchmark share it (`bench.review_page`).
+along. The curated folders are written by the project's own `combine` and `publish`: one with
+the `references` table the run reads from the reports' lists, one without it (a folder written
+before that table existed). Tests of the review page and the benchmark share it
+(`bench.review_page`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from extract.review.apply import decide_report
 from extract.settings import Limits
 from extract.validate import validate_report
 from tests.forge import Flaws, draw_report, random_spec
-from tests.forge.content import reference_list
 
 SEEDS = (2, 10, 12, 13)  # required cells, rows broken across pages (one over three pages), duplicate studies
 FLAWS = Flaws(empty_conclusion_rate=0.3, study_years=(2000, 2030))
@@ -74,28 +74,13 @@ def published_tables(extraction: Extraction, report_id: str, drop_ref: int | Non
     return decide_report(tables, extraction, (), validate_report)
 
 
-def reference_rows(spec_seed: int, report_id: str) -> list[dict[str, object]]:
-    """The report's reference list as a `references` table would hold it: PMIDs for some, DOIs for others."""
-    spec = random_spec(spec_seed, flaws=FLAWS, report_id=report_id)
-    rows = []
-    for entry in reference_list(spec).entries:
-        number, _, text = entry.partition(". ")
-        if not number.isdigit():
-            continue
-        ref = int(number)
-        rows.append({"report_id": report_id, "ref_no": ref, "text": text,
-                     "pmid": str(30_000_000 + spec_seed * 100 + ref) if ref % 2 else None,
-                     "doi": None if ref % 2 else f"10.5555/series.{spec_seed}.{ref}", "url": None})
-    return rows
-
-
 @cache
 def forged_batch(root: Path, seeds: tuple[int, ...] = SEEDS, copies: int = COPIES) -> ForgedBatch:
     """Draw, extract and publish the batch under root (once per process and root)."""
     raw, forge = root / "raw", root / "forge"
     raw.mkdir(parents=True, exist_ok=True)
     forge.mkdir(exist_ok=True)
-    per_report, row_pages, lost, references = [], {}, {}, []
+    per_report, row_pages, lost = [], {}, {}
     for seed in seeds:
         source = forge / f"series-{seed}.pdf"
         truth = draw_report(random_spec(seed, flaws=FLAWS, report_id=source.stem), source)
@@ -107,16 +92,26 @@ def forged_batch(root: Path, seeds: tuple[int, ...] = SEEDS, copies: int = COPIE
             drop = refs[len(refs) // 2] if copy == 2 and refs else None
             per_report.append(published_tables(extraction, report_id, drop))
             row_pages.update({f"{report_id}:{key.rsplit(':', 1)[1]}": pages for key, pages in truth.row_pages.items()})
-            references += reference_rows(seed, report_id)
             if drop is not None:
                 lost[report_id] = drop
     shutil.copy(SEED_TEXT, raw / SEED_TEXT.name)
     per_report.append(published_tables(extract_report(raw / SEED_TEXT.name, Limits()), SEED_TEXT.stem))
     tables = combine(per_report)
-    publish(tables, root / "curated")
-    reference_frame = pd.DataFrame(references)
-    publish({**tables, "references": reference_frame}, root / "curated-references")
-    return ForgedBatch(raw, root / "curated", root / "curated-references", row_pages, lost, reference_frame)
+    publish({name: frame for name, frame in tables.items() if name != "references"}, root / "curated")
+    references = with_identifiers(tables["references"])
+    publish({**tables, "references": references}, root / "curated-references")
+    return ForgedBatch(raw, root / "curated", root / "curated-references", row_pages, lost, references)
+
+
+def with_identifiers(references: pd.DataFrame) -> pd.DataFrame:
+    """The lists as read, each entry given a PMID (odd numbers) or a DOI (even) where it printed none."""
+    odd = references["ref_no"] % 2 == 1
+    pmids = (30_000_000 + references.index.to_series()).astype(str)
+    dois = "10.5555/series." + references.index.to_series().astype(str)
+    return references.assign(
+        pmid=references["pmid"].where(references["pmid"].notna() | ~odd, pmids).astype("string"),
+        doi=references["doi"].where(references["doi"].notna() | odd, dois).astype("string"),
+    )
 
 
 def test_the_batch_is_a_real_week_hundreds_of_failures_of_every_kind(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]

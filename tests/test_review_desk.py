@@ -218,14 +218,20 @@ def test_a_text_report_shows_its_whole_row_as_printed(http: TestClient) -> None:
 
 
 def test_the_studys_reference_is_shown_with_its_links_when_the_table_exists(batch: ForgedBatch, tmp_path: Path, failures: pd.DataFrame) -> None:
-    failure = failures[(failures["check"] == "year_outside_search") & failures["report_id"].str.startswith("series")].iloc[0]
+    entries = batch.references.set_index(["report_id", "ref_no"])
+    candidates = failures[(failures["check"] == "year_outside_search") & failures["report_id"].str.startswith("series")]
+    linked = [
+        (failure, entries.loc[(failure["report_id"], int(failure["ref_no"]))])
+        for _, failure in candidates.iterrows()
+        if pd.notna(failure["ref_no"]) and (failure["report_id"], int(failure["ref_no"])) in entries.index
+    ]
+    failure, entry = next((f, e) for f, e in linked if pd.notna(e["pmid"]) or pd.notna(e["doi"]))
     query, key = f"/?report={failure['report_id']}&check=year_outside_search", failure["study_key"]
-    entry = batch.references.set_index(["report_id", "ref_no"]).loc[(failure["report_id"], int(failure["ref_no"]))]
     with_refs = client_for(batch.curated_with_references, batch.raw, tmp_path / "d.csv")
     (reference,) = card_for(with_refs, query, key, "year").xpath(".//p[@class='reference']")
     assert entry["text"] in reference.text_content()
     links = reference.xpath(".//a")
-    expected = f"https://pubmed.ncbi.nlm.nih.gov/{entry['pmid']}/" if entry["pmid"] else f"https://doi.org/{entry['doi']}"
+    expected = f"https://pubmed.ncbi.nlm.nih.gov/{entry['pmid']}/" if pd.notna(entry["pmid"]) else f"https://doi.org/{entry['doi']}"
     assert [a.get("href") for a in links] == [expected] and links[0].text_content() == expected
     without = client_for(batch.curated, batch.raw, tmp_path / "d.csv")
     assert card_for(without, query, key, "year").xpath(".//p[@class='reference']") == []

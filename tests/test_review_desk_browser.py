@@ -218,7 +218,7 @@ def test_the_reference_is_shown_when_the_curated_folder_has_one_and_not_otherwis
             assert references.count() == (1 if expected else 0)
             if expected:
                 link = references.locator("a").first
-                assert re.fullmatch(r"https://(pubmed\.ncbi\.nlm\.nih\.gov/\d+/|doi\.org/10\.5555/series\.2\.\d+)", link.inner_text())
+                assert re.fullmatch(r"https://(pubmed\.ncbi\.nlm\.nih\.gov/\d+/|doi\.org/10\.5555/series\.\d+)", link.inner_text())
                 assert link.get_attribute("href") == link.inner_text()
             page.close()
 
