@@ -43,3 +43,44 @@ def test_too_few_spaces_say_nothing_and_column_gaps_do_not_count() -> None:
     assert not WordBreaks(spaces=3, bare_gaps=0).by_glyph
     wide = glyphs(["Smith", "Placebo"], gap_after={4: 30.0})
     assert word_breaks(wide).bare_gaps == 0
+
+
+# --- bare gaps judged with the lexicon, and the page's own widest word space -----------------
+
+
+def test_bare_gaps_inside_a_token_keep_only_the_breaks_between_real_words() -> None:
+    from extract.text.spacing import soft_gap_breaks
+
+    assert soft_gap_breaks(["f", "iv", "e", "y", "ears"]) == (False, False, True, False)  # five years
+    assert soft_gap_breaks(["of", "follow-up"]) == (True,)
+    assert soft_gap_breaks(["therapy", "vs."]) == (True,)
+    for name in (["Trembla", "y"], ["Lindq", "v", "ist"], ["Kowalcz", "yk"], ["G", "ynecol"], ["Ny", "borg"], ["Ay", "din"]):
+        assert soft_gap_breaks(name) == (False,) * (len(name) - 1), name
+
+
+def test_bare_gap_cuts_fall_where_a_glyph_leaves_word_width_blank() -> None:
+    from extract.layout.spacing import bare_gap_cuts
+
+    def glyph(text: str, x0: float) -> dict:
+        return {"text": text, "x0": x0, "x1": x0 + 4.0, "size": 9.0}
+
+    word = [glyph("o", 0), glyph("f", 4.2), glyph("f", 11.5), glyph("o", 15.6)]  # 3.3 pt after the first f
+    assert bare_gap_cuts(word) == [2]
+    assert bare_gap_cuts(word[:2]) == []
+
+
+def test_the_widest_word_space_is_learnt_from_the_pages_own_gaps() -> None:
+    from extract.layout.spacing import MIN_GLYPH_SPACES, widest_word_space
+
+    drawn = [2.5] * MIN_GLYPH_SPACES + [2.7]
+    assert widest_word_space(drawn, [3.2, 3.3, 3.1]) == 2.7 + 3.3
+    assert widest_word_space(drawn[:3], [3.2]) == 0.0  # too few drawn spaces to say
+    assert widest_word_space(drawn, []) == 0.0  # no bare gaps: nothing beyond a drawn space
+
+
+def test_a_drawn_space_is_a_word_space_short_of_a_column_gap() -> None:
+    from extract.layout.spacing import drawn_word_space
+
+    assert drawn_word_space(7.3, 9.0, 1)
+    assert not drawn_word_space(7.3, 9.0, 0)
+    assert not drawn_word_space(20.0, 9.0, 1)

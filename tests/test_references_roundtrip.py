@@ -69,10 +69,11 @@ def test_every_numbered_reference_is_found_by_every_producer(results: dict) -> N
     assert not missing and sum(o["tally"].expected for o in results.values()) > 500
 
 
+@pytest.mark.parametrize("spaced_", [False, True], ids=["clean", "spacing-artifact"])
 @pytest.mark.parametrize("producer", ["reportlab", "weasyprint", "typst", "fpdf2", "libreoffice"])
-def test_identifiers_texts_and_fields_meet_the_bar_for_each_producer(results: dict, producer: str) -> None:
-    tally = total(results, spaced_=False, producer=producer)
-    assert tally.expected > 50
+def test_identifiers_texts_and_fields_meet_the_bar_for_each_producer(results: dict, producer: str, spaced_: bool) -> None:
+    tally = total(results, spaced_=spaced_, producer=producer)
+    assert tally.expected > 20
     assert tally.share(*IDENTIFIERS) == 1.0, tally.misses
     assert tally.share("text") >= 0.98, tally.misses
     assert tally.share(*PARSED) >= 0.95, tally.misses
@@ -83,16 +84,9 @@ def test_every_study_row_carries_its_references_pmid(results: dict) -> None:
     assert tally.rows > 300 and tally.rows_with_pmid == tally.rows
 
 
-def test_clean_reports_raise_no_reference_failure(results: dict) -> None:
-    spurious = {name: o["reference_failures"] for name, o in results.items() if o["reference_failures"] and not o["spaced"]}
+def test_forged_reports_raise_no_reference_failure(results: dict) -> None:
+    spurious = {name: o["reference_failures"] for name, o in results.items() if o["reference_failures"]}
     assert not spurious
-
-
-def test_spaced_reports_keep_their_identifiers_and_most_fields(results: dict) -> None:
-    tally = total(results, spaced_=True)
-    assert tally.found == tally.expected
-    assert tally.share(*IDENTIFIERS) >= 0.99, tally.misses
-    assert tally.share(*PARSED) >= 0.85 and tally.share("text") >= 0.6, tally.misses
 
 
 # --- injected defects, each found, nothing else -------------------------------------------------------

@@ -5,6 +5,10 @@ Most producers write a word space as a space glyph. Some also leave extra advanc
 alone cannot tell the two apart; on a page that writes its spaces, though, a gap without a space
 glyph is no word break, however wide, short of a column gap. Pages that position words without
 space glyphs keep breaking at gaps, and spacing repair (`extract.text.spacing`) judges the rest.
+
+The same rule serves both readers: pdfplumber's words (`word_breaks` over the page's glyphs) and
+pdfium's text runs, where a space pdfium generated at a bare gap, rather than one the page
+drew, is the gap (`joins_bare_gap`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ MIN_GLYPH_SPACES = 12
 # On such a page, a gap without a space glyph joins the word unless it is this wide (a cell
 # or column gap): wide enough for the widest in-word advance seen, narrow enough for a column gap.
 GLYPH_PAGE_WORD_GAP_EM = 0.6
+# The share of a page's word gaps (drawn, and bare ones inside words) that its widest word space covers.
+WORD_SPACE_PERCENTILE = 0.95
 
 Char = Mapping[str, object]
 
@@ -43,6 +49,48 @@ class WordBreaks:
     def word_gap_em(self) -> float | None:
         """The gap (a share of the font size) that breaks a word on this page, or None to keep the reader's own tolerance."""
         return GLYPH_PAGE_WORD_GAP_EM if self.by_glyph else None
+
+
+def joins_bare_gap(breaks: WordBreaks, gap: float, size: float) -> bool:
+    """Whether a gap between two letters with no space glyph in it is inside a word: so on a page
+    that writes its spaces, short of a cell or column gap."""
+    return breaks.by_glyph and gap < GLYPH_PAGE_WORD_GAP_EM * max(size, 1.0)
+
+
+def drawn_word_space(gap: float, size: float, drawn_spaces: int) -> bool:
+    """Whether a gap between two runs of a line is a word space the page drew: one space glyph in
+    it, and narrower than a column gap (a glyph's extra advance beside the space can make it look
+    as wide as a cell gap, but a table draws no space glyph between its cells)."""
+    return drawn_spaces == 1 and gap < MAX_WORD_GAP_EM * max(size, 1.0)
+
+
+def widest_word_space(drawn_gaps: Sequence[float], bare_gaps: Sequence[float]) -> float:
+    """The widest gap a word space leaves on a page that draws its spaces, learnt from the page:
+    the gap across a drawn space, plus the extra advance its bare gaps inside words show, since
+    a producer may draw no space glyph beside such an advance (`five years` set with tracking).
+    High percentiles, so one odd gap does not set it; 0 when the page shows too little."""
+    if len(drawn_gaps) < MIN_GLYPH_SPACES or not bare_gaps:
+        return 0.0
+    return _percentile(drawn_gaps, WORD_SPACE_PERCENTILE) + _percentile(bare_gaps, WORD_SPACE_PERCENTILE)
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def bare_gap_cuts(chars: Sequence[Char]) -> list[int]:
+    """Where a word that a page drawing its spaces as glyphs holds together has bare gaps of word
+    width inside it: the index of each glyph after one. The lexicon judges them
+    (`extract.text.spacing.soft_gap_breaks`): two real words are never left joined."""
+    cuts = []
+    for index in range(1, len(chars)):
+        gap = float(chars[index]["x0"]) - float(chars[index - 1]["x1"])  # type: ignore[arg-type]
+        size = max(float(chars[index - 1].get("size") or 0.0), 1.0)  # type: ignore[arg-type]
+        if gap > MIN_BREAK_GAP_EM * size:
+            cuts.append(index)
+    return cuts
 
 
 def word_breaks(chars: Sequence[Char]) -> WordBreaks:

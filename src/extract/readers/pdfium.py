@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
@@ -21,6 +21,8 @@ import pypdfium2.raw as pdfium_raw
 from extract.errors import UnreadableReport
 from extract.layout.furniture import edge_lines, edge_zone, furniture_key
 from extract.layout.lines import TextLine
+from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, widest_word_space
+from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox
 from extract.readers.guard import classify_exception
 from extract.readers.quality import SHOWN_TEXT_CHARS, TextCounts, text_counts
@@ -108,10 +110,17 @@ def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, count
 
 
 def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list[TextLine]:
-    """pdfium's text rectangles (one per run of same-line glyphs) as top-left-origin lines."""
+    """pdfium's text rectangles (one per run of same-line glyphs) as top-left-origin lines.
+
+    On a page that writes its word spaces as glyphs, the spaces pdfium generated at bare gaps
+    between letters are gaps inside words (`layout.spacing`): such a page's runs are read from
+    its glyph stream (`stream_runs`) so those gaps can be closed."""
+    rects = [textpage.get_rect(index) for index in range(textpage.count_rects())]
+    stream = glyph_stream(textpage, height)
+    if stream is not None:
+        return stream_runs(textpage, rects, stream, page_no, height)
     runs: list[TextLine] = []
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
+    for left, bottom, right, top in rects:
         text = run_text(textpage, left, bottom, right, top)
         if not text:
             continue
@@ -119,6 +128,164 @@ def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list
         size, bold = _font_facts(textpage, char_index) if char_index is not None else (0.0, False)
         runs.append(TextLine(text, BBox(left, height - top, right, height - bottom), page_no, size, bold))
     return runs
+
+
+@dataclass(frozen=True)
+class GlyphStream:
+    """A page's characters in drawing order, the boxes of its glyphs (top-left origin) and the
+    generated spaces that stand in bare gaps inside words."""
+
+    text: str
+    boxes: dict[int, BBox]
+    soft: frozenset[int]
+    generated: frozenset[int]
+    word_space: float = 0.0  # the widest gap a word space leaves on the page (`layout.spacing.widest_word_space`)
+
+
+SOFT_GAP = "\x00"  # stands for a bare gap inside a token until the lexicon has judged it
+
+
+def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | None:
+    """The page's glyph stream when it writes its spaces as glyphs and pdfium generated spaces
+    at bare gaps between letters; None otherwise (the page's runs are read as they are)."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters outside the basic plane: indices and text no longer align
+        return None
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    generated = frozenset(index for index in spaces if pdfium_raw.FPDFText_IsGenerated(textpage.raw, index) == 1)
+    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(generated))
+    between_letters = [i for i in sorted(generated) if 0 < i < count - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()]
+    if not breaks.by_glyph or not between_letters:
+        return None
+    boxes = {index: _char_box(textpage, index, height) for index, char in enumerate(text) if not char.isspace()}
+    soft = frozenset(
+        index for index in between_letters
+        if _same_line(boxes[index - 1], boxes[index + 1])
+        and joins_bare_gap(breaks, _gap_across(boxes, index), _font_size(textpage, index - 1))
+    )
+    drawn = [i for i in spaces if i not in generated and 0 < i < count - 1 and i - 1 in boxes and i + 1 in boxes]
+    drawn_gaps = [_gap_across(boxes, i) for i in drawn if _same_line(boxes[i - 1], boxes[i + 1])]
+    word_space = widest_word_space(drawn_gaps, [_gap_across(boxes, i) for i in soft])
+    return GlyphStream(text, boxes, soft, generated, word_space)
+
+
+def _gap_across(boxes: dict[int, BBox], index: int) -> float:
+    """The blank between the glyphs either side of a character."""
+    return boxes[index + 1].x0 - boxes[index - 1].x1
+
+
+def stream_runs(
+    textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], stream: GlyphStream, page_no: int, height: float
+) -> list[TextLine]:
+    """Runs whose text is read from the glyph stream: each glyph goes to the rectangle holding
+    it, a run split at a gap inside a word is joined to the run it goes on in, and each token's
+    bare gaps are judged by the lexicon (`text.spacing.soft_gap_breaks`)."""
+    boxes = [BBox(left, height - top, right, height - bottom) for left, bottom, right, top in rects]
+    members = _glyphs_by_rect(stream, boxes)
+    runs: list[tuple[list[int], BBox]] = []
+    for glyphs, box in zip(members, boxes):
+        if not glyphs:
+            continue
+        if runs and _goes_on(stream, runs[-1], glyphs, box):
+            runs[-1] = (runs[-1][0] + glyphs, runs[-1][1].union(box))
+        else:
+            runs.append((glyphs, box))
+    lines: list[TextLine] = []
+    for glyphs, box in runs:
+        text = resolve_soft_gaps(_stream_text(stream, glyphs)).strip()
+        if text:
+            size, bold = _font_facts(textpage, glyphs[0])
+            lines.append(TextLine(text, box, page_no, size, bold))
+    return lines
+
+
+def _goes_on(stream: GlyphStream, run: tuple[list[int], BBox], glyphs: Sequence[int], box: BBox) -> bool:
+    """Whether a rectangle goes on with the run before it: on the same line, either inside a word
+    (no word space between them in the stream, close by) or after one space: one the page drew
+    (`layout.spacing.drawn_word_space`), which pdfium may leave as wide as a cell gap, or one
+    pdfium generated at a gap no wider than the page's word spaces."""
+    glyphs_before, before = run
+    if not _same_line(before, box):
+        return False
+    gap, between = box.x0 - before.x1, range(glyphs_before[-1] + 1, glyphs[0])
+    if _separator(stream, glyphs_before[-1], glyphs[0]) != " ":
+        letters = stream.text[glyphs_before[-1]].isalpha() and stream.text[glyphs[0]].isalpha()
+        return letters and gap < before.height
+    if len(between) != 1 or stream.text[between[0]] != " ":
+        return False
+    drawn = 0 if between[0] in stream.generated else 1
+    return drawn_word_space(gap, before.height, drawn) or gap <= stream.word_space
+
+
+def _glyphs_by_rect(stream: GlyphStream, boxes: Sequence[BBox]) -> list[list[int]]:
+    """The glyphs of each rectangle, in stream order: a glyph belongs to the first box (from the
+    last one used) that holds its centre."""
+    members: list[list[int]] = [[] for _ in boxes]
+    current = 0
+    for index in sorted(stream.boxes):
+        glyph = stream.boxes[index]
+        near = (k for k in (current, current + 1) if k < len(boxes) and _holds(boxes[k], glyph))
+        holder = next(near, None)
+        if holder is None:
+            holder = next((k for k in range(len(boxes)) if _holds(boxes[k], glyph)), None)
+        if holder is not None:
+            members[holder].append(index)
+            current = holder
+    return members
+
+
+def _separator(stream: GlyphStream, left: int, right: int) -> str:
+    """What lies between two glyphs in the stream: a word space, a bare gap inside a word, or nothing."""
+    between = range(left + 1, right)
+    if any(stream.text[i] in "\r\n" or (stream.text[i].isspace() and i not in stream.soft) for i in between):
+        return " "
+    return SOFT_GAP if any(i in stream.soft for i in between) else ""
+
+
+# pdfium's range text marks a hyphen it took for a line-break hyphen U+FFFE; its bounded text,
+# which the other runs are read with, gives U+0002. Runs keep one mark whichever way they are read.
+_LINE_BREAK_HYPHEN = str.maketrans({"\ufffe": "\x02"})
+
+
+def _stream_text(stream: GlyphStream, glyphs: Sequence[int]) -> str:
+    """A run's text from its glyphs and what lies between them."""
+    parts = [stream.text[glyphs[0]]]
+    for left, right in zip(glyphs, glyphs[1:]):
+        parts.append(_separator(stream, left, right) + stream.text[right])
+    return "".join(parts).translate(_LINE_BREAK_HYPHEN)
+
+
+def resolve_soft_gaps(text: str) -> str:
+    """Each token's bare gaps closed or opened as the lexicon judges them."""
+    tokens = []
+    for token in text.split(" "):
+        pieces = token.split(SOFT_GAP)
+        breaks = soft_gap_breaks(pieces) if len(pieces) > 1 else ()
+        tokens.append(pieces[0] + "".join((" " if gap else "") + piece for gap, piece in zip(breaks, pieces[1:])))
+    return " ".join(tokens)
+
+
+def _same_line(a: BBox, b: BBox) -> bool:
+    """Two boxes overlap vertically."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0
+
+
+def _holds(box: BBox, glyph: BBox) -> bool:
+    """Whether a box holds a glyph's centre."""
+    x, y = (glyph.x0 + glyph.x1) / 2, (glyph.top + glyph.bottom) / 2
+    return box.x0 - 0.5 <= x <= box.x1 + 0.5 and box.top - 0.5 <= y <= box.bottom + 0.5
+
+
+def _char_box(textpage: pdfium.PdfTextPage, index: int, height: float) -> BBox:
+    """One glyph's box, top-left origin."""
+    left, bottom, right, top = textpage.get_charbox(index)
+    return BBox(left, height - top, right, height - bottom)
+
+
+def _font_size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    """One character's font size."""
+    return float(pdfium_raw.FPDFText_GetFontSize(textpage.raw, index))
 
 
 def run_text(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> str:

@@ -25,7 +25,8 @@ from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
-from extract.layout.spacing import word_breaks
+from extract.layout.spacing import bare_gap_cuts, word_breaks
+from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox, Page, Ruling, Word
 from extract.settings import LayoutSettings
 from extract.text.clean import BULLET
@@ -66,14 +67,15 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     chars, edges, marks = chars_edges_and_marks(plumber_page)
     rulings = tuple(r for edge in edges if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
+    breaks = word_breaks(chars)
     extractor = WordExtractor(
-        x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=word_breaks(chars).word_gap_em(),
+        x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=breaks.word_gap_em(),
         y_tolerance=settings.word_y_tolerance, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
     )
     raw_words = extractor.extract_words(chars, return_chars=True)
     stream_index = {id(char): index for index, char in enumerate(chars)}
     words = tuple(
-        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no)
+        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no, breaks.by_glyph)
         if not inside_any(word, furniture)
     )
     words = (*words, *drawn_bullets(marks, words))
@@ -171,8 +173,12 @@ def cut_at_ruling(chars: Sequence[dict], verticals: Sequence[Ruling]) -> list[li
     return pieces
 
 
-def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int) -> list[Word]:
-    """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued together."""
+def split_glued_word(
+    raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int, by_glyph: bool = False
+) -> list[Word]:
+    """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued
+    together, and, on a page that draws its spaces (`by_glyph`), where a bare gap inside it
+    joins two real words."""
     chars = raw.get("chars") or []
     if not chars:
         return [Word(
@@ -180,7 +186,26 @@ def split_glued_word(raw: dict, verticals: Sequence[Ruling], stream_index: dict[
             bool(raw.get("upright", True)),
         )]
     pieces = [piece for chain in stream_chains(chars, stream_index) for piece in cut_at_ruling(chain, verticals)]
+    if by_glyph:
+        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece)]
     return [_word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
+
+
+def cut_at_word_breaks(chars: list[dict]) -> list[list[dict]]:
+    """A word's glyphs cut at the bare gaps inside it that the lexicon reads as word breaks."""
+    cuts = bare_gap_cuts(chars)
+    if not cuts:
+        return [chars]
+    bounds = [0, *cuts, len(chars)]
+    pieces = [chars[start:end] for start, end in zip(bounds, bounds[1:])]
+    breaks = soft_gap_breaks(["".join(str(char["text"]) for char in piece) for piece in pieces])
+    words = [pieces[0]]
+    for piece, breaks_here in zip(pieces[1:], breaks):
+        if breaks_here:
+            words.append(piece)
+        else:
+            words[-1] = words[-1] + piece
+    return words
 
 
 def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:

@@ -17,6 +17,7 @@ word (`Duf resne`, `Hy aluronic`, `Kowalczy k`, `Lindqv ist`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +77,35 @@ def repair_spacing(text: str) -> str:
         previous = repaired
         repaired = "\n".join(_repair_line(line) for line in previous.split("\n"))
     return repaired
+
+
+def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
+    """Which gaps between the pieces of one token are word breaks, for pieces a page drew with no
+    space glyph between them on a page that writes its spaces (`extract.layout.spacing`).
+
+    The glyphs say the gaps are inside a word; two real words are still never joined. Among the
+    ways to read the pieces as words the lexicon knows (`of` + `follow-up`, `five` + `years`),
+    the one with the fewest words wins; when there is none (`Trembla` + `y`, `Lindq` + `v` +
+    `ist`), the token is one word, whatever the lexicon says of it.
+    """
+    count = len(pieces)
+    fewest: list[tuple[int, ...] | None] = [()] + [None] * count  # word ends of the best reading of pieces[:end]
+    for end in range(1, count + 1):
+        for start in range(end):
+            before = fewest[start]
+            if before is not None and _reads_as_word("".join(pieces[start:end])):
+                if fewest[end] is None or len(before) + 1 < len(fewest[end] or ()):
+                    fewest[end] = (*before, end)
+    ends = fewest[count]
+    if ends is None or len(ends) == 1:
+        return (False,) * (count - 1)
+    return tuple(gap in ends for gap in range(1, count))
+
+
+def _reads_as_word(token: str) -> bool:
+    """A word for `soft_gap_breaks`: as `is_word`, two letters at the lower bar of a join (`vs`)."""
+    core = _core(token)[1]
+    return is_word(token) or (len(core) == 2 and _is_lexical(core) and word_zipf(core) >= MIN_ZIPF_TWO_LETTERS_JOINED)
 
 
 def is_word(token: str) -> bool:

@@ -1,0 +1,80 @@
+"""pdfium's runs on a page that draws its word spaces: bare gaps inside words closed, real words kept apart.
+
+The page is drawn here with reportlab, one text object per piece, so the gaps are exactly where
+the test puts them: a name cut by extra advance after its `y` (`Trembla` + `y`), a word cut after
+its `f`, two words whose space a producer left undrawn beside such an advance (`five` + `years`),
+and a superscript citation right after a word, which stays apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from reportlab.pdfgen.canvas import Canvas
+
+from extract.layout.lines import runs_to_segments
+from extract.readers.pdfium import text_runs
+from extract.settings import LayoutSettings
+
+SIZE = 9.0
+PROSE = "The review found no difference in the outcomes that were reported by the included trials at one year"
+
+
+def draw(path: Path, pieces: list[tuple[str, float]], y: float = 700.0) -> None:
+    """A page with a line of prose (spaces drawn as glyphs) and a line of pieces, each drawn at its own x."""
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica", SIZE)
+    canvas.drawString(50, 750, PROSE)
+    canvas.drawString(50, 735, PROSE)
+    x = 50.0
+    for text, gap_after in pieces:
+        canvas.drawString(x, y, text)
+        x += canvas.stringWidth(text, "Helvetica", SIZE) + gap_after
+    canvas.save()
+
+
+def line_texts(path: Path) -> list[str]:
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    textpage = page.get_textpage()
+    runs = text_runs(textpage, 1, page.get_size()[1])
+    texts = [segment.text for segment in runs_to_segments(runs, LayoutSettings())]
+    textpage.close(), page.close(), document.close()
+    return texts
+
+
+def test_bare_gaps_inside_names_and_words_are_closed_and_real_words_kept_apart(tmp_path: Path) -> None:
+    pdf = tmp_path / "spaced.pdf"
+    draw(pdf, [("Bergstrom H, Trembla", 3.2), ("y C. Ef", 3.2), ("f", 3.2), ("icacy of the ", 0.0), ("fiv", 3.2), ("e", 3.6), ("y", 3.2), ("ears.", 0.0)])
+    texts = line_texts(pdf)
+    assert "Bergstrom H, Tremblay C. Efficacy of the five years." in texts, texts
+    assert PROSE in texts
+
+
+def test_a_superscript_citation_after_a_word_stays_apart(tmp_path: Path) -> None:
+    pdf = tmp_path / "cited.pdf"
+    canvas = Canvas(str(pdf), pagesize=(595, 842))
+    canvas.setFont("Helvetica", SIZE)
+    canvas.drawString(50, 750, PROSE)
+    canvas.drawString(50, 735, PROSE)
+    canvas.drawString(50, 700, "six economic ev")
+    width = canvas.stringWidth("six economic ev", "Helvetica", SIZE)
+    canvas.drawString(50 + width + 3.2, 700, "aluations")
+    end = 50 + width + 3.2 + canvas.stringWidth("aluations", "Helvetica", SIZE)
+    canvas.setFont("Helvetica", 5.5)
+    canvas.drawString(end + 0.3, 704, "10-15")
+    canvas.save()
+    texts = line_texts(pdf)
+    assert any(text.startswith("six economic evaluations 10-15") for text in texts), texts
+
+
+def test_table_pages_read_by_pdfplumber_judge_bare_gaps_alike(tmp_path: Path) -> None:
+    from extract.readers.plumber import plumber_document, read_table_page
+
+    pdf = tmp_path / "spaced.pdf"
+    draw(pdf, [("Bergstrom H, Trembla", 3.2), ("y C. Ef", 3.2), ("f", 3.2), ("icacy of the ", 0.0), ("fiv", 3.2), ("e", 3.6), ("y", 3.2), ("ears.", 0.0)])
+    with plumber_document(pdf) as document:
+        page = read_table_page(document, 1, (), LayoutSettings())
+    line = [word.text for word in sorted(page.words, key=lambda w: w.bbox.x0) if abs(word.bbox.top - page.words[-1].bbox.top) < 2]
+    assert line == ["Bergstrom", "H,", "Tremblay", "C.", "Efficacy", "of", "the", "five", "years."]
