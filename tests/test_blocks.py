@@ -403,3 +403,64 @@ def test_the_table_label_is_cleaned_like_any_printed_text() -> None:
     label = "Table 2: Summary of Included Studies f or Research Question 1"
     table = Table(label=label, header=("author",), rows=(row,), report=ParsingReport("text-blocks", (), 1.0, ()))
     assert study_record("r", table, row)["table_label"] == "Table 2: Summary of Included Studies for Research Question 1"
+
+
+def test_bullets_printed_apart_go_back_before_their_items() -> None:
+    from extract.tables.rebuild import bulleted, is_lone_bullets
+
+    assert is_lone_bullets("• ") and is_lone_bullets("•\n•") and not is_lone_bullets("• Mortality fell")
+    items = "Mortality fell by 10%\nin the treated group\nAdmissions fell\nThe authors concluded that\nit works."
+    assert bulleted(items, 2) == "• Mortality fell by 10%\nin the treated group\n• Admissions fell\nThe authors concluded that\nit works."
+    assert bulleted(items, 4) == items  # four bullets, but only three lines open an item: left as printed
+
+
+def test_lone_bullet_blocks_never_fill_a_cell() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Author (Year)",
+        "Population",
+        "Key Findings",
+        "Lee (2019)",
+        "Adults with asthma",
+        "•",
+        "•",
+        "Exacerbations fell by 30%\nAdmissions fell by 12%",
+    )
+    (table,) = tables_from_blocks(doc)
+    (row,) = table.rows
+    assert row.cells["population"].text == "Adults with asthma"
+    assert row.cells["results"].text == "• Exacerbations fell by 30%\n• Admissions fell by 12%"
+
+
+def test_a_cell_label_is_no_header_cell() -> None:
+    pieces = block_pieces(Block(text="Authors' conclusion:\nTelemonitoring may help.", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data"]
+    pieces = block_pieces(Block(text="Authors' Conclusions", index=0, page_no=1))
+    assert [(piece.kind, piece.field) for piece in pieces] == [("header", "authors_conclusions")]
+
+
+def test_a_design_label_wrapped_over_lines_is_one_piece() -> None:
+    pieces = block_pieces(Block(text="Randomized\ncontrolled trial", index=0, page_no=1))
+    assert [(piece.kind, piece.text) for piece in pieces] == [("heading", "Randomized\ncontrolled trial")]
+
+
+def test_a_conclusion_block_closes_the_combined_cell_before_it() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Author (Year)",
+        "Population",
+        "Main Findings and Authors' Conclusions",
+        "Lee (2019)",
+        "Kim (2018)",
+        "Adults with asthma",
+        "Children with asthma",
+        "• Exacerbations fell by 30%",
+        "The authors concluded that the inhaler is effective.",
+        "• Admissions fell by 12%",
+        "The authors concluded that more trials are needed.",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert [row.cells["results"].text for row in table.rows] == [
+        "• Exacerbations fell by 30%\nThe authors concluded that the inhaler is effective.",
+        "• Admissions fell by 12%\nThe authors concluded that more trials are needed.",
+    ]

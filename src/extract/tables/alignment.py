@@ -27,6 +27,8 @@ class AlignmentSettings:
     continuation_cost_at_capital: float = 3.0
     continuation_cost_at_bullet: float = 1.0
     continuation_cost_at_lower_case: float = 0.5
+    continuation_cost_at_conclusion: float = 0.5
+    continuation_cost_in_list: float = 0.3
     continuation_cost_at_page_break: float = 1.5
     continuation_cost_after_open_end: float = 0.5
     new_cell_at_lower_case_cost: float = 2.0
@@ -48,8 +50,9 @@ class BlockCut:
     """What a block's edges say about whether it starts a cell or continues the one before it."""
 
     after_page_break: bool = False
-    start: Literal["lower", "bullet", "capital", "other"] = "other"
+    start: Literal["lower", "conclusion", "bullet", "capital", "other"] = "other"
     after_open_end: bool = False
+    in_list: bool = False  # a bullet after a list the block before it was part of
 
 
 @dataclass(frozen=True)
@@ -150,10 +153,12 @@ def _plausible_columns(block_fits: Sequence[float], settings: AlignmentSettings)
 
 
 def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
-    """What continuing the cell before costs: cheap for lower-case starts, bullets, page breaks
-    and after a block cut mid-sentence; dear for a capitalised start, which usually opens a cell."""
+    """What continuing the cell before costs: cheap for lower-case starts, bullets (cheaper still
+    when the block before was part of a list), page breaks and after a block cut mid-sentence;
+    dear for a capitalised start, which usually opens a cell."""
     by_start = {
         "lower": settings.continuation_cost_at_lower_case,
+        "conclusion": settings.continuation_cost_at_conclusion,
         "bullet": settings.continuation_cost_at_bullet,
         "capital": settings.continuation_cost_at_capital,
         "other": settings.continuation_cost,
@@ -163,6 +168,8 @@ def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
         cost = min(cost, settings.continuation_cost_at_page_break)
     if cut.after_open_end:
         cost = min(cost, settings.continuation_cost_after_open_end)
+    if cut.in_list:
+        cost = min(cost, settings.continuation_cost_in_list)
     return cost
 
 

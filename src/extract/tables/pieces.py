@@ -255,7 +255,7 @@ def _leading_pieces(lines: list[str], block: Block, after_caption: bool) -> tupl
         return [Piece("caption", first.strip(), block)], 1
     for size in range(min(_MAX_HEADER_LINES, len(lines)), 0, -1):
         cells = header_cells("\n".join(lines[:size]))
-        if cells:
+        if cells and not is_cell_label(lines[size - 1]):
             return [Piece("header", cell, block, field=field_for_header(cell)) for cell in cells], size
     piece, used = _leading_body_piece(lines, block, after_caption)
     return ([piece] if piece is not None else []), used
@@ -264,8 +264,9 @@ def _leading_pieces(lines: list[str], block: Block, after_caption: bool) -> tupl
 def _leading_body_piece(lines: list[str], block: Block, after_caption: bool) -> tuple[Piece | None, int]:
     """Recognise a heading, author, number, furniture or section end at the start of the lines."""
     first = lines[0]
-    if is_design_heading(" ".join(first.split())):
-        return Piece("heading", first, block), 1
+    size = next((n for n in range(min(_MAX_HEADER_LINES, len(lines)), 0, -1) if is_design_heading(" ".join(" ".join(lines[:n]).split()))), 0)
+    if size:
+        return Piece("heading", "\n".join(lines[:size]), block), size
     author, size = _leading_author(lines)
     if author is not None:
         return Piece("author", "\n".join(lines[:size]), block, author=author), size
@@ -278,6 +279,12 @@ def _leading_body_piece(lines: list[str], block: Block, after_caption: bool) -> 
     if after_caption:
         return Piece("caption", first.strip(), block), 1
     return None, 0
+
+
+def is_cell_label(line: str) -> bool:
+    """A label opening a cell's paragraph (`Authors' conclusion:`): worded like a header, but a
+    header cell names its column without a colon."""
+    return line.rstrip().endswith(":")
 
 
 def _merge_caption_lines(pieces: list[Piece]) -> list[Piece]:

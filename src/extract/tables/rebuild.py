@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from extract.fields import names_a_group
+from extract.fields import CONCLUSION_LEAD, names_a_group
 from extract.model import Cell, Document, ParsingReport, RawRow, Table
 from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, RowWindow, align_blocks
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece, PieceKind, TableSpan, summary_table_spans
-from extract.text.clean import is_bullet_glyph
+from extract.text.clean import BULLET, is_bullet_glyph
 
 
 STRATEGY = "text-blocks"
@@ -33,8 +33,9 @@ def tables_from_blocks(doc: Document) -> tuple[Table, ...]:
 def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSettings()) -> Table:
     """Rebuild one table: columns from its header cells, rows from the best alignment."""
     columns = table_columns(span.pieces)
-    layout = table_layout(resolve_pieces(span.pieces, columns))
     fitted = fitted_fields(span.pieces, columns)
+    combined = any(len(fields) > 1 for fields in fitted.values())
+    layout = table_layout(with_bullets_rejoined(resolve_pieces(span.pieces, columns)), closing_conclusions=combined)
     fits = tuple({field: max(column_fit(piece.text, f) for f in fitted[field]) for field in columns} for piece in layout.data)
     order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)
     rows = table_rows(layout, alignment, order)
@@ -106,6 +107,44 @@ def resolve_pieces(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Pie
     return tuple(resolved)
 
 
+def with_bullets_rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """Bullets a text tool printed apart from their items (`•` blocks, then the items' lines in
+    one block) put back: a run of lone bullets goes to the data block after it, in front of its
+    lines that start an item, when those are exactly as many as the bullets; else the bullets
+    are dropped, so no cell reads `• •`."""
+    kept: list[Piece] = []
+    bullets = 0
+    for piece in pieces:
+        if piece.kind == "data" and is_lone_bullets(piece.text):
+            bullets += len(piece.text.split())
+            continue
+        if bullets and piece.kind == "data":
+            piece = Piece(piece.kind, bulleted(piece.text, bullets), piece.block, piece.field, piece.author)
+        if piece.kind not in ("furniture",):
+            bullets = 0
+        kept.append(piece)
+    return tuple(kept)
+
+
+def is_lone_bullets(text: str) -> bool:
+    """A block of bullet glyphs only."""
+    glyphs = text.split()
+    return bool(glyphs) and all(is_bullet_glyph(glyph) for glyph in glyphs)
+
+
+def bulleted(text: str, bullets: int) -> str:
+    """A block's lines with a bullet before each line that starts an item (a capital after a
+    line that does not run on), when they are as many as the bullets printed apart (a closing
+    conclusion paragraph aside)."""
+    lines = text.split("\n")
+    starts = [index for index, line in enumerate(lines) if line[:1].isupper() and (index == 0 or not ends_mid_sentence(lines[index - 1]))]
+    if len(starts) == bullets + 1 and CONCLUSION_LEAD.match(lines[starts[-1]]):
+        starts = starts[:-1]  # the closing conclusion of a combined cell is no list item
+    if len(starts) != bullets:
+        return text
+    return "\n".join(f"{BULLET} {line}" if index in starts else line for index, line in enumerate(lines))
+
+
 def _heads_a_group(pieces: Sequence[Piece], index: int) -> bool:
     """In a table with a Study Design column, a heading is a group row when it reads as one or
     sits right above an author in its block; otherwise it is a design cell."""
@@ -125,9 +164,12 @@ def _number_kind(pieces: Sequence[Piece], index: int, resolved: Sequence[Piece])
     return "data"
 
 
-def table_layout(pieces: Sequence[Piece]) -> TableLayout:
+def table_layout(pieces: Sequence[Piece], closing_conclusions: bool = False) -> TableLayout:
     """Collect the rows and data pieces of a whole table: a text tool may print a group's cells
-    after the next group's heading, so rows are numbered through the table, not per group."""
+    after the next group's heading, so rows are numbered through the table, not per group. In a
+    combined findings-and-conclusions column (`closing_conclusions`), a block opening with the
+    authors' conclusion usually closes the cell before it; a bullet right after a list item (or
+    its cut-off tail) usually goes on with that list."""
     authors: list[tuple[Piece, Piece | None]] = []
     headings: list[str | None] = []
     data: list[Piece] = []
@@ -135,6 +177,7 @@ def table_layout(pieces: Sequence[Piece]) -> TableLayout:
     cuts: list[BlockCut] = []
     heading: str | None = None
     page_break = False
+    in_list = False
     last_page: int | None = None
     for piece in pieces:
         page_break = page_break or _breaks_the_page(piece, last_page)
@@ -150,7 +193,10 @@ def table_layout(pieces: Sequence[Piece]) -> TableLayout:
         elif piece.kind == "data":
             data.append(piece)
             authors_before.append(len(authors))
-            cuts.append(BlockCut(page_break, block_start(piece.text), len(data) > 1 and ends_mid_sentence(data[-2].text)))
+            start = "conclusion" if closing_conclusions and CONCLUSION_LEAD.match(piece.text.lstrip()) else block_start(piece.text)
+            after_open_end = len(data) > 1 and ends_mid_sentence(data[-2].text)
+            cuts.append(BlockCut(page_break, start, after_open_end, in_list=start == "bullet" and in_list))
+            in_list = start == "bullet" or (start == "lower" and in_list)
             page_break = False
     windows = page_windows([author.block.page_no for author, _ in authors], [piece.block.page_no for piece in data])
     return TableLayout(tuple(authors), tuple(headings), tuple(data), tuple(authors_before), tuple(cuts), windows)
