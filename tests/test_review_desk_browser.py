@@ -180,12 +180,14 @@ def test_the_name_is_remembered_and_the_keys_decide_and_return_to_the_same_place
     page.keyboard.press("j")
     page.keyboard.press("k")
     assert "current" in cards.nth(1).get_attribute("class") and page.url.endswith("#" + ids[1])
-    page.keyboard.press("a")  # accept the current failure, no name typed again
+    with page.expect_navigation():  # the next page loaded and its keys listening before the next press
+        page.keyboard.press("a")  # accept the current failure, no name typed again
     page.wait_for_selector("#saved")
     assert "accept by bo" in page.locator("#saved").inner_text()
     assert "check=year_outside_search" in page.url and "page=2" in page.url and page.url.endswith("#" + ids[2])
     assert "current" in page.locator(f"#{ids[2]}").get_attribute("class")  # back at the same place: the next failure
-    page.keyboard.press("r")
+    with page.expect_navigation():  # the next page loaded and its keys listening before the next press
+        page.keyboard.press("r")
     page.wait_for_selector("#saved")
     assert "reject by bo" in page.locator("#saved").inner_text() and page.url.endswith("#" + ids[3])
     page.keyboard.press("c")
@@ -195,7 +197,8 @@ def test_the_name_is_remembered_and_the_keys_decide_and_return_to_the_same_place
     assert page.evaluate("document.activeElement.name") == "value"
     assert [(d.action, d.decided_by) for d in read_decisions(decisions)] == [("accept", "bo"), ("reject", "bo")]
     page.goto(url + "/?check=year_outside_search&status=decided")
-    page.keyboard.press("u")
+    with page.expect_navigation():  # the next page loaded and its keys listening before the next press
+        page.keyboard.press("u")
     page.wait_for_selector("#saved")
     assert "revoke by bo" in page.locator("#saved").inner_text()
     assert [d.action for d in read_decisions(decisions)] == ["accept", "reject", "revoke"]
