@@ -21,10 +21,9 @@ from extract.errors import READ_FAILURE_REASONS
 from extract.readers.guard import classify_exception
 from extract.settings import DEFAULT_LAYOUT
 from extract.model import BBox
+from extract.layout.bullets import MAX_MARK_PT, MIN_MARK_PT
 from extract.readers.plumber import (
-    MAX_MARK_PT,
     MAX_RULE_THICKNESS_PT,
-    MIN_MARK_PT,
     drawn_bullets,
     inside_any as _inside_any,
     _ruling_from_edge,

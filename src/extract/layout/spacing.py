@@ -21,7 +21,7 @@ MIN_BREAK_GAP_EM = 0.15
 # A gap wider than this is a column gap or a tab stop, whatever the page writes between words.
 MAX_WORD_GAP_EM = 1.5
 # A page writes its spaces when at least this share of its candidate breaks carry a space glyph …
-MIN_GLYPH_SPACE_SHARE = 0.6
+MIN_GLYPH_SPACE_SHARE = 0.3
 # … and it has enough of them to say so.
 MIN_GLYPH_SPACES = 12
 # On such a page, a gap without a space glyph joins the word unless it is this wide (a cell
@@ -93,6 +93,12 @@ def bare_gap_cuts(chars: Sequence[Char]) -> list[int]:
     return cuts
 
 
+def word_width_gap(gap: float, size: float) -> bool:
+    """A gap wide enough to be a word break and narrow enough not to be a column gap."""
+    size = max(size, 1.0)
+    return MIN_BREAK_GAP_EM * size < gap < MAX_WORD_GAP_EM * size
+
+
 def word_breaks(chars: Sequence[Char]) -> WordBreaks:
     """Count a page's candidate word breaks, in drawing order: space glyphs between letters, and bare gaps of word width."""
     spaces = bare = 0
@@ -108,7 +114,7 @@ def word_breaks(chars: Sequence[Char]) -> WordBreaks:
             size = max(float(char.get("size") or 0.0), 1.0)  # type: ignore[arg-type]
             if pending_space:
                 spaces += 1
-            elif MIN_BREAK_GAP_EM * size < gap < MAX_WORD_GAP_EM * size:
+            elif word_width_gap(gap, size):
                 bare += 1
         previous, pending_space = char, False
     return WordBreaks(spaces, bare)

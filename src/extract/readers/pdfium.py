@@ -20,8 +20,10 @@ import pypdfium2.raw as pdfium_raw
 
 from extract.errors import UnreadableReport
 from extract.layout.furniture import edge_lines, edge_zone, furniture_key
+from extract.layout.bullets import is_bullet_mark, marked_starts
 from extract.layout.lines import TextLine
-from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, widest_word_space
+from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, widest_word_space, word_width_gap
+from extract.text.clean import BULLET, is_bullet_glyph
 from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox
 from extract.readers.guard import classify_exception
@@ -117,8 +119,12 @@ def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list
     its glyph stream (`stream_runs`) so those gaps can be closed."""
     rects = [textpage.get_rect(index) for index in range(textpage.count_rects())]
     stream = glyph_stream(textpage, height)
-    if stream is not None:
-        return stream_runs(textpage, rects, stream, page_no, height)
+    runs = stream_runs(textpage, rects, stream, page_no, height) if stream is not None else rect_runs(textpage, rects, page_no, height)
+    return with_drawn_bullets(runs, drawn_marks(textpage.page, height))
+
+
+def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], page_no: int, height: float) -> list[TextLine]:
+    """Each text rectangle as a run, its text as pdfium reads it."""
     runs: list[TextLine] = []
     for left, bottom, right, top in rects:
         text = run_text(textpage, left, bottom, right, top)
@@ -128,6 +134,30 @@ def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list
         size, bold = _font_facts(textpage, char_index) if char_index is not None else (0.0, False)
         runs.append(TextLine(text, BBox(left, height - top, right, height - bottom), page_no, size, bold))
     return runs
+
+
+def drawn_marks(page: pdfium.PdfPage, height: float) -> list[BBox]:
+    """Small filled path objects (bullets drawn as dots or squares), top-left origin."""
+    marks = []
+    for shape in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_PATH,), max_depth=4):
+        fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
+        pdfium_raw.FPDFPath_GetDrawMode(shape.raw, ctypes.byref(fill), ctypes.byref(stroke))
+        left, bottom, right, top = shape.get_bounds()
+        box = BBox(left, height - top, right, height - bottom)
+        if fill.value and is_bullet_mark(box):
+            marks.append(box)
+    return marks
+
+
+def with_drawn_bullets(runs: list[TextLine], marks: Sequence[BBox]) -> list[TextLine]:
+    """Runs opened by a drawn bullet begin with the bullet glyph, as if the page had printed it."""
+    opened = {index for _, index in marked_starts(marks, [run.bbox for run in runs], [run.size for run in runs])}
+    return [_with_text(run, f"{BULLET} {run.text}") if index in opened and not is_bullet_glyph(run.text[:1]) else run for index, run in enumerate(runs)]
+
+
+def _with_text(run: TextLine, text: str) -> TextLine:
+    """A run with other text, same box and font facts."""
+    return TextLine(text, run.bbox, run.page_no, run.size, run.bold)
 
 
 @dataclass(frozen=True)
@@ -147,18 +177,23 @@ SOFT_GAP = "\x00"  # stands for a bare gap inside a token until the lexicon has 
 
 def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | None:
     """The page's glyph stream when it writes its spaces as glyphs and pdfium generated spaces
-    at bare gaps between letters; None otherwise (the page's runs are read as they are)."""
+    at bare gaps between letters; None otherwise (the page's runs are read as they are). As for
+    pdfplumber's glyphs (`layout.spacing.word_breaks`), only gaps of word width between letters
+    count against the page's drawn spaces; a table's cell gaps do not."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
-    if len(text) != count:  # characters outside the basic plane: indices and text no longer align
-        return None
+    if len(text) != count:  # characters outside the basic plane: one per index instead
+        text = indexed_text(textpage, count)
     spaces = [index for index, char in enumerate(text) if char == " "]
     generated = frozenset(index for index in spaces if pdfium_raw.FPDFText_IsGenerated(textpage.raw, index) == 1)
-    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(generated))
     between_letters = [i for i in sorted(generated) if 0 < i < count - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()]
-    if not breaks.by_glyph or not between_letters:
+    if not between_letters:
         return None
     boxes = {index: _char_box(textpage, index, height) for index, char in enumerate(text) if not char.isspace()}
+    bare = [i for i in between_letters if word_width_gap(_gap_across(boxes, i), _font_size(textpage, i - 1))]
+    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare))
+    if not breaks.by_glyph:
+        return None
     soft = frozenset(
         index for index in between_letters
         if _same_line(boxes[index - 1], boxes[index + 1])
@@ -175,6 +210,28 @@ def _gap_across(boxes: dict[int, BBox], index: int) -> float:
     return boxes[index + 1].x0 - boxes[index - 1].x1
 
 
+# Stands at the index of a character's second UTF-16 half, so text and indices stay aligned.
+_SECOND_HALF = "\u200b"
+# A glyph the PDF maps to no character; one string per index, so `(cid:0)` is one character's stand-in.
+_UNMAPPED = "\x01"
+
+
+def indexed_text(textpage: pdfium.PdfTextPage, count: int) -> str:
+    """The page's characters one per pdfium index: a character outside the basic plane takes two
+    indices, its second one a zero-width space (which the text cleanup drops); a glyph with no
+    character reads as pdfminer writes it (`text.clean` takes one opening a line for a bullet)."""
+    codes = [int(pdfium_raw.FPDFText_GetUnicode(textpage.raw, index)) for index in range(count)]
+    chars = []
+    for index, code in enumerate(codes):
+        if 0xD800 <= code < 0xDC00 and index + 1 < count and 0xDC00 <= codes[index + 1] < 0xE000:
+            chars.append(chr(0x10000 + ((code - 0xD800) << 10) + (codes[index + 1] - 0xDC00)))
+        elif 0xDC00 <= code < 0xE000:
+            chars.append(_SECOND_HALF)
+        else:
+            chars.append(chr(code) if code else _UNMAPPED)
+    return "".join(chars)
+
+
 def stream_runs(
     textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], stream: GlyphStream, page_no: int, height: float
 ) -> list[TextLine]:
@@ -187,7 +244,7 @@ def stream_runs(
     for glyphs, box in zip(members, boxes):
         if not glyphs:
             continue
-        if runs and _goes_on(stream, runs[-1], glyphs, box):
+        if runs and _goes_on(textpage, stream, runs[-1], glyphs, box):
             runs[-1] = (runs[-1][0] + glyphs, runs[-1][1].union(box))
         else:
             runs.append((glyphs, box))
@@ -200,9 +257,10 @@ def stream_runs(
     return lines
 
 
-def _goes_on(stream: GlyphStream, run: tuple[list[int], BBox], glyphs: Sequence[int], box: BBox) -> bool:
+def _goes_on(textpage: pdfium.PdfTextPage, stream: GlyphStream, run: tuple[list[int], BBox], glyphs: Sequence[int], box: BBox) -> bool:
     """Whether a rectangle goes on with the run before it: on the same line, either inside a word
-    (no word space between them in the stream, close by) or after one space: one the page drew
+    (no word space between them in the stream, close by, the same size: a superscript citation
+    stays apart) or after one space: one the page drew
     (`layout.spacing.drawn_word_space`), which pdfium may leave as wide as a cell gap, or one
     pdfium generated at a gap no wider than the page's word spaces."""
     glyphs_before, before = run
@@ -210,8 +268,8 @@ def _goes_on(stream: GlyphStream, run: tuple[list[int], BBox], glyphs: Sequence[
         return False
     gap, between = box.x0 - before.x1, range(glyphs_before[-1] + 1, glyphs[0])
     if _separator(stream, glyphs_before[-1], glyphs[0]) != " ":
-        letters = stream.text[glyphs_before[-1]].isalpha() and stream.text[glyphs[0]].isalpha()
-        return letters and gap < before.height
+        same_size = abs(_font_size(textpage, glyphs_before[-1]) - _font_size(textpage, glyphs[0])) < 0.5
+        return gap < before.height and same_size
     if len(between) != 1 or stream.text[between[0]] != " ":
         return False
     drawn = 0 if between[0] in stream.generated else 1
@@ -243,9 +301,10 @@ def _separator(stream: GlyphStream, left: int, right: int) -> str:
     return SOFT_GAP if any(i in stream.soft for i in between) else ""
 
 
-# pdfium's range text marks a hyphen it took for a line-break hyphen U+FFFE; its bounded text,
-# which the other runs are read with, gives U+0002. Runs keep one mark whichever way they are read.
-_LINE_BREAK_HYPHEN = str.maketrans({"\ufffe": "\x02"})
+# pdfium marks a hyphen it took for a line-break hyphen (U+FFFE in range text, U+0002 in bounded
+# text); the page drew a hyphen there, and whether the word keeps it once the line is joined
+# (`meta-analysis`, `treat-ment`) is the text cleanup's call, as for any hyphen at a line end.
+_LINE_BREAK_HYPHEN = str.maketrans({"\ufffe": "-", "\x02": "-"})
 
 
 def _stream_text(stream: GlyphStream, glyphs: Sequence[int]) -> str:
@@ -253,7 +312,7 @@ def _stream_text(stream: GlyphStream, glyphs: Sequence[int]) -> str:
     parts = [stream.text[glyphs[0]]]
     for left, right in zip(glyphs, glyphs[1:]):
         parts.append(_separator(stream, left, right) + stream.text[right])
-    return "".join(parts).translate(_LINE_BREAK_HYPHEN)
+    return "".join(parts).translate(_LINE_BREAK_HYPHEN).replace(_UNMAPPED, "(cid:0)")
 
 
 def resolve_soft_gaps(text: str) -> str:
@@ -296,7 +355,7 @@ def run_text(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: fl
     'August'); once runs on a line are joined, that letter would be read twice.
     """
     inset_x, inset_y = min(0.5, (right - left) / 4), 0.1 * (top - bottom)
-    return textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y).strip()
+    return textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y).translate(_LINE_BREAK_HYPHEN).strip()
 
 
 def _run_char_index(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> int | None:

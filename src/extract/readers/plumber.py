@@ -25,6 +25,7 @@ from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
+from extract.layout.bullets import is_bullet_mark, marked_starts
 from extract.layout.spacing import bare_gap_cuts, word_breaks
 from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox, Page, Ruling, Word
@@ -34,11 +35,6 @@ from extract.text.clean import BULLET
 PlumberDocument = pdfplumber.PDF
 # A filled shape thinner than this is a rule drawn as a rectangle; a thicker one is a background.
 MAX_RULE_THICKNESS_PT = 3.0
-# A filled shape this small on both sides is a mark: a bullet drawn as a dot or a square.
-MIN_MARK_PT = 1.0
-MAX_MARK_PT = 7.0
-# A mark is a bullet when a word starts this close to its right (in the word's font sizes) on its line.
-MAX_BULLET_GAP_EM = 2.0
 
 
 @contextmanager
@@ -84,22 +80,9 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
 
 
 def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
-    """A bullet word for each mark that opens a line of text: a word starts just right of it, on its line.
-
-    Some producers draw list bullets as shapes, leaving nothing in the text layer, and the items
-    of a findings cell would run together; the drawing says where each item starts.
-    """
-    bullets = []
-    for mark in marks:
-        middle = (mark.top + mark.bottom) / 2
-        following = [
-            word for word in words
-            if word.bbox.top <= middle <= word.bbox.bottom and 0 <= word.bbox.x0 - mark.x1 <= MAX_BULLET_GAP_EM * max(word.size, 1.0)
-        ]
-        if following:
-            first = min(following, key=lambda word: word.bbox.x0)
-            bullets.append(Word(BULLET, mark, first.fontname, first.size, first.page_no, first.upright))
-    return bullets
+    """A bullet word for each mark that opens a line of text (`layout.bullets`)."""
+    opened = marked_starts(marks, [word.bbox for word in words], [word.size for word in words])
+    return [Word(BULLET, mark, words[index].fontname, words[index].size, words[index].page_no, words[index].upright) for mark, index in opened]
 
 
 def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
@@ -393,8 +376,9 @@ def layout_marks(layout: Iterable[LTComponent], frame: PageFrame) -> list[BBox]:
     """Small filled shapes (a bullet drawn as a dot or a square), as boxes in top-left coordinates."""
     marks = []
     for obj in layout_leaves(layout):
-        if isinstance(obj, LTCurve) and obj.fill and MIN_MARK_PT <= min(obj.width, obj.height) and max(obj.width, obj.height) <= MAX_MARK_PT:
+        if isinstance(obj, LTCurve) and obj.fill:
             x0, x1 = _shifted(frame, obj.x0, obj.x1)
             top, bottom = _flipped(frame, obj.y0, obj.y1)
-            marks.append(BBox(x0, top, x1, bottom))
+            if is_bullet_mark(box := BBox(x0, top, x1, bottom)):
+                marks.append(box)
     return marks
