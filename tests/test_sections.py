@@ -440,3 +440,31 @@ def test_bullet_glyphs_read_apart_from_their_items() -> None:
 )
 def test_search_window_bounds(sentence: str, start: date, end: date | None) -> None:
     assert search_window(sentence) == (start, end)
+
+
+def test_criteria_rows_packed_tight_are_read_from_where_they_are_printed() -> None:
+    """A PDF's criteria table whose rows run together as one paragraph per column: each line goes
+    to the label printed at or above its top, a label wrapped over two lines is one label, and a
+    line back in the label column that is no label ends the table."""
+    from extract.meta.criteria import selection_criteria
+    from extract.meta.sections import Line
+    from extract.model import BBox
+
+    def line(text: str, x0: float, top: float, block: int) -> Line:
+        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 10), 2)
+
+    labels = [line("Population", 72, 100, 0), line("Intervention", 72, 122, 0), line("Study", 72, 144, 0), line("Designs", 72, 154, 0)]
+    values = [
+        line("Adults with severe asthma", 180, 100, 1),
+        line("or chronic cough", 180, 110, 1),
+        line("Intravenous iron", 180, 121, 1),  # a point above its label's top: still its row
+        line("Randomized controlled trials,", 180, 144, 1),
+        line("systematic reviews", 180, 154, 1),
+    ]
+    after = [line("Methods were applied to the studies found.", 72, 190, 2), line("Not a criterion", 180, 200, 2)]
+    criteria = selection_criteria(labels + values + after)
+    assert criteria == {
+        "population": "Adults with severe asthma or chronic cough",
+        "intervention": "Intravenous iron",
+        "study_designs": "Randomized controlled trials, systematic reviews",
+    }

@@ -82,6 +82,7 @@ class Block:
     index: int
     page_no: int | None = None
     bbox: BBox | None = None
+    line_boxes: tuple[BBox, ...] = ()  # one per line of `text`, for PDFs; empty for text input
 
 
 @dataclass(frozen=True)

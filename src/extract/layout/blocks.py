@@ -39,8 +39,8 @@ def reading_order(groups: Sequence[list[TextLine]]) -> list[list[TextLine]]:
 
 
 def block_from_lines(lines: Sequence[TextLine], index: int) -> Block:
-    """One paragraph as a Block: its lines joined by newlines, its box the union of theirs."""
+    """One paragraph as a Block: its lines joined by newlines, its box the union of theirs, each line's box kept."""
     box = lines[0].bbox
     for line in lines[1:]:
         box = box.union(line.bbox)
-    return Block("\n".join(line.text for line in lines), index, lines[0].page_no, box)
+    return Block("\n".join(line.text for line in lines), index, lines[0].page_no, box, tuple(line.bbox for line in lines))

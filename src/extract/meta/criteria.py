@@ -18,7 +18,7 @@ from extract.meta.sections import (
     section_lines,
     squash,
 )
-from extract.text.clean import BULLET_START, LONE_BULLET, clean_text
+from extract.text.clean import LONE_BULLET, clean_text, without_list_marker
 
 
 PRINTED_CRITERION_LABELS: Mapping[str, str] = {
@@ -88,7 +88,12 @@ def criterion_label(line: str) -> tuple[str, str] | None:
 
 
 def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
-    """The value lines under each criterion label; lines before the first label are prose."""
+    """The value lines under each criterion label; lines before the first label are prose.
+    Where the lines carry their boxes (a PDF), rows are read from where they are printed."""
+    if lines and all(line.bbox is not None for line in lines):
+        placed = placed_rows(lines)
+        if placed:
+            return placed
     rows: dict[str, list[str]] = {}
     current: str | None = None
     for line in lines:
@@ -110,9 +115,9 @@ def marked_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]
     lead: list[str] = []
     items: list[list[str]] = []
     for position, text in enumerate(value_lines):
-        starts_item = bool(BULLET_START.match(text)) or (position > 0 and text[:1].isspace())
-        if starts_item:
-            items.append([BULLET_START.sub("", text).strip()])
+        item = without_list_marker(text)
+        if item is not None or (position > 0 and text[:1].isspace()):
+            items.append([item if item is not None else text.strip()])
         elif items:
             items[-1].append(text)
         else:
@@ -145,3 +150,73 @@ def criterion_text(value_lines: Sequence[str]) -> str:
     if not lead:
         return "; ".join(items)
     return f"{lead} {'; '.join(items)}" if lead.endswith(":") else f"{lead}; {'; '.join(items)}"
+
+
+# A line a little above its row's label (a taller first line, a cell padded differently) still belongs to it.
+ROW_TOP_TOLERANCE_PT = 3.0
+
+
+def placed_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
+    """The criteria table read by position: each label in the left column starts a row at its
+    top, and a line of the column to its right belongs to the last row started above it. Rows
+    packed tight run together as paragraphs, so reading order alone cannot tell them apart; a
+    line back in the label column that is no label ends the table. Empty when no label is found."""
+    labels = row_labels(lines)
+    if not labels:
+        return {}
+    label_ids = {id(line) for _, _, parts in labels for line in parts}
+    label_right = max(line.bbox.x1 for _, _, parts in labels for line in parts)  # type: ignore[union-attr]
+    label_left = min(line.bbox.x0 for _, _, parts in labels for line in parts)  # type: ignore[union-attr]
+    rows: dict[str, list[tuple[tuple[int, float, float], str]]] = {criterion: [] for criterion, _, _ in labels}
+    for criterion, inline, parts in labels:
+        if inline:
+            rows[criterion].append((_position(parts[0]), inline))
+    starts = [(_position(parts[0]), criterion) for criterion, _, parts in labels]
+    for line in lines:
+        if id(line) in label_ids:
+            continue
+        box = line.bbox
+        assert box is not None
+        if box.x0 < label_right - 1.0:
+            if abs(box.x0 - label_left) < ROW_TOP_TOLERANCE_PT and _position(line) > starts[0][0]:
+                break  # back in the label column: the table has ended
+            continue
+        position = _position(line)
+        above = [criterion for start, criterion in starts if (start[0], start[1] - ROW_TOP_TOLERANCE_PT) <= position[:2]]
+        if above:
+            rows[above[-1]].append((position, line.text))
+    return {criterion: [text for _, text in sorted(found)] for criterion, found in rows.items()}
+
+
+def row_labels(lines: Sequence[Line]) -> list[tuple[str, str, list[Line]]]:
+    """Each criterion label, with text printed after it on its line, and its lines: a label may
+    wrap (`Study` / `Designs`) onto the line below it in the same column."""
+    labels: list[tuple[str, str, list[Line]]] = []
+    seen: set[str] = set()
+    skip = False
+    for index, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        found = criterion_label(line.text)
+        parts = [line]
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if found is None and following is not None and _stacked(line, following):
+            found = criterion_label(f"{line.text} {following.text}")
+            parts, skip = [line, following], found is not None
+        if found and found[0] not in seen:
+            seen.add(found[0])
+            labels.append((found[0], found[1], parts))
+    return labels
+
+
+def _stacked(upper: Line, lower: Line) -> bool:
+    """Two lines of one cell: the same left edge, one right under the other."""
+    assert upper.bbox is not None and lower.bbox is not None
+    return upper.page_no == lower.page_no and abs(upper.bbox.x0 - lower.bbox.x0) < 2.0 and 0 <= lower.bbox.top - upper.bbox.bottom < upper.bbox.height
+
+
+def _position(line: Line) -> tuple[int, float, float]:
+    """Where a line is printed, in reading order: page, top, left."""
+    assert line.bbox is not None
+    return (line.page_no or 0, line.bbox.top, line.bbox.x0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extract.layout.captions import loose_caption_title
-from extract.model import Document
+from extract.model import BBox, Block, Document
 from extract.text.clean import clean_text
 
 
@@ -22,6 +22,8 @@ class Line:
 
     text: str
     block_index: int
+    bbox: BBox | None = None  # where a PDF prints the line; None for text input
+    page_no: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,21 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def document_lines(doc: Document) -> tuple[Line, ...]:
-    """Flatten the blocks into non-blank lines; form feeds and other breaks end a line."""
-    return tuple(
-        Line(text, block.index)
-        for block in doc.blocks
-        for text in block.text.splitlines()
-        if text.strip()
-    )
+    """Flatten the blocks into non-blank lines; form feeds and other breaks end a line. A PDF
+    block's lines keep their boxes."""
+    return tuple(line for block in doc.blocks for line in block_lines(block))
+
+
+def block_lines(block: Block) -> list[Line]:
+    """One block's non-blank lines, each with its box when the block kept one per line."""
+    texts = block.text.split("\n")
+    boxes: Sequence[BBox | None] = block.line_boxes if len(block.line_boxes) == len(texts) else [None] * len(texts)
+    return [
+        Line(part, block.index, box if len(text.splitlines()) == 1 else None, block.page_no)
+        for text, box in zip(texts, boxes)
+        for part in text.splitlines()
+        if part.strip()
+    ]
 
 
 def heading_text(line: str) -> str:

@@ -37,6 +37,15 @@ def starts_list_item(line: str) -> bool:
     return any(pattern.match(line) for pattern in (BULLET_START, _DASH_BULLET_AT_LINE_START, _UNMAPPED_BULLET_AT_LINE_START))
 
 
+def without_list_marker(line: str) -> str | None:
+    """A line that opens a list item with its marker (bullet glyph, dash, unmapped glyph) taken
+    off; None for a line that opens no item."""
+    for pattern in (BULLET_START, _DASH_BULLET_AT_LINE_START, _UNMAPPED_BULLET_AT_LINE_START):
+        if pattern.match(line):
+            return pattern.sub("", line, count=1).strip()
+    return None
+
+
 def is_bullet_glyph(char: str) -> bool:
     """Whether one character is a bullet glyph (of BULLET_CHARS or the Private Use Area)."""
     return len(char) == 1 and _BULLET_ANYWHERE.match(char) is not None
