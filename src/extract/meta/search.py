@@ -40,7 +40,7 @@ SUPPLEMENTARY_SEARCH = re.compile(r",?\s+as well as\s+.*$")
 
 def search_window(methods: str) -> tuple[date | None, date | None]:
     """The publication window of the literature search, from the first sentence stating one."""
-    for sentence in sentences(methods):
+    for sentence in map(fields.with_month_names_joined, sentences(methods)):
         if not SEARCH_SENTENCE.search(sentence):
             continue
         for pattern in SEARCH_WINDOWS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from extract.errors import UnreadableReport
 from extract.model import Block, Document
 from extract.readers.monospace import is_layout_text, layout_pages
+from extract.text.advances import close_marked_advances, marked_advance_letters
 
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -22,10 +23,13 @@ _MAX_CONTROL_SHARE = 0.01
 
 
 def read_text(path: Path) -> Document:
-    """Read a `.txt` report into blocks, so text input enters the same stages as a PDF."""
+    """Read a `.txt` report into blocks, so text input enters the same stages as a PDF. A text
+    export that marks word breaks after letters with extra advance by two spaces has its single
+    spaces after them closed first (`text.advances.marked_advance_letters`)."""
     data = path.read_bytes()
     text = decode_report_bytes(data, path.name)
-    blocks = blocks_from_text(text)
+    layout = is_layout_text(text)
+    blocks = blocks_from_text(text if layout else close_marked_advances(text, marked_advance_letters(text)))
     if not blocks:
         raise UnreadableReport("empty_file", "the file holds no text", path.name)
     return Document(
@@ -34,7 +38,7 @@ def read_text(path: Path) -> Document:
         source_format="text",
         source_sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
-        pages=layout_pages(normalise_newlines(text)) if is_layout_text(text) else (),
+        pages=layout_pages(normalise_newlines(text)) if layout else (),
         n_pages=page_count(text),
     )
 
