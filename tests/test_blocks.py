@@ -464,3 +464,13 @@ def test_a_conclusion_block_closes_the_combined_cell_before_it() -> None:
         "• Exacerbations fell by 30%\nThe authors concluded that the inhaler is effective.",
         "• Admissions fell by 12%\nThe authors concluded that more trials are needed.",
     ]
+
+
+def test_rows_before_the_first_printed_group_heading_take_it() -> None:
+    """A text tool that prints a table's first group heading after its first rows (a shaded
+    heading row read at the end of the page) leaves those rows in the first group, not in none."""
+    from extract.tables.rebuild import TableLayout, group_labels
+
+    layout = TableLayout(authors=(), headings=(None, None, "Randomized Controlled Trials", None, "Non-Randomized Studies"), data=(), authors_before=(), cuts=())
+    assert group_labels(layout) == ("Randomized Controlled Trials",) * 4 + ("Non-Randomized Studies",)
+    assert group_labels(TableLayout(authors=(), headings=(None, None), data=(), authors_before=(), cuts=())) == (None, None)

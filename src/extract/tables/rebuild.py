@@ -108,10 +108,10 @@ def resolve_pieces(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Pie
 
 
 def with_bullets_rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
-    """Bullets a text tool printed apart from their items (`•` blocks, then the items' lines in
+    """Bullets a text tool printed apart from their items (blocks of bullet marks, then the items' lines in
     one block) put back: a run of lone bullets goes to the data block after it, in front of its
     lines that start an item, when those are exactly as many as the bullets; else the bullets
-    are dropped, so no cell reads `• •`."""
+    are dropped, so no cell reads two marks in a row."""
     kept: list[Piece] = []
     bullets = 0
     for piece in pieces:
@@ -337,9 +337,12 @@ def table_rows(layout: TableLayout, alignment: Alignment, order: Sequence[str]) 
 
 
 def group_labels(layout: TableLayout) -> tuple[str | None, ...]:
-    """Each row's design group: the heading printed right before its author, else the row above's."""
+    """Each row's design group: the heading printed right before its author, else the row above's.
+    A grouped table opens with a group heading; a text tool that prints that heading later (shaded
+    group rows at the end of the page) leaves the rows before it ungrouped, so they take the
+    first heading printed."""
     labels: list[str | None] = []
-    label: str | None = None
+    label: str | None = next((heading for heading in layout.headings if heading), None)
     for heading in layout.headings:
         label = heading or label
         labels.append(label)
