@@ -118,7 +118,8 @@ def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
     """A bullet word for each mark that opens a line of text: a word starts just right of it, on its line.
 
     Some producers draw list bullets as shapes, leaving nothing in the text layer, and the items
-    of a findings cell would run together; the drawing says where each item starts.
+    of a findings cell would run together; the drawing says where each item starts. The bullet
+    belongs to the marked content of the word it opens (a tagged table's cell).
     """
     bullets = []
     for mark in marks:
@@ -129,7 +130,7 @@ def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
         ]
         if following:
             first = min(following, key=lambda word: word.bbox.x0)
-            bullets.append(Word(BULLET, mark, first.fontname, first.size, first.page_no, first.upright))
+            bullets.append(Word(BULLET, mark, first.fontname, first.size, first.page_no, first.upright, first.mcid))
     return bullets
 
 
