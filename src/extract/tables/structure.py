@@ -85,7 +85,9 @@ def table_grid(
 def column_bounds(rows: Sequence[TaggedRow], columns: int, previous: PageGrid | None) -> tuple[float, ...]:
     """Each column's left edge (the leftmost word of a one-column cell starting there) and the table's right edge.
 
-    A column with no such word on the page takes its edge from the page before, else the next column's.
+    A column with no such word on the page takes its edge from the page before, else the next column's;
+    the right edge is the page before's when that lies further right (a continued page may hold only
+    short lines).
     """
     lefts: dict[int, float] = {}
     for row in rows:
@@ -93,7 +95,7 @@ def column_bounds(rows: Sequence[TaggedRow], columns: int, previous: PageGrid | 
             if words and cell.span == 1:
                 lefts[cell.column] = min([lefts.get(cell.column, words[0].bbox.x0), *(w.bbox.x0 for w in words)])
     inherited = previous.bounds if previous is not None and len(previous.bounds) == columns + 1 else None
-    bounds = [max(w.bbox.x1 for row in rows for w in row.words)]
+    bounds = [max([w.bbox.x1 for row in rows for w in row.words] + ([inherited[-1]] if inherited else []))]
     for column in range(columns - 1, -1, -1):
         bounds.insert(0, lefts.get(column, inherited[column] if inherited else bounds[0]))
     bounds[0] = min(bounds[0], min(w.bbox.x0 for row in rows for w in row.words))
