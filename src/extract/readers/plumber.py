@@ -168,7 +168,8 @@ def chars_edges_and_marks(plumber_page: pdfplumber.page.Page) -> tuple[list[dict
 def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
     """A word made of pdfplumber chars, with the first char's font and the marked content most of its glyphs are drawn under."""
     box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
-    mcid = Counter(c.get("mcid") for c in chars).most_common(1)[0][0]
+    mcids = [c.get("mcid") for c in chars]
+    mcid = mcids[0] if 2 * mcids.count(mcids[0]) > len(mcids) else Counter(mcids).most_common(1)[0][0]
     return Word(
         "".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no,
         bool(chars[0].get("upright", True)), mcid,
@@ -304,6 +305,11 @@ def horizontal_glyph_char(
     }
 
 
+def innermost_mcid(marked: Sequence[int | None]) -> int | None:
+    """The id of the innermost open marked-content section that has one."""
+    return next((mcid for mcid in reversed(marked) if mcid is not None), None)
+
+
 class CharCollector(PDFPageAggregator):
     """pdfminer's page aggregator that keeps glyphs as our char dicts, in drawing order, and only paths and figures in its layout."""
 
@@ -313,16 +319,19 @@ class CharCollector(PDFPageAggregator):
         self.chars: list[dict] = []
         self.marked: list[int | None] = []  # the open marked-content sections' ids, innermost last
         self.forms = 0  # form XObjects being drawn: their marked-content ids are numbered in their own stream
+        self.mcid: int | None = None  # the id of the innermost open section that has one
 
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         """Open a marked-content section, keeping its MCID when it is the page's own."""
         mcid = props.get("MCID") if isinstance(props, dict) and not self.forms else None
         self.marked.append(mcid if isinstance(mcid, int) else None)
+        self.mcid = innermost_mcid(self.marked)
 
     def end_tag(self) -> None:
         """Close the innermost marked-content section."""
         if self.marked:
             self.marked.pop()
+        self.mcid = innermost_mcid(self.marked)
 
     def begin_figure(self, name: str, bbox: Any, matrix: Matrix) -> None:
         """Enter a form XObject."""
@@ -334,9 +343,6 @@ class CharCollector(PDFPageAggregator):
         self.forms -= 1
         super().end_figure(name)
 
-    def mcid(self) -> int | None:
-        """The id of the innermost marked-content section that has one."""
-        return next((mcid for mcid in reversed(self.marked) if mcid is not None), None)
 
     def render_char(
         self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
@@ -357,5 +363,5 @@ class CharCollector(PDFPageAggregator):
 
     def add_char(self, char: dict) -> None:
         """Keep a glyph's char dict with the marked-content id it is drawn under."""
-        char["mcid"] = self.mcid()
+        char["mcid"] = self.mcid
         self.chars.append(char)
