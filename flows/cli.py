@@ -118,15 +118,23 @@ def positive_int(text: str) -> int:
 
 
 def inspect_command(args: argparse.Namespace) -> int:
-    """Draw the detected tables of one PDF report onto PNGs of its pages."""
+    """Draw the detected tables (or the candidates, when none was found) of one PDF report onto PNGs of its pages; say why each candidate was kept or not."""
+    from extract.errors import UnreadableReport
     from extract.inspect import inspect_pdf
 
     report = Path(args.report)
     if not report.is_file():
         print(f"evidence-extract inspect: no report at {report}", file=sys.stderr)
         return EXIT_USAGE
-    for png in inspect_pdf(report, Path(args.out), args.page):
+    try:
+        inspection = inspect_pdf(report, Path(args.out), args.page)
+    except UnreadableReport as unreadable:
+        print(f"evidence-extract inspect: {report} cannot be read ({unreadable.reason}): {unreadable.message}", file=sys.stderr)
+        return EXIT_FAILED
+    for png in inspection.pictures:
         print(png, flush=True)
+    for note in inspection.notes:
+        print(note, flush=True)
     return EXIT_OK
 
 
@@ -136,7 +144,9 @@ def add_inspect_command(subparsers: argparse._SubParsersAction) -> None:
         "inspect",
         help="draw the detected tables of a PDF report onto page images",
         description="Render the pages of REPORT that hold a detected summary table (or only "
-        "--page N) as PNGs in --out, with captions, columns, rows and cells drawn on them.",
+        "--page N) as PNGs in --out, with captions, columns, rows and cells drawn on them. When no "
+        "summary table is found, render the candidate pages (captions, header lines, rulings) with "
+        "what each strategy considered, and print why each candidate was rejected.",
     )
     parser.add_argument("report", help="the PDF report to inspect")
     parser.add_argument("--page", type=int, default=None, help="only this 1-based page")

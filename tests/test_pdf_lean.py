@@ -1,4 +1,4 @@
-"""The reader's lean geometry path gives the same Page as pdfplumber's own chars, edges and extract_words.
+"""The reader's lean geometry path gives the same Page as pdfplumber's own chars, edges, extract_words and find_tables.
 
 The oracle is the path the reader used before: `plumber_page.edges`, `plumber_page.chars` and
 `plumber_page.extract_words(...)`, computed here with pdfplumber directly. Every page of forged
@@ -22,8 +22,8 @@ from extract.readers.guard import classify_exception
 from extract.settings import DEFAULT_LAYOUT
 from extract.model import BBox
 from extract.layout.bullets import MAX_MARK_PT, MIN_MARK_PT
+from extract.readers.paths import MAX_RULE_THICKNESS_PT
 from extract.readers.plumber import (
-    MAX_RULE_THICKNESS_PT,
     drawn_bullets,
     inside_any as _inside_any,
     _ruling_from_edge,
@@ -35,7 +35,7 @@ from tests.forge import draw_report, random_spec
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus" / "bad-pdfs"
 CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.pdf"))
-CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "upright", "fontname", "size")
+CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "width", "height", "upright", "fontname", "size", "mcid")
 EDGE_KEYS = ("x0", "top", "x1", "bottom", "orientation")
 
 
@@ -63,7 +63,7 @@ def plumber_marks(plumber_page: pdfplumber.page.Page) -> list[BBox]:
 
 
 def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> Page:
-    """The former path: pdfplumber's own edges, chars and extract_words, with the reader's rules
+    """The former path: pdfplumber's own edges, chars, extract_words and find_tables, with the reader's rules
     (the page's word-gap rule, shadings are no rulings, marks that open a line are bullets), no furniture."""
     settings = DEFAULT_LAYOUT
     rulings = tuple(r for edge in plumber_edges(plumber_page) if (r := _ruling_from_edge(edge, settings)) is not None)
@@ -77,7 +77,11 @@ def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> P
     words = tuple(word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no))
     words = (*words, *drawn_bullets(plumber_marks(plumber_page), words))
     rotation = int(plumber_page.rotation or 0)
-    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
+    lattices = tuple(
+        tuple(tuple(BBox(*cell) if cell is not None else None for cell in row.cells) for row in table.rows)
+        for table in plumber_page.find_tables()
+    )
+    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation, lattices=lattices)
 
 
 def compare_every_page(path: Path) -> Counter:

@@ -19,7 +19,7 @@ from extract.readers.pdf import read_pdf
 from extract.readers.text import read_text
 from extract.settings import Limits
 from extract.sources import PDF_SUFFIXES, TEXT_SUFFIXES
-from extract.tables.pages import SummaryTables, tables_from_pages
+from extract.tables.pages import CandidateTables, candidate_tables
 from extract.tables.choose import Choice, chosen_tables, low_confidence_warnings
 from extract.tables.rebuild import tables_from_blocks
 
@@ -64,8 +64,8 @@ def reader_for(path: Path) -> ReportReader:
 
 
 def read_pdf_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
-    """A PDF and its study tables, found page by page: a table page's words go once its grid is cut."""
-    found = SummaryTables()
+    """A PDF and its study tables, found page by page by every finder: a table page's words go once its grids are cut."""
+    found = CandidateTables()
     document = read_pdf(path, limits, on_table_page=found.add_page)
     return document, chosen_tables(found.tables(), lambda: tables_from_blocks(document))
 
@@ -77,7 +77,7 @@ def read_text_report(path: Path, limits: Limits) -> tuple[Document, Choice]:
     page but no box.
     """
     document = read_text(path)
-    choice = chosen_tables(tables_from_pages(document), lambda: tables_from_blocks(document))
+    choice = chosen_tables(candidate_tables(document), lambda: tables_from_blocks(document))
     return document, dataclasses.replace(choice, tables=tuple(map(without_boxes, choice.tables)))
 
 
@@ -92,5 +92,5 @@ def without_boxes(table: Table) -> Table:
 
 def study_tables(document: Document) -> tuple[Table, ...]:
     """The study tables of a Document read whole (pages kept), as `read_pdf_report` finds them page by page."""
-    geometric = tables_from_pages(document) if document.source_format == "pdf" else ()
-    return chosen_tables(geometric, lambda: tables_from_blocks(document)).tables
+    from_pages = candidate_tables(document) if document.source_format == "pdf" else ()
+    return chosen_tables(from_pages, lambda: tables_from_blocks(document)).tables

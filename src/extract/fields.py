@@ -221,7 +221,7 @@ def names_a_group(text: str) -> bool:
 
 # --- dates and numbers ---------------------------------------------------------------------
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -264,22 +264,6 @@ CALENDAR_DATE = re.compile(
 )
 
 
-# A full month name printed with artifact spaces inside it (`Nov ember`, `Sept ember`): its
-# letters in order with at most one space between any two, the first and last not split off.
-_SPACED_MONTH = re.compile(
-    r"\b(?:"
-    + "|".join(" ?".join(name) for name in sorted({n for n in _MONTHS if len(n) > 4}, key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
-
-
-def with_month_names_joined(text: str) -> str:
-    """The text with full month names that character spacing split joined again (`Nov ember 6`
-    -> `November 6`); a name printed whole, and every other word, is left as printed."""
-    return _SPACED_MONTH.sub(lambda match: match.group(0).replace(" ", ""), text)
-
-
 def parse_date(text: str) -> date | None:
     """Read a printed date (`January 1, 2012`, `1 January 2012`, `2017-10-26`, `Jan 2012`).
 
@@ -297,7 +281,7 @@ def parse_date(text: str) -> date | None:
 def _calendar_date(match: re.Match[str]) -> date | None:
     """Build a date from matched year, month (name or number) and optional day."""
     month_text = match["month"]
-    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text.lower())
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower())
     day = int(match.groupdict().get("day") or 1)
     if month is None:
         return None

@@ -52,6 +52,7 @@ class Word:
     size: float = 0.0
     page_no: int = 1
     upright: bool = True  # False for sideways text (rotated page drawn without compensation)
+    mcid: int | None = None  # the marked-content id its glyphs are drawn under (tagged PDFs), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,35 @@ class Ruling:
     bbox: BBox
 
 
+@dataclass(frozen=True, slots=True)
+class TaggedCell:
+    """One TH or TD of a tagged table: the column it starts in, how many it spans, and its marked content on one page."""
+
+    column: int
+    span: int
+    mcids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class TaggedTable:
+    """A table of the PDF's structure tree as far as it is drawn on one page: its TR rows with content there, in order,
+    each with its cells that have content there, and the table's number of columns."""
+
+    rows: tuple[tuple[TaggedCell, ...], ...]
+    columns: int
+
+
+# A table as pdfplumber's lattice finder cuts it: rows of cell boxes, None where a merged cell covers the column.
+Lattice = tuple[tuple[BBox | None, ...], ...]
+
+
 @dataclass(frozen=True)
 class Page:
-    """One page's words and rulings, running headers and footers already left out."""
+    """One page's words and rulings, running headers and footers already left out.
+
+    `tagged` holds the tables the PDF's structure tree says are drawn on the page (tagged PDFs
+    only), `lattices` the tables pdfplumber's own finder cuts from its lines.
+    """
 
     page_no: int
     width: float
@@ -72,6 +99,8 @@ class Page:
     words: tuple[Word, ...] = ()
     rulings: tuple[Ruling, ...] = ()
     rotation: int = 0  # the page's /Rotate in degrees; non-zero makes geometry unreliable
+    tagged: tuple[TaggedTable, ...] = ()
+    lattices: tuple[Lattice, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,25 @@ RESOURCE_SEPARATOR = re.compile(r",\s*(?:and\s+)?")
 SUPPLEMENTARY_SEARCH = re.compile(r",?\s+as well as\s+.*$")
 
 
+# A full month name printed with artifact spaces inside it (`Nov ember`, `Sept ember`): its
+# letters in order with at most one space between any two, the first and last not split off.
+_SPACED_MONTH = re.compile(
+    r"\b(?:"
+    + "|".join(" ?".join(name) for name in sorted({n for n in fields.MONTHS if len(n) > 4}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def with_month_names_joined(text: str) -> str:
+    """The text with full month names that character spacing split joined again (`Nov ember 6`
+    -> `November 6`); a name printed whole, and every other word, is left as printed."""
+    return _SPACED_MONTH.sub(lambda match: match.group(0).replace(" ", ""), text)
+
+
 def search_window(methods: str) -> tuple[date | None, date | None]:
     """The publication window of the literature search, from the first sentence stating one."""
-    for sentence in map(fields.with_month_names_joined, sentences(methods)):
+    for sentence in map(with_month_names_joined, sentences(methods)):
         if not SEARCH_SENTENCE.search(sentence):
             continue
         for pattern in SEARCH_WINDOWS:

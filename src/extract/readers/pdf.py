@@ -5,7 +5,8 @@ pdfium reads every page's text runs cheaply: a first pass (`survey_pages`) finds
 whole document (running headers and footers, the body's left margin, the text layer's health),
 a second cuts each page into blocks and decides whether a summary table is on it. Only those
 table pages are handed to pdfminer (`readers.plumber`) for words, fonts and rulings, the costly
-part, and on to `on_table_page` as soon as they are read.
+part, and on to `on_table_page` as soon as they are read. A tagged PDF's structure tree is read
+once, at the first table page, and each table page carries the tagged tables drawn on it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from extract.layout.blocks import block_from_lines, segments_to_blocks
 from extract.layout.captions import continues_table_pages
 from extract.layout.furniture import furniture_flags, furniture_keys, is_furniture_key
 from extract.layout.lines import TextLine, runs_to_segments
-from extract.model import BBox, Block, Document, Failure, Page
+from extract.model import BBox, Block, Document, Failure, Page, TaggedTable
 from extract.readers.guard import captured_library_warnings, check_page_count, classify_exception, library_warnings
 from extract.readers.pdfium import PdfiumDocument, PageSurvey, pdfium_document, pdfium_textpage, survey_pages, text_runs
-from extract.readers.plumber import PlumberDocument, plumber_document, read_table_page
+from extract.readers.plumber import PlumberDocument, document_tagged_tables, plumber_document, read_table_page
 from extract.readers.quality import check_text_counts, check_text_layer_counts, page_warnings, total_counts
 from extract.settings import DEFAULT_LAYOUT, LayoutSettings, Limits
 from extract.sources import file_sha256
@@ -30,8 +31,9 @@ from extract.sources import file_sha256
 
 def read_pdf(
     path: Path, limits: Limits, settings: LayoutSettings = DEFAULT_LAYOUT, on_table_page: Callable[[Page], None] | None = None,
+    every_page: bool = False,
 ) -> Document:
-    """Read a PDF: blocks for every page, words and rulings for the summary-table pages.
+    """Read a PDF: blocks for every page, words and rulings for the summary-table pages (for every page with `every_page`).
 
     Pages not triaged as table pages carry no words: their text is in `blocks`. With
     `on_table_page`, each table page is handed over as soon as it is read and the Document keeps
@@ -43,13 +45,15 @@ def read_pdf(
     path = Path(path)
     with captured_library_warnings() as logged:
         try:
-            document = _read_pdf_document(path, limits, settings, on_table_page)
+            document = _read_pdf_document(path, limits, settings, on_table_page, every_page)
         except Exception as exc:  # a damaged file can make the libraries raise anything
             raise classify_exception(exc, path) from exc
     return replace(document, warnings=document.warnings + library_warnings(document.report_id, logged))
 
 
-def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings, on_table_page: Callable[[Page], None] | None) -> Document:
+def _read_pdf_document(
+    path: Path, limits: Limits, settings: LayoutSettings, on_table_page: Callable[[Page], None] | None, every_page: bool = False,
+) -> Document:
     """The Document of a PDF whose page tree and text layer pass the guard's checks.
 
     pdfium infers page trees pdfminer cannot read, so pdfminer's page count is checked first.
@@ -57,11 +61,12 @@ def _read_pdf_document(path: Path, limits: Limits, settings: LayoutSettings, on_
     with plumber_document(path) as pdf:
         check_page_count(path, len(pdf.pages))
         with pdfium_document(path, limits) as document:
-            return _read_pages(path, pdf, document, settings, on_table_page)
+            return _read_pages(path, pdf, document, settings, on_table_page, every_page)
 
 
 def _read_pages(
     path: Path, pdf: PlumberDocument, document: PdfiumDocument, settings: LayoutSettings, on_table_page: Callable[[Page], None] | None,
+    every_page: bool = False,
 ) -> Document:
     """Blocks of every page, geometry of the table pages and their layout warnings, one page in memory at a time.
 
@@ -78,13 +83,15 @@ def _read_pages(
     warnings: list[Failure] = []
     blocks: list[Block] = []
     in_table = False
+    tagged: dict[int, tuple[TaggedTable, ...]] | None = None
     for body in body_pages(document, path, keys, settings):
         in_table = continues_table_pages(body.segments, in_table, left_margin)
         for group in segments_to_blocks(body.segments, settings):
             blocks.append(block_from_lines(group, len(blocks)))
-        if not in_table or body.page_no > len(pdf.pages):
+        if not (in_table or every_page) or body.page_no > len(pdf.pages):
             continue
-        page = read_table_page(pdf, body.page_no, body.furniture, settings)
+        tagged = document_tagged_tables(pdf) if tagged is None else tagged
+        page = read_table_page(pdf, body.page_no, body.furniture, settings, tagged.get(body.page_no, ()))
         warnings += page_warnings(path.stem, page)
         if on_table_page is None:
             kept[page.page_no] = page

@@ -4,37 +4,44 @@ pdfplumber's own page objects build an LTChar and then a dict of every resolved 
 every glyph and path, which costs more than parsing the page. So pdfminer's interpreter feeds
 our own device (`CharCollector`), which keeps glyphs as lean char dicts with pdfplumber's
 coordinates bit for bit, and edges with pdfplumber's arithmetic; words are still grouped by
-pdfplumber's WordExtractor, so a word means what it means in pdfplumber.
+pdfplumber's WordExtractor, so a word means what it means in pdfplumber. Each glyph keeps the
+marked-content id it is drawn under, so a tagged PDF's structure tree (`readers.tagged`) can say
+which cell a word is in; and pdfplumber's own table finder cuts each page's lines into cells
+(`lattice_tables`), for the strategy that must never do worse than it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from types import SimpleNamespace
+from typing import Any, Iterable, Iterator, Sequence
 
 import pdfplumber
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTLine, LTRect
+from pdfminer.layout import LTChar
 from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.psparser import PSLiteral
 from pdfminer.utils import Matrix
 from pdfplumber.page import fix_fontname_bytes
+from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
-from extract.layout.bullets import is_bullet_mark, marked_starts
+from extract.layout.bullets import marked_starts
 from extract.layout.spacing import bare_gap_cuts, word_breaks
 from extract.text.spacing import soft_gap_breaks
-from extract.model import BBox, Page, Ruling, Word
+from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
+from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
+from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
 from extract.text.clean import BULLET
 
 PlumberDocument = pdfplumber.PDF
-# A filled shape thinner than this is a rule drawn as a rectangle; a thicker one is a background.
-MAX_RULE_THICKNESS_PT = 3.0
 
 
 @contextmanager
@@ -44,11 +51,13 @@ def plumber_document(path: Path) -> Iterator[PlumberDocument]:
         yield pdf
 
 
-def read_table_page(pdf: PlumberDocument, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings) -> Page:
-    """A table page's words and rulings, with what pdfminer and pdfplumber kept of it released once read."""
+def read_table_page(
+    pdf: PlumberDocument, page_no: int, furniture: Sequence[BBox], settings: LayoutSettings, tagged: tuple[TaggedTable, ...] = (),
+) -> Page:
+    """A table page's words and rulings (and the tagged tables drawn on it), with what pdfminer and pdfplumber kept of it released once read."""
     plumber_page = pdf.pages[page_no - 1]
     try:
-        return geometry_page(plumber_page, page_no, furniture, settings)
+        return replace(geometry_page(plumber_page, page_no, furniture, settings), tagged=tagged)
     finally:
         plumber_page.close()
         release_parsed_objects(plumber_page)
@@ -76,13 +85,42 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     )
     words = (*words, *drawn_bullets(marks, words))
     rotation = int(plumber_page.rotation or 0)
-    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation)
+    return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation, lattices=lattice_tables(edges))
+
+
+def document_tagged_tables(pdf: PlumberDocument) -> dict[int, tuple[TaggedTable, ...]]:
+    """The tables of the PDF's structure tree by page; none for an untagged PDF or a tree that cannot be read.
+
+    The tree is optional metadata the geometric strategies do without, so a broken one costs the
+    structure strategy, never the report.
+    """
+    try:
+        return tagged_tables(pdf.doc, {page.page_obj.pageid: page.page_number for page in pdf.pages})
+    except Exception:  # a damaged tree can make pdfminer raise anything; the page geometry is still read
+        return {}
+
+
+def lattice_tables(edges: Sequence[dict]) -> tuple[Lattice, ...]:
+    """The tables pdfplumber's own finder (`find_tables`, default settings) cuts from a page's edges, as rows of cell boxes."""
+    straight = [
+        {**edge, "width": edge["x1"] - edge["x0"], "height": edge["bottom"] - edge["top"], "doctop": edge["top"]}
+        for edge in edges if edge["orientation"] in ("h", "v")
+    ]
+    finder = TableFinder(SimpleNamespace(edges=straight))
+    return tuple(
+        tuple(tuple(BBox(*cell) if cell is not None else None for cell in row.cells) for row in table.rows)
+        for table in finder.tables
+    )
 
 
 def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
-    """A bullet word for each mark that opens a line of text (`layout.bullets`)."""
+    """A bullet word for each mark that opens a line of text (`layout.bullets`), in the marked
+    content of the word it opens (a tagged table's cell)."""
     opened = marked_starts(marks, [word.bbox for word in words], [word.size for word in words])
-    return [Word(BULLET, mark, words[index].fontname, words[index].size, words[index].page_no, words[index].upright) for mark, index in opened]
+    return [
+        Word(BULLET, mark, words[index].fontname, words[index].size, words[index].page_no, words[index].upright, words[index].mcid)
+        for mark, index in opened
+    ]
 
 
 def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
@@ -117,11 +155,13 @@ def chars_edges_and_marks(plumber_page: pdfplumber.page.Page) -> tuple[list[dict
 
 
 def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
-    """A word made of pdfplumber chars, with the first char's font."""
+    """A word made of pdfplumber chars, with the first char's font and the marked content most of its glyphs are drawn under."""
     box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
+    mcids = [c.get("mcid") for c in chars]
+    mcid = mcids[0] if 2 * mcids.count(mcids[0]) > len(mcids) else Counter(mcids).most_common(1)[0][0]
     return Word(
         "".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no,
-        bool(chars[0].get("upright", True)),
+        bool(chars[0].get("upright", True)), mcid,
     )
 
 
@@ -210,38 +250,16 @@ def inside_any(word: Word, boxes: Iterable[BBox]) -> bool:
     return any(b.x0 - 2 <= cx <= b.x1 + 2 and b.top - 2 <= cy <= b.bottom + 2 for b in boxes)
 
 
-@dataclass(frozen=True)
-class PageFrame:
-    """How pdfplumber moves pdfminer's bottom-left coordinates to its top-left ones on one page."""
-
-    height: float
-    mediabox_x0: float
-    mediabox_top: float
-    initial_doctop: float
-
-
 def page_frame(plumber_page: pdfplumber.page.Page) -> PageFrame:
     """The frame of a page as pdfplumber computed it (rotation and mediabox origin included), so our coordinates match its own."""
     mediabox_x0, mediabox_top = plumber_page.mediabox[:2]
     return PageFrame(plumber_page.height, mediabox_x0, mediabox_top, plumber_page.initial_doctop)
 
 
-def _flipped(frame: PageFrame, y0: float, y1: float) -> tuple[float, float]:
-    """Top and bottom of a pdfminer span, with the exact arithmetic of pdfplumber's Page.process_object."""
-    return (frame.height - y1) + frame.mediabox_top, (frame.height - y0) + frame.mediabox_top
-
-
-def _shifted(frame: PageFrame, x0: float, x1: float) -> tuple[float, float]:
-    """Left and right of a pdfminer span, moved by the mediabox origin only when pdfplumber moves it."""
-    if frame.mediabox_x0 != 0:
-        return x0 + frame.mediabox_x0, x1 + frame.mediabox_x0
-    return x0, x1
-
-
 def char_dict(char: LTChar, frame: PageFrame) -> dict:
     """The fields of pdfplumber's char dict that word grouping and glued-word splitting read, without its many other attributes."""
-    x0, x1 = _shifted(frame, char.x0, char.x1)
-    top, bottom = _flipped(frame, char.y0, char.y1)
+    x0, x1 = shifted(frame, char.x0, char.x1)
+    top, bottom = flipped(frame, char.y0, char.y1)
     fontname = char.fontname
     if isinstance(fontname, bytes):
         fontname = fix_fontname_bytes(fontname)
@@ -264,8 +282,8 @@ def horizontal_glyph_char(
     left2, top2 = a * 0 + c * high + e, b * 0 + d * high + f
     left, right = min(left1, left2, right1, right2), max(left1, left2, right1, right2)
     y0, y1 = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
-    x0, x1 = _shifted(frame, left, right)
-    top, bottom = _flipped(frame, y0, y1)
+    x0, x1 = shifted(frame, left, right)
+    top, bottom = flipped(frame, y0, y1)
     fontname = font.fontname
     if isinstance(fontname, bytes):
         fontname = fix_fontname_bytes(fontname)
@@ -276,6 +294,11 @@ def horizontal_glyph_char(
     }
 
 
+def innermost_mcid(marked: Sequence[int | None]) -> int | None:
+    """The id of the innermost open marked-content section that has one."""
+    return next((mcid for mcid in reversed(marked) if mcid is not None), None)
+
+
 class CharCollector(PDFPageAggregator):
     """pdfminer's page aggregator that keeps glyphs as our char dicts, in drawing order, and only paths and figures in its layout."""
 
@@ -283,6 +306,32 @@ class CharCollector(PDFPageAggregator):
         super().__init__(rsrcmgr, pageno=pageno, laparams=None)
         self.frame = frame
         self.chars: list[dict] = []
+        self.marked: list[int | None] = []  # the open marked-content sections' ids, innermost last
+        self.forms = 0  # form XObjects being drawn: their marked-content ids are numbered in their own stream
+        self.mcid: int | None = None  # the id of the innermost open section that has one
+
+    def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
+        """Open a marked-content section, keeping its MCID when it is the page's own."""
+        mcid = props.get("MCID") if isinstance(props, dict) and not self.forms else None
+        self.marked.append(mcid if isinstance(mcid, int) else None)
+        self.mcid = innermost_mcid(self.marked)
+
+    def end_tag(self) -> None:
+        """Close the innermost marked-content section."""
+        if self.marked:
+            self.marked.pop()
+        self.mcid = innermost_mcid(self.marked)
+
+    def begin_figure(self, name: str, bbox: Any, matrix: Matrix) -> None:
+        """Enter a form XObject."""
+        self.forms += 1
+        super().begin_figure(name, bbox, matrix)
+
+    def end_figure(self, name: str) -> None:
+        """Leave a form XObject."""
+        self.forms -= 1
+        super().end_figure(name)
+
 
     def render_char(
         self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
@@ -295,90 +344,13 @@ class CharCollector(PDFPageAggregator):
             text = self.handle_undefined_char(font, cid)
         if font.is_vertical():
             glyph = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate)
-            self.chars.append(char_dict(glyph, self.frame))
+            self.add_char(char_dict(glyph, self.frame))
             return glyph.adv
         adv = font.char_width(cid) * fontsize * scaling
-        self.chars.append(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
+        self.add_char(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
         return adv
 
-
-def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str | None) -> dict:
-    """An edge dict with the fields a Ruling is made of."""
-    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "orientation": orientation}
-
-
-def line_edges(line: LTLine, frame: PageFrame) -> list[dict]:
-    """A drawn line as pdfplumber's line_to_edge sees it: horizontal when its top equals its bottom."""
-    x0, x1 = _shifted(frame, line.x0, line.x1)
-    top, bottom = _flipped(frame, line.y0, line.y1)
-    return [_edge(x0, top, x1, bottom, "h" if top == bottom else "v")]
-
-
-def rect_edges(rect: LTRect, frame: PageFrame) -> list[dict]:
-    """A rectangle's four sides in pdfplumber's rect_to_edges order: top, bottom, left, right."""
-    x0, x1 = _shifted(frame, rect.x0, rect.x1)
-    top, bottom = _flipped(frame, rect.y0, rect.y1)
-    return [
-        _edge(x0, top, x1, top, "h"), _edge(x0, top + rect.height, x1, bottom, "h"),
-        _edge(x0, top, x0, bottom, "v"), _edge(x1, top, x1, bottom, "v"),
-    ]
-
-
-def curve_edges(curve: LTCurve, frame: PageFrame) -> list[dict]:
-    """A curve's straight pieces as pdfplumber's curve_to_edges makes them from its points (None orientation when slanted)."""
-    points = [(frame.mediabox_x0 + x, frame.mediabox_top + frame.height - y) for x, y in curve.pts]
-    return [
-        _edge(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]), "v" if a[0] == b[0] else ("h" if a[1] == b[1] else None))
-        for a, b in zip(points, points[1:])
-    ]
-
-
-def layout_leaves(objects: Iterable[LTComponent]) -> Iterator[LTComponent]:
-    """Every object of a pdfminer layout in stream order, figures opened, as pdfplumber walks it without laparams."""
-    for obj in objects:
-        if isinstance(obj, LTContainer):
-            yield from layout_leaves(obj)
-        else:
-            yield obj
-
-
-def layout_edges(layout: Iterable[LTComponent], frame: PageFrame) -> list[dict]:
-    """A layout's edges in pdfplumber's order: every line's, then every rect's, then every curve's, each in drawing order.
-
-    The edges of a shading (a filled, unstroked shape thicker than a rule: a cell's background)
-    are marked `shading`: they are where a colour changes, not lines a table is ruled with.
-    """
-    lines: list[dict] = []
-    rects: list[dict] = []
-    curves: list[dict] = []
-    for obj in layout_leaves(layout):
-        if isinstance(obj, LTLine):
-            lines.extend(line_edges(obj, frame))
-        elif isinstance(obj, LTRect):
-            rects.extend(marked_shading(rect_edges(obj, frame), obj))
-        elif isinstance(obj, LTCurve):
-            curves.extend(marked_shading(curve_edges(obj, frame), obj))
-    return lines + rects + curves
-
-
-def is_shading(shape: LTCurve) -> bool:
-    """A filled shape without a stroke, thicker than any rule: a background, not a line."""
-    return bool(shape.fill) and not shape.stroke and min(shape.width, shape.height) > MAX_RULE_THICKNESS_PT
-
-
-def marked_shading(edges: list[dict], shape: LTCurve) -> list[dict]:
-    """The shape's edges, each marked with whether the shape is a shading."""
-    shading = is_shading(shape)
-    return [{**edge, "shading": shading} for edge in edges]
-
-
-def layout_marks(layout: Iterable[LTComponent], frame: PageFrame) -> list[BBox]:
-    """Small filled shapes (a bullet drawn as a dot or a square), as boxes in top-left coordinates."""
-    marks = []
-    for obj in layout_leaves(layout):
-        if isinstance(obj, LTCurve) and obj.fill:
-            x0, x1 = _shifted(frame, obj.x0, obj.x1)
-            top, bottom = _flipped(frame, obj.y0, obj.y1)
-            if is_bullet_mark(box := BBox(x0, top, x1, bottom)):
-                marks.append(box)
-    return marks
+    def add_char(self, char: dict) -> None:
+        """Keep a glyph's char dict with the marked-content id it is drawn under."""
+        char["mcid"] = self.mcid
+        self.chars.append(char)

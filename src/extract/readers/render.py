@@ -68,8 +68,9 @@ def render_png(
         draw = ImageDraw.Draw(image, "RGBA")
         for overlay in overlays:
             for box in overlay.boxes:
-                corners = [(box.x0 - shown.x0) * scale, (box.top - shown.top) * scale, (box.x1 - shown.x0) * scale, (box.bottom - shown.top) * scale]
-                draw.rectangle(corners, outline=overlay.stroke, width=overlay.width)
+                left, right = sorted(((box.x0 - shown.x0) * scale, (box.x1 - shown.x0) * scale))
+                top, bottom = sorted(((box.top - shown.top) * scale, (box.bottom - shown.top) * scale))
+                draw.rectangle([left, top, right, bottom], outline=overlay.stroke, width=overlay.width)  # a rule's box may be inverted by a rounding
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="PNG")
         return buffer.getvalue()

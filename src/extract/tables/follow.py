@@ -1,17 +1,31 @@
-"""Following a table from its caption across pages: which strategy cuts each page, and where the table ends."""
+"""Following a table from its caption across pages: which strategy cuts each page, and where the table ends.
+
+Each finder is an independent reading of every summary table: the page geometry (ruled where
+lines are drawn, aligned otherwise: the first that cuts a page), the PDF's structure tree, and
+pdfplumber's lattice. Each follows every caption and is stitched on its own; per caption the most
+confident table wins (`choose`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from extract.model import Page
 from extract.settings import TableSettings
 from extract.tables.aligned import aligned_grid
 from extract.tables.grid import Caption, GridStrategy, PageGrid
+from extract.tables.lattice import lattice_grid
 from extract.tables.ruled import ruled_grid
+from extract.tables.structure import structure_grid
 
 
 PAGE_STRATEGIES: tuple[GridStrategy, ...] = (ruled_grid, aligned_grid)
+FINDERS: Mapping[str, tuple[GridStrategy, ...]] = {
+    "geometry": PAGE_STRATEGIES,
+    "structure": (structure_grid,),
+    "lattice": (lattice_grid,),
+}
 
 
 @dataclass(frozen=True)
@@ -29,7 +43,9 @@ def start_following(caption: Caption) -> Following:
     return Following(caption, caption.page_no)
 
 
-def follow_page(following: Following, page: Page, bottom: float, settings: TableSettings) -> tuple[Following, PageGrid | None]:
+def follow_page(
+    following: Following, page: Page, bottom: float, settings: TableSettings, strategies: Sequence[GridStrategy] = PAGE_STRATEGIES,
+) -> tuple[Following, PageGrid | None]:
     """The table's grid on `page` (cut off at `bottom`, where the next caption starts), and how to go on.
 
     The table ends at the first page that is not the next one, holds no grid of it, or does not
@@ -42,16 +58,19 @@ def follow_page(following: Following, page: Page, bottom: float, settings: Table
     top = body_top(page) if continued else following.caption.bbox.bottom
     if continued and bottom <= top + settings.snap_pt:
         return closed, None
-    grid = page_grid(page, top, bottom, following.previous, settings)
+    grid = page_grid(page, top, bottom, following.previous, settings, strategies)
     if grid is None or (continued and not _starts_page(grid, page, settings)):
         return closed, None
     ends = grid.ends_table or bottom < page.height
     return Following(following.caption, page.page_no + 1, grid, not ends), grid
 
 
-def page_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
-    """The table's grid on one page from the first strategy that finds one: ruled where lines are drawn, aligned otherwise."""
-    grids = (strategy(page, top, bottom, previous, settings) for strategy in PAGE_STRATEGIES)
+def page_grid(
+    page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings,
+    strategies: Sequence[GridStrategy] = PAGE_STRATEGIES,
+) -> PageGrid | None:
+    """The table's grid on one page from the first strategy that finds one (geometry: ruled where lines are drawn, aligned otherwise)."""
+    grids = (strategy(page, top, bottom, previous, settings) for strategy in strategies)
     return next((grid for grid in grids if grid is not None), None)
 
 
