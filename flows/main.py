@@ -15,6 +15,7 @@ in the flow, on every run.
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -32,16 +33,18 @@ from prefect.serializers import PickleSerializer
 
 from extract import __version__
 from extract.console import ProgressDisplay, RunSummary, report_outcome
+from extract import analyst_db, evidence_map
 from extract.analyst_db import write_evidence_db
-from extract.dictionary import data_package_json
 from extract.evidence_map import write_evidence_map
 from extract.sources import outside_paths, report_paths, skipped_paths
 from extract.datasets import combine
-from extract.publish import PublishError, publish
+from extract.publish import PublishError, ReusableDerived, publish
 from extract.review.decisions import Decision, undecided_reports
 from extract.review.apply import stale_failures
 from extract.settings import Limits
 from extract.summary import ARTIFACT_KEY, FailureCount, failure_counts, summary_markdown
+from flows import phases, readahead
+from flows.readahead import RunPlan
 from flows.reading import ReadReport, decided_tables, read_report
 from flows.runners import (
     allow_child_processes,
@@ -88,26 +91,63 @@ def extract_report_task(
     by extracted_at — so a re-run over an unchanged file reads this result back instead.
     """
     allow_child_processes()
-    return read_report(path, limits, extractor_version, extracted_at, validators)
+    ahead = readahead.current()
+    read = ahead.claim(path, limits, extracted_at) if ahead is not None else None
+    return read if read is not None else read_report(path, limits, extractor_version, extracted_at, validators)
 
 
 @task(name="publish-curated", cache_policy=NONE)
-def publish_task(tables: dict[str, pd.DataFrame], curated_dir: Path) -> str | None:
-    """Publish the combined tables; a held lock or a refusing file system comes back as a one-line message."""
+def publish_task(tables: dict[str, pd.DataFrame], curated_dir: Path, code: str | None = None) -> str | None:
+    """Publish the combined tables; a held lock or a refusing file system comes back as a one-line message.
+
+    With the run's code version, files derived from tables that did not change are copied from the
+    previous snapshot instead of built again (`ReusableDerived`).
+    """
     try:
-        publish(tables, curated_dir, extra_files=curated_extra_files(), derived=ANALYST_FILES)
+        with phases.phase("publish", f"{sum(len(frame) for frame in tables.values())} rows"):
+            publish(tables, curated_dir, derived=CURATED_DERIVED, code_version=code)
     except PublishError as refused:
         return str(refused)
     return None
 
 
-# Built from the staged Parquet files on every publish, swapped in with them.
-ANALYST_FILES = (write_evidence_db, write_evidence_map)
+def write_package_descriptor(folder: Path) -> None:
+    """`datapackage.json`, generated from the table declarations and the pandera models (loaded here, when it is generated)."""
+    from extract.dictionary import write_data_package
+
+    write_data_package(folder)
+
+
+# Built from the staged Parquet files on every publish, swapped in with them; copied from the
+# previous snapshot instead when the files they are built from did not change.
+ANALYST_FILES = (
+    ReusableDerived(write_evidence_db, analyst_db.INPUT_FILES, (analyst_db.DATABASE_FILE,)),
+    ReusableDerived(write_evidence_map, evidence_map.INPUT_FILES, (evidence_map.PNG_FILE, evidence_map.HTML_FILE)),
+)
+# Every file a publish adds to the tables: the data dictionary (it depends on the code only), then the analysts' files.
+CURATED_DERIVED = (ReusableDerived(write_package_descriptor, (), ("datapackage.json",)), *ANALYST_FILES)
 
 
 def curated_extra_files() -> dict[str, bytes]:
-    """Files published beside the tables on every run, so the data dictionary never goes stale."""
+    """The data dictionary as the bytes a publish writes beside the tables (tests publish it this way)."""
+    from extract.dictionary import data_package_json
+
     return {"datapackage.json": data_package_json().encode("utf-8")}
+
+
+# What a flow run loads on its first call (Prefect's engines and the parameter encoder), and what
+# building the analysts' files loads; imported while the run's server starts, they cost nothing later.
+FLOW_RUN_MODULES = ("prefect.flow_engine", "prefect.task_engine", "prefect.utilities.visualization", "fastapi.encoders")
+PUBLISHING_MODULES = ("duckdb", "matplotlib.figure", "matplotlib.backends.backend_agg")
+
+
+def preload_run_modules(publishing: bool) -> None:
+    """Import what the first flow run (and, when tables will change, building the analysts' files) would import later."""
+    for name in FLOW_RUN_MODULES + (PUBLISHING_MODULES if publishing else ()):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # another version of a library lays its modules out differently: it loads when used
+            continue
 
 
 def record_validation_summary(counts: Sequence[FailureCount], n_reports: int) -> None:
@@ -141,32 +181,39 @@ def extract_reports(
     progress = ProgressDisplay.start(raw, len(paths), sys.stdout, shown=show_progress)
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
     reused = 0
-    for path, read, cached in read_reports(paths, limits, Path(cache_dir) if cache_dir else cache_dir_for(curated)):
+    results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
+    plan = read_ahead_plan(paths, limits, results)
+    code = plan.code if plan is not None else code_version()
+    for path, read, cached in read_reports(paths, limits, results, code, plan):
         per_report[path] = decided_tables(read, decisions)
         progress.report_done(report_outcome(path.name, per_report[path]))
         reused += cached
     progress.finish()
     combined = combine([*(per_report[path] for path in paths), orphaned_decisions(decisions, paths)])
     counts = failure_counts(combined["validation_failures"])
-    publish_error = publish_task(combined, curated)
+    publish_error = publish_task(combined, curated, code)
     record_validation_summary(counts, len(paths))
     outcomes = tuple(report_outcome(path.name, per_report[path]) for path in paths)
     elapsed = time.monotonic() - started
     return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped, elapsed, reused, counts, outside)
 
 
-def read_reports(paths: Sequence[Path], limits: Limits, results: Path) -> Iterator[tuple[Path, ReadReport, bool]]:
+def read_reports(
+    paths: Sequence[Path], limits: Limits, results: Path, code: str, plan: RunPlan | None = None
+) -> Iterator[tuple[Path, ReadReport, bool]]:
     """Each report's ReadReport as soon as it is ready, and whether it came from the cache.
 
     The cached ones come first, read straight from the report task's result store; the others
-    are submitted as tasks and come as they finish.
+    are submitted as tasks and come as they finish. With the plan of a read-ahead, its timestamp
+    and validation processes are the run's, and its reports are claimed by their tasks.
     """
     cached_task = extract_report_task.with_options(result_storage=results)
-    code = code_version()
     hits = cached_reads(cached_task, paths, limits, code)
     yield from ((path, read, True) for path, read in hits.items())
-    validators = validation_processes_for(FlowRunContext.get().task_runner)
-    extracted_at = datetime.now(timezone.utc)
+    runner = FlowRunContext.get().task_runner
+    validators = plan.validators if plan is not None else validation_processes_for(runner, len(paths) - len(hits))
+    extracted_at = plan.extracted_at if plan is not None else datetime.now(timezone.utc)
+    readahead.stop_taking()  # from here the tasks read what was not read ahead
     futures = {
         cached_task.submit(path, limits, __version__, extracted_at, code, validators): path
         for path in paths
@@ -174,6 +221,15 @@ def read_reports(paths: Sequence[Path], limits: Limits, results: Path) -> Iterat
     }
     for future in as_completed(list(futures)):
         yield futures[future], future.result(), future.state.name == "Cached"
+
+
+def read_ahead_plan(paths: Sequence[Path], limits: Limits, results: Path) -> RunPlan | None:
+    """The plan of the reports being read ahead for this run; None when there is none, or it was
+    made for other reports, limits or result folder."""
+    ahead = readahead.current()
+    if ahead is None or (ahead.plan.paths, ahead.plan.limits, ahead.plan.results) != (tuple(paths), limits, results):
+        return None
+    return ahead.plan
 
 
 def orphaned_decisions(decisions: Sequence[Decision], paths: Sequence[Path]) -> dict[str, pd.DataFrame]:

@@ -12,6 +12,7 @@ GIL, does only the orchestration; on a Dask worker they run in the task's thread
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,20 +21,20 @@ from datetime import datetime
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from extract.errors import UnreadableReport
 from extract.extraction import extract_for_transfer
 from extract.isolation import run_isolated
 from extract.lifeline import lifeline, watch
 from extract.model import Extraction
-from extract.datasets import report_tables, unreadable_tables
 from extract.readers.guard import classify_exception
-from extract.review.apply import decide_report, decide_unreadable
 from extract.review.decisions import Decision, decisions_for
 from extract.settings import Limits
-from extract.validate import validate_report
+from flows import phases
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,15 @@ class ReadReport:
 
 
 def validated_read(extraction: Extraction, extractor_version: str, extracted_at: datetime) -> ReadReport:
-    """Shape one extraction into its tables, validate them, and settle them without decisions."""
+    """Shape one extraction into its tables, validate them, and settle them without decisions.
+
+    pandas and pandera are imported here, where they are used: a run that validates nothing
+    (every report cached) or validates in processes of its own never loads pandera.
+    """
+    from extract.datasets import report_tables
+    from extract.review.apply import decide_report
+    from extract.validate import validate_report
+
     tables = report_tables(extraction, extractor_version, extracted_at)
     validated = validate_report(tables, extraction)
     undecided = decide_report(tables, extraction, (), validate_report, validated=validated)
@@ -68,6 +77,9 @@ def validated_read(extraction: Extraction, extractor_version: str, extracted_at:
 
 def unreadable_read(report_id: str, error: UnreadableReport) -> ReadReport:
     """The ReadReport of a file that could not be read: its one failure row."""
+    from extract.datasets import unreadable_tables
+    from extract.review.apply import decide_unreadable
+
     failed = unreadable_tables(error)
     return ReadReport(report_id, failed, decide_unreadable(failed, report_id, ()))
 
@@ -77,6 +89,10 @@ def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str,
     mine = decisions_for(decisions, [read.report_id])
     if not mine:
         return read.undecided
+    from extract.datasets import report_tables
+    from extract.review.apply import decide_report, decide_unreadable
+    from extract.validate import validate_report
+
     if read.extraction is None or read.extracted_at is None:
         return decide_unreadable(read.validated, read.report_id, mine)
     before = report_tables(read.extraction, read.extractor_version, read.extracted_at)
@@ -122,13 +138,18 @@ def validated_elsewhere(
 
     A pool broken by a crashed process is replaced, and this report validated here instead.
     """
-    if validators < 1:
-        return validated_read(extraction, extractor_version, extracted_at)
+    started = time.time()
     try:
-        return validation_processes(validators).submit(validated_read, extraction, extractor_version, extracted_at).result()
-    except BrokenProcessPool:
-        validation_processes.cache_clear()
-        return validated_read(extraction, extractor_version, extracted_at)
+        if validators < 1:
+            return validated_read(extraction, extractor_version, extracted_at)
+        try:
+            return validation_processes(validators).submit(validated_read, extraction, extractor_version, extracted_at).result()
+        except BrokenProcessPool:
+            validation_processes.cache_clear()
+            return validated_read(extraction, extractor_version, extracted_at)
+    finally:
+        where = f"in {validators} validation processes" if validators else "in the flow's process"
+        phases.record("validate", started, time.time(), f"{extraction.document.source_file} {where}")
 
 
 def read_report(
@@ -141,9 +162,10 @@ def read_report(
     `validators` > 0 the shaping and validation run in that many long-lived processes.
     """
     try:
-        extraction = run_isolated(
-            extract_for_transfer, path, limits, timeout_s=limits.timeout_s, source_file=path.name
-        )
+        with phases.phase("parse", path.name):
+            extraction = run_isolated(
+                extract_for_transfer, path, limits, timeout_s=limits.timeout_s, source_file=path.name
+            )
         return validated_elsewhere(extraction, extractor_version, extracted_at, validators)
     except UnreadableReport as unreadable:
         return unreadable_read(path.stem, unreadable)
