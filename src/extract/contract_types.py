@@ -6,11 +6,31 @@ of their own (`extract.reference_models`) and still be listed in one `TABLE_MODE
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Annotated
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+
+def without_dask_typing() -> None:
+    """Tell pandera's type lookup that Dask is absent, unless Dask's typing is already loaded.
+
+    Building a model's schema, pandera checks each field against the index and series types of
+    every dataframe library it finds installed; for Dask that means importing all of Dask (about
+    a second, in every process that validates, the CLI's own included) to learn types no model
+    here uses. Pandera's `pandera.typing.dask` module is stood in for by one that says what it
+    says when Dask is not installed. The models validate pandas frames only, so nothing changes.
+    """
+    if "pandera.typing.dask" not in sys.modules:
+        stand_in = types.ModuleType("pandera.typing.dask", "pandera's Dask typing, as when Dask is not installed")
+        stand_in.DASK_INSTALLED = False  # type: ignore[attr-defined]
+        sys.modules["pandera.typing.dask"] = stand_in
+
+
+without_dask_typing()
 
 StringColumn = Series[pd.StringDtype]
 IntColumn = Series[pd.Int64Dtype]
