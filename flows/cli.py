@@ -90,8 +90,11 @@ def local_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisi
     workers = args.workers or default_workers()
     with run_api_server() as server:
         plan = plan_run(raw_dir, cache_dir_for(curated_dir), Limits(), workers)
-        with reading_ahead(plan, workers):
+        with reading_ahead(plan, workers) as ahead:
             flow = prepared_flow(args, curated_dir, publishing=bool(plan.misses))
+            from flows.main import load_cached_ahead
+
+            ahead.load_cached(load_cached_ahead(plan))
             with server.connected():
                 return run_flow(flow, raw_dir, curated_dir, decisions)
 

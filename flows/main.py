@@ -18,21 +18,22 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from prefect import Task, flow, task
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
-from prefect.results import get_result_store
+from prefect.filesystems import LocalFileSystem
+from prefect.results import ResultStore
 from prefect.serializers import PickleSerializer
 
 from extract import __version__
-from extract.console import ProgressDisplay, RunSummary, report_outcome
+from extract.console import ProgressDisplay, ReportOutcome, RunSummary, report_outcome
 from extract import analyst_db, evidence_map
 from extract.analyst_db import write_evidence_db
 from extract.evidence_map import write_evidence_map
@@ -180,20 +181,22 @@ def extract_reports(
         return RunSummary((), curated, raw, published=False, skipped_files=skipped, outside_files=outside)
     progress = ProgressDisplay.start(raw, len(paths), sys.stdout, shown=show_progress)
     per_report: dict[Path, dict[str, pd.DataFrame]] = {}
+    outcome_of: dict[Path, ReportOutcome] = {}
     reused = 0
     results = Path(cache_dir) if cache_dir else cache_dir_for(curated)
     plan = read_ahead_plan(paths, limits, results)
     code = plan.code if plan is not None else code_version()
     for path, read, cached in read_reports(paths, limits, results, code, plan):
         per_report[path] = decided_tables(read, decisions)
-        progress.report_done(report_outcome(path.name, per_report[path]))
+        outcome_of[path] = report_outcome(path.name, per_report[path])
+        progress.report_done(outcome_of[path])
         reused += cached
     progress.finish()
     combined = combine([*(per_report[path] for path in paths), orphaned_decisions(decisions, paths)])
     counts = failure_counts(combined["validation_failures"])
     publish_error = publish_task(combined, curated, code)
     record_validation_summary(counts, len(paths))
-    outcomes = tuple(report_outcome(path.name, per_report[path]) for path in paths)
+    outcomes = tuple(outcome_of[path] for path in paths)
     elapsed = time.monotonic() - started
     return RunSummary(outcomes, curated, raw, publish_error is None, publish_error, skipped, elapsed, reused, counts, outside)
 
@@ -208,7 +211,9 @@ def read_reports(
     and validation processes are the run's, and its reports are claimed by their tasks.
     """
     cached_task = extract_report_task.with_options(result_storage=results)
-    hits = cached_reads(cached_task, paths, limits, code)
+    ahead = readahead.current()
+    loaded = ahead.cached if plan is not None and ahead is not None and ahead.cached is not None else None
+    hits = loaded if loaded is not None else cached_reads(results, paths, limits, code)
     yield from ((path, read, True) for path, read in hits.items())
     runner = FlowRunContext.get().task_runner
     validators = plan.validators if plan is not None else validation_processes_for(runner, len(paths) - len(hits))
@@ -221,6 +226,11 @@ def read_reports(
     }
     for future in as_completed(list(futures)):
         yield futures[future], future.result(), future.state.name == "Cached"
+
+
+def load_cached_ahead(plan: RunPlan) -> Callable[[Sequence[Path]], dict[Path, ReadReport]]:
+    """The flow's cache read for a read-ahead's plan: the same task options, key and result store."""
+    return lambda paths: cached_reads(plan.results, paths, plan.limits, plan.code)
 
 
 def read_ahead_plan(paths: Sequence[Path], limits: Limits, results: Path) -> RunPlan | None:
@@ -238,15 +248,25 @@ def orphaned_decisions(decisions: Sequence[Decision], paths: Sequence[Path]) -> 
     return {"validation_failures": pd.DataFrame(stale_failures((decision, "stale") for decision in orphans))}
 
 
-def cached_reads(report_task: Task[..., ReadReport], paths: Sequence[Path], limits: Limits, code: str) -> dict[Path, ReadReport]:
+def report_result_store(results: Path) -> ResultStore:
+    """The report task's result store: its result folder (as Prefect resolves a Path) and serializer.
+
+    Built here rather than by Prefect's `update_for_task`, whose storage resolution asks the API
+    even for a local folder (and, with no server yet, would start one of its own): so the cache
+    can be read ahead of the flow, while the run's server is still starting.
+    """
+    return ResultStore(result_storage=LocalFileSystem(basepath=str(results)), serializer=REPORT_SERIALIZER)
+
+
+def cached_reads(results: Path, paths: Sequence[Path], limits: Limits, code: str) -> dict[Path, ReadReport]:
     """The reports whose result the report task's cache holds, read from it without a task run.
 
-    Same key, same result store as the task itself (`update_for_task`), so a hit is exactly what
-    the task would return as Cached — without the orchestration a task
-    run costs, which would dominate a re-run over an unchanged raw/. Anything unreadable in the
-    cache is a miss: that report goes to the task, which parses it again.
+    Same key, same result folder as the task itself, so a hit is exactly what the task would
+    return as Cached — without the orchestration a task run costs, which would dominate a re-run
+    over an unchanged raw/. Anything unreadable in the cache is a miss: that report goes to the
+    task, which parses it again.
     """
-    store = get_result_store().update_for_task(report_task)
+    store = report_result_store(results)
     found: dict[Path, ReadReport] = {}
     for path in paths:
         try:

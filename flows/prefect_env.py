@@ -39,6 +39,10 @@ SERVER_SERVICE_DEFAULTS = {
     "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
     "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
+# A flow run on the run's own server sends no heartbeats: they let a server's automations find
+# crashed runs, and this server has none and ends with the run. Their thread sleeps in one-second
+# steps and is joined when the flow ends: up to a second added to every run.
+TEMPORARY_SERVER_RUN_SETTINGS: dict[str, object] = {"flows.heartbeat_frequency": None}
 PORT_IN_USE_EXIT = 3  # uvicorn's exit code when it cannot bind its port
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
@@ -160,7 +164,7 @@ class RunServer:
             self.server = launch_server()
         deadline = self.server.launched + settings.server.ephemeral.startup_timeout_seconds
         self.server = wait_until_healthy(self.server, deadline)
-        with temporary_settings({PREFECT_API_URL: self.server.api_url}):
+        with temporary_settings({PREFECT_API_URL: self.server.api_url, **TEMPORARY_SERVER_RUN_SETTINGS}):
             try:
                 yield
             finally:

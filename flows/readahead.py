@@ -17,7 +17,7 @@ The flow finds the read-ahead through `current()`, set only for the block of `re
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +86,7 @@ class ReadAhead:
         self._claimed: set[Path] = set()
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="read-ahead")
         self._reads: dict[Path, Future[ReadReport | None]] = {}
+        self.cached: dict[Path, ReadReport] | None = None  # the cached reports, once loaded ahead of the flow
 
     def start(self) -> ReadAhead:
         """Queue every uncached report; the validation processes, when the plan has them, start at once."""
@@ -103,6 +104,12 @@ class ReadAhead:
         from flows.reading import read_report
 
         return read_report(path, self.plan.limits, __version__, self.plan.extracted_at, self.plan.validators)
+
+    def load_cached(self, load: Callable[[Sequence[Path]], dict[Path, ReadReport]]) -> None:
+        """Load the reports the cache holds with `load` (the flow's own cache read), so the flow finds them loaded."""
+        hits = [path for path in self.plan.paths if path not in set(self.plan.misses)]
+        with phases.phase("cache", f"{len(hits)} cached reports loaded"):
+            self.cached = load(hits)
 
     def stop_taking(self) -> None:
         """Read no report not yet started: the flow's tasks read the rest."""

@@ -12,13 +12,14 @@ GIL, does only the orchestration; on a Dask worker they run in the task's thread
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,20 +42,53 @@ if TYPE_CHECKING:
 class ReadReport:
     """What the cached task keeps of one report: everything decisions need, nothing they change.
 
-    `validated` is validation's result and `undecided` the published tables when no steward has
-    decided anything about the report (as plain object columns, the form `combine` joins and
-    types once), so an unchanged report with no decisions costs a lookup.
-    `extraction` is None for a file that could not be read, whose tables hold only its failure
-    row. The tables before validation are not kept: `decided_tables` rebuilds them from the
-    extraction (exactly, with the original timestamp) for the rare report a decision touches.
+    `undecided` is the published tables when no steward has decided anything about the report
+    (as plain object columns, the form `combine` joins and types once), so an unchanged report
+    with no decisions costs a lookup. `validated` (validation's result) and `extraction` (None
+    for a file that could not be read, whose tables hold only its failure row) are kept pickled
+    (`decision_inputs`) and unpickled on first use: only a report a decision touches needs them,
+    and a re-run reading every report back from the cache would otherwise unpickle them all. The
+    tables before validation are not kept: `decided_tables` rebuilds them from the extraction
+    (exactly, with the original timestamp) for the rare report a decision touches.
     """
 
     report_id: str
-    validated: dict[str, pd.DataFrame]
     undecided: dict[str, pd.DataFrame]
-    extraction: Extraction | None = None
+    decision_inputs: bytes  # pickled (validated, extraction)
     extractor_version: str = ""
     extracted_at: datetime | None = None
+
+    @classmethod
+    def made(
+        cls,
+        report_id: str,
+        validated: dict[str, pd.DataFrame],
+        undecided: dict[str, pd.DataFrame],
+        extraction: Extraction | None = None,
+        extractor_version: str = "",
+        extracted_at: datetime | None = None,
+    ) -> ReadReport:
+        """A ReadReport from its parts, the validated tables and the extraction pickled away."""
+        inputs = pickle.dumps((validated, extraction), protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(report_id, undecided, inputs, extractor_version, extracted_at)
+
+    @cached_property
+    def _decision_inputs(self) -> tuple[dict[str, pd.DataFrame], Extraction | None]:
+        return pickle.loads(self.decision_inputs)
+
+    @property
+    def validated(self) -> dict[str, pd.DataFrame]:
+        """Validation's result, before any decision."""
+        return self._decision_inputs[0]
+
+    @property
+    def extraction(self) -> Extraction | None:
+        """What was read (without page geometry); None for a file that could not be read."""
+        return self._decision_inputs[1]
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without what was unpickled on use: the bytes hold it already."""
+        return {name: value for name, value in self.__dict__.items() if name != "_decision_inputs"}
 
 
 def validated_read(extraction: Extraction, extractor_version: str, extracted_at: datetime) -> ReadReport:
@@ -70,7 +104,7 @@ def validated_read(extraction: Extraction, extractor_version: str, extracted_at:
     tables = report_tables(extraction, extractor_version, extracted_at)
     validated = validate_report(tables, extraction)
     undecided = decide_report(tables, extraction, (), validate_report, validated=validated)
-    return ReadReport(
+    return ReadReport.made(
         extraction.document.report_id, validated, undecided, extraction, extractor_version, extracted_at
     )
 
@@ -81,7 +115,7 @@ def unreadable_read(report_id: str, error: UnreadableReport) -> ReadReport:
     from extract.review.apply import decide_unreadable
 
     failed = unreadable_tables(error)
-    return ReadReport(report_id, failed, decide_unreadable(failed, report_id, ()))
+    return ReadReport.made(report_id, failed, decide_unreadable(failed, report_id, ()))
 
 
 def decided_tables(read: ReadReport, decisions: Sequence[Decision]) -> dict[str, pd.DataFrame]:

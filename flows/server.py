@@ -95,13 +95,21 @@ def write_note(database: Path, prefect_version: str) -> None:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite database (its write-ahead log included), put in place atomically."""
+    """A consistent copy of a SQLite database (its write-ahead log included) in one file, put in place atomically.
+
+    The copy keeps no write-ahead log of its own (rollback journal mode), so reading it leaves
+    nothing beside it and copying its one file copies all of it; Prefect turns the log back on
+    when it opens the database.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.parent / f".{target.name}.{os.getpid()}"
-    with sqlite3.connect(source) as reader, sqlite3.connect(partial) as writer:
+    reader, writer = sqlite3.connect(source), sqlite3.connect(partial)
+    try:
         reader.backup(writer)
-    reader.close()
-    writer.close()
+        writer.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        reader.close()
+        writer.close()
     os.replace(partial, target)
 
 

@@ -16,8 +16,16 @@ import pandas as pd
 from extract.tables_spec import ColumnKind
 
 
+# Types whose values are never null: most cells are one of these, and pandas' checks cost more than the rest of a cast.
+NEVER_NULL_TYPES: frozenset[type] = frozenset({str, int, bool})
+
+
 def is_null(value: object) -> bool:
     """True for None, NaN, NaT and pd.NA, the values that become nulls; containers never are."""
+    if value is None:
+        return True
+    if type(value) in NEVER_NULL_TYPES:
+        return False
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
