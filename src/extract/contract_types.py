@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterable
 from typing import Annotated
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera.dtypes import DataType, immutable
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
 
@@ -32,7 +35,28 @@ def without_dask_typing() -> None:
 
 without_dask_typing()
 
-StringColumn = Series[pd.StringDtype]
+
+@immutable(init=True)
+class ContractString(pandas_engine.STRING):
+    """pandera's pandas string type, whose check answers once for a whole column that has the type.
+
+    pandera's own type answers such a column with one True per row, and pandera then builds a
+    table of the failing rows (none) and a message printing it, for every string column of every
+    table it checks: a third of validation's time. A column of another type is checked by
+    pandera's own type, as before, so what passes and what fails is unchanged.
+    """
+
+    def check(self, pandera_dtype: DataType, data_container: object | None = None) -> bool | Iterable[bool]:
+        try:
+            resolved = pandas_engine.Engine.dtype(pandera_dtype)
+        except TypeError:
+            return False
+        if resolved.type == self.type:
+            return True
+        return super().check(pandera_dtype, data_container)  # type: ignore[arg-type]
+
+
+StringColumn = Series[ContractString]
 IntColumn = Series[pd.Int64Dtype]
 DateColumn = Series[pa.Date]
 UtcTimestampColumn = Series[Annotated[pd.DatetimeTZDtype, "ns", "UTC"]]
