@@ -260,6 +260,8 @@ def broken_word(text: str, repair: Callable[[str], str] = repair_spacing) -> tup
     """The first fragment run that spacing repair would join, and what it would join it into."""
     words = text.split()
     repaired = repair(text).split()
+    if repaired == words:  # nothing to join: most cells (the matcher below costs more than the repair)
+        return None
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=words, b=repaired, autojunk=False).get_opcodes():
         if tag != "equal":
             return " ".join(words[i1:i2]), " ".join(repaired[j1:j2])
