@@ -67,7 +67,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 CURATED_STATE = $(dir $(CURATED)).$(notdir $(CURATED))
 
 # Benchmark on a snapshot of the code (the cache key includes a source digest); see bench/run.py.
-BENCH_REPORTS ?= 200
+BENCH_REPORTS ?= 70
 bench: $(VENV)/.installed-test
 	rm -rf bench/out/code && mkdir -p bench/out/code && cp -r src/extract flows bench/out/code/
 	PYTHONPATH=bench/out/code:. $(BIN)/python -m bench.run --reports $(BENCH_REPORTS) --out bench/RESULTS.md

@@ -89,7 +89,10 @@ class ReadAhead:
         self.cached: dict[Path, ReadReport] | None = None  # the cached reports, once loaded ahead of the flow
 
     def start(self) -> ReadAhead:
-        """Queue every uncached report; the validation processes, when the plan has them, start at once."""
+        """Queue every uncached report; the parsing processes' server and, when the plan has them, the
+        validation processes start at once. A run with every report cached starts no process."""
+        if self.plan.misses:
+            threading.Thread(target=start_parsing_server, daemon=True).start()
         if self.plan.validators and self.plan.misses:
             threading.Thread(target=start_validation_processes, args=(self.plan.validators,), daemon=True).start()
         self._reads = {path: self._pool.submit(self._read, path) for path in self.plan.misses}
@@ -131,6 +134,17 @@ class ReadAhead:
         their parsing processes end with the run, by its lifeline)."""
         self.stop_taking()
         self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def start_parsing_server() -> None:
+    """Start the server the parsing processes are forked from, so its start shows as a phase of its own."""
+    from extract.isolation import start_worker_server
+
+    with phases.phase("workers", "parsing process server ready"):
+        try:
+            start_worker_server()
+        except Exception:  # the first report's own parsing process reports whatever this hit
+            pass
 
 
 def start_validation_processes(count: int) -> None:

@@ -53,8 +53,14 @@ def sqlite_path(connection_url: str) -> Path | None:
     return None if ":memory:" in location or location.startswith("file:") or not location else Path(location)
 
 
+TEMPLATE_DIR_VARIABLE = "EVIDENCE_EXTRACT_CACHE_DIR"
+
+
 def template_dir() -> Path:
-    """Where migrated, never-used databases are kept for fresh checkouts: the user's cache."""
+    """Where migrated, never-used databases are kept for fresh checkouts: the user's cache
+    (`$XDG_CACHE_HOME/evidence-extract`, or the folder `EVIDENCE_EXTRACT_CACHE_DIR` names)."""
+    if named := os.environ.get(TEMPLATE_DIR_VARIABLE):
+        return Path(named)
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "evidence-extract"
 
