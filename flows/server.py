@@ -1,6 +1,7 @@
 """The run's temporary Prefect server, as its own process: its database made ready, then uvicorn.
 
     python -m extract.lifeline flows.server --port PORT      # how `flows.prefect_env` starts it
+    python -m flows.server --template-only                   # `make install`: the template, once per machine
 
 Prefect's server checks its database against every migration on each start and, on a database
 that does not exist yet, runs them all (seconds: the longest wait of a first run). Here the
@@ -182,12 +183,35 @@ def serve(host: str, port: int) -> None:
         uvicorn.run(SERVER_APP, factory=True, host=host, port=port, log_level="error", lifespan="on")
 
 
+def prepare_template() -> str:
+    """Make this Prefect version's template database in the user's cache, if it is not there yet (`make install` does).
+
+    A fresh checkout's first run then copies it instead of migrating: the migrations are run once
+    per machine and Prefect version, at install time, not in front of a user waiting for a report.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        os.environ.update({"PREFECT_HOME": home, "PREFECT_LOGGING_LEVEL": "ERROR", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+        import prefect
+
+        if migration_of(template_path(prefect.__version__)) is not None:
+            return "kept"
+        return prepare_database(f"{SQLITE_PREFIX}{Path(home) / 'prefect.db'}", prefect.__version__).how
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m flows.server", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, help="serve Prefect's API on this port")
+    parser.add_argument("--template-only", action="store_true", help="only make the database template, then exit")
     args = parser.parse_args(argv)
-    serve(args.host, args.port)
+    if args.template_only:
+        prepare_template()
+    elif args.port is None:
+        parser.error("--port is needed to serve")
+    else:
+        serve(args.host, args.port)
 
 
 if __name__ == "__main__":
