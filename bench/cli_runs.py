@@ -40,8 +40,11 @@ class Ratio:
 
 
 def run_environment(**extra: str) -> dict[str, str]:
-    """The benchmark's environment for a run: no Prefect settings of the benchmark's own process."""
+    """The benchmark's environment for a run: no Prefect settings of the benchmark's own process, and
+    its PYTHONPATH made absolute (runs start in folders of their own, and must run the snapshot)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
+    if env.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(entry).resolve()) for entry in env["PYTHONPATH"].split(os.pathsep) if entry)
     return {**env, **extra}
 
 
