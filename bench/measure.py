@@ -134,7 +134,7 @@ def process_kind(cmdline: Sequence[str]) -> str:
         return "validation process (long-lived, pandas)"
     if "forkserver import main" in text:
         return "parsing worker (isolation process) or its forkserver"
-    if "uvicorn" in text:
+    if "flows.server" in text or "uvicorn" in text:
         return "Prefect server"
     return "other"
 

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract import __version__
-from flows.prefect_env import configure_prefect, quiet_cache_failures, shared_api_server
+from flows import phases
+from flows.prefect_env import configure_prefect, quiet_cache_failures, run_api_server
+
+if TYPE_CHECKING:
+    from prefect import Flow
+
+    from extract.console import RunSummary
+    from extract.review.decisions import Decision
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # nothing could be processed or published, or another run holds the curated folder
@@ -54,7 +62,6 @@ def run_command(args: argparse.Namespace) -> int:
 
 def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions_path: Path) -> int:
     """The run itself, under the curated folder's lock: read the decisions, run the flow, print the summary."""
-    from extract.console import format_summary
     from extract.review.decisions import DecisionError, read_decisions
 
     try:
@@ -63,18 +70,55 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
         print(f"evidence-extract run: {error}", file=sys.stderr)
         return EXIT_USAGE
     configure_prefect(Path.cwd() / ".prefect")
-    # Dask workers may sit on other machines: they cannot reach a server on this one's loopback.
-    # The server starts first, so it boots while the flow's modules are imported.
-    with nullcontext() if args.dask_address else shared_api_server():
-        from flows.main import extract_reports  # imported late: Prefect reads its settings on import
-        from flows.runners import cache_dir_for, task_runner_for
+    if args.dask_address:  # Dask workers may sit on other machines: they cannot reach a server on this one's loopback
+        summary = run_flow(prepared_flow(args, curated_dir), raw_dir, curated_dir, decisions)
+    else:
+        summary = local_run(args, raw_dir, curated_dir, decisions)
+    from extract.console import format_summary
 
-        quiet_cache_failures(cache_dir_for(curated_dir))
-        runner = task_runner_for(args.workers, args.dask_address)
-        flow = extract_reports.with_options(task_runner=runner)
-        summary = flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
     print(format_summary(summary), flush=True)
     return EXIT_OK if summary.succeeded else EXIT_FAILED
+
+
+def local_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions: Sequence[Decision]) -> RunSummary:
+    """A run on this machine: its temporary server launched first, the uncached reports read while it
+    boots and the flow's modules load (`flows.readahead`), then the flow, once the server answers."""
+    from extract.settings import Limits
+    from flows.cache import cache_dir_for, default_workers
+    from flows.readahead import plan_run, reading_ahead
+
+    workers = args.workers or default_workers()
+    with run_api_server() as server:
+        plan = plan_run(raw_dir, cache_dir_for(curated_dir), Limits(), workers)
+        with reading_ahead(plan, workers) as ahead:
+            flow = prepared_flow(args, curated_dir, publishing=bool(plan.misses))
+            from flows.main import load_cached_ahead
+
+            ahead.load_cached(load_cached_ahead(plan))
+            with server.connected():
+                return run_flow(flow, raw_dir, curated_dir, decisions)
+
+
+def prepared_flow(args: argparse.Namespace, curated_dir: Path, publishing: bool = False) -> Flow:
+    """The extraction flow on the runner the arguments ask for; Prefect is imported here, once configured.
+
+    What the flow run loads on first use is loaded here too (with `publishing`, what building the
+    analysts' files loads), while the run's server is still starting.
+    """
+    with phases.phase("imports", "the flow's modules: Prefect, pandas, publishing"):
+        from flows.main import extract_reports, preload_run_modules
+        from flows.runners import cache_dir_for, task_runner_for
+
+        preload_run_modules(publishing)
+
+    quiet_cache_failures(cache_dir_for(curated_dir))
+    return extract_reports.with_options(task_runner=task_runner_for(args.workers, args.dask_address))
+
+
+def run_flow(flow: Flow, raw_dir: Path, curated_dir: Path, decisions: Sequence[Decision]) -> RunSummary:
+    """One run of the extraction flow."""
+    with phases.phase("flow"):
+        return flow(raw_dir=str(raw_dir), curated_dir=str(curated_dir), decisions=decisions)
 
 
 def add_run_command(subparsers: argparse._SubParsersAction) -> None:

@@ -17,12 +17,12 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.lifeline import child_environment, lifeline
+from flows import phases
 
-SERVER_APP = "prefect.server.api.server:create_app"
 SERVER_ENVIRONMENT = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
 # The temporary server's services, as defaults a user's own variables override. Marked ephemeral,
 # it already skips the scheduler, late runs, foreman, repossessor and the other periodic services.
@@ -33,7 +33,16 @@ SERVER_SERVICE_DEFAULTS = {
     "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",  # events to websocket subscribers: there is no UI
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",  # the raw event feed, never vacuumed here
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",  # one transaction per event by default
+    # Block types are registered for the UI and for deployments' storage blocks; a run saves no
+    # block. Memoized, the registration would still import every installed Prefect collection
+    # (prefect-dask: all of Dask, a second) on every start, only to hash them.
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
+# A flow run on the run's own server sends no heartbeats: they let a server's automations find
+# crashed runs, and this server has none and ends with the run. Their thread sleeps in one-second
+# steps and is joined when the flow ends: up to a second added to every run.
+TEMPORARY_SERVER_RUN_SETTINGS: dict[str, object] = {"flows.heartbeat_frequency": None}
 PORT_IN_USE_EXIT = 3  # uvicorn's exit code when it cannot bind its port
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
@@ -97,29 +106,76 @@ def quiet_cache_failures(cache_dir: Path) -> None:
 
 @contextmanager
 def shared_api_server() -> Iterator[None]:
-    """One temporary Prefect server for this run, its process, and every worker it starts.
+    """One temporary Prefect server for the enclosed block, its process, and every worker it starts.
+
+    A configured PREFECT_API_URL (a team's server) is left alone. `run_api_server` is the same
+    server split in two: launched at once, connected to only when the flow needs it.
+    """
+    with run_api_server() as run, run.connected():
+        yield
+
+
+@contextmanager
+def run_api_server() -> Iterator[RunServer]:
+    """The run's temporary server, launched now (Prefect is not imported for it) and stopped after the block.
 
     Without an API URL Prefect would start such a server itself, importing the whole server
-    package into this process first (seconds). Here it is started as its own process from the
-    command line Prefect uses, without that import, so it boots while this process goes on
-    importing the extractor; the API URL is set for the run, and the server stopped after it.
-    A configured PREFECT_API_URL (a team's server) is left alone.
+    package into this process first (seconds). Here it is started as its own process without
+    that import, so it boots while this process goes on: reading reports ahead, importing the
+    flow. `RunServer.connected` waits for it, once the flow needs the API.
     """
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
-
-    settings = get_current_settings()
-    if settings.api.url:
-        yield
-        return
-    server = start_temporary_server(settings.server.ephemeral.startup_timeout_seconds)
+    run = RunServer(None if api_url_already_configured() else launch_server())
     try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield run
+    finally:
+        run.stop()
+
+
+def api_url_already_configured() -> bool:
+    """Whether a PREFECT_API_URL is known to be set without importing Prefect: in the environment,
+    or in settings Prefect has already loaded. A profile's URL is found once Prefect is imported."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
+    if "prefect.settings" not in sys.modules:
+        return False
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
+
+
+@dataclass
+class RunServer:
+    """A run's API: its own temporary server (None when one is configured), used once it answers."""
+
+    server: TemporaryServer | None
+
+    @contextmanager
+    def connected(self) -> Iterator[None]:
+        """Point Prefect at the run's server once it answers, or at the configured one; send the
+        run's last events before leaving, while the server still listens."""
+        from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+        settings = get_current_settings()
+        if settings.api.url:
+            self.stop()  # a profile names a server after all: ours is not needed
+            yield
+            return
+        if self.server is None:
+            self.server = launch_server()
+        deadline = self.server.launched + settings.server.ephemeral.startup_timeout_seconds
+        self.server = wait_until_healthy(self.server, deadline)
+        with temporary_settings({PREFECT_API_URL: self.server.api_url, **TEMPORARY_SERVER_RUN_SETTINGS}):
             try:
                 yield
             finally:
                 drain_prefect_events()
-    finally:
-        server.stop()
+
+    def stop(self) -> None:
+        """Stop the run's server, if it has one."""
+        if self.server is not None:
+            with phases.phase("server stop"):
+                self.server.stop()
+            self.server = None
 
 
 def drain_prefect_events(timeout_s: float = 30.0) -> None:
@@ -135,6 +191,8 @@ class TemporaryServer:
 
     process: subprocess.Popen[bytes]
     port: int
+    launched: float = field(default_factory=time.monotonic)
+    launched_at: float = field(default_factory=time.time)
 
     @property
     def api_url(self) -> str:
@@ -159,30 +217,31 @@ def free_port() -> int:
 
 
 def server_command(port: int) -> list[str]:
-    """The command Prefect itself runs for a temporary server (uvicorn on its app factory), on this run's lifeline."""
-    import prefect
-
-    return [
-        sys.executable, "-m", "extract.lifeline", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
-        "--factory", SERVER_APP, "--host", "127.0.0.1", "--port", str(port),
-        "--log-level", "error", "--lifespan", "on",
-    ]
+    """The server's command: `flows.server` (its database made ready, then uvicorn on Prefect's app), on this run's lifeline."""
+    return [sys.executable, "-m", "extract.lifeline", "flows.server", "--host", "127.0.0.1", "--port", str(port)]
 
 
 def server_environment() -> dict[str, str]:
     """This process's environment and Prefect settings, marked as a temporary server without UI,
     with the lifeline it watches so that it stops when this process ends, even when killed.
 
+    Prefect's settings come from the environment, its profile and the project's files, which the
+    server reads as this process does; settings this process holds only in memory are passed on
+    when Prefect is already loaded here.
+
     The recorder's batches matter beyond CPU: written one event per transaction, the task runs
     lagged seconds behind a busy run, and those not yet written when the server stopped were lost.
     Batched, the recorder keeps up with its queue and writes what is left of it at shutdown.
     """
-    from prefect.settings import get_current_settings
+    loaded: dict[str, str] = {}
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import get_current_settings
 
+        loaded = get_current_settings().to_environment_variables(exclude_unset=True)
     return {
         **SERVER_SERVICE_DEFAULTS,
         **os.environ,
-        **get_current_settings().to_environment_variables(exclude_unset=True),
+        **loaded,
         **SERVER_ENVIRONMENT,
         **child_environment(lifeline()),
     }
@@ -191,6 +250,11 @@ def server_environment() -> dict[str, str]:
 def start_server_process(port: int) -> subprocess.Popen[bytes]:
     """The server's process, handed the read end of this process's lifeline."""
     return subprocess.Popen(server_command(port), env=server_environment(), pass_fds=(lifeline().fileno(),))
+
+
+def launch_server() -> TemporaryServer:
+    """Start a server process on a free port, without waiting for it."""
+    return TemporaryServer(start_server_process(port := free_port()), port)
 
 
 def is_healthy(api_url: str) -> bool:
@@ -202,17 +266,26 @@ def is_healthy(api_url: str) -> bool:
         return False
 
 
-def start_temporary_server(timeout_s: float) -> TemporaryServer:
-    """Start a server process and wait until it answers; another port when one was taken."""
-    deadline = time.monotonic() + timeout_s
-    server = TemporaryServer(start_server_process(port := free_port()), port)
+def wait_until_healthy(server: TemporaryServer, deadline: float) -> TemporaryServer:
+    """The server once it answers (relaunched on another port when its port was taken); stopped and raised at the deadline."""
     while time.monotonic() < deadline:
         if is_healthy(server.api_url):
+            phases.record("server start", server.launched_at, time.time(), f"port {server.port}")
             return server
         if server.process.poll() == PORT_IN_USE_EXIT:
-            server = TemporaryServer(start_server_process(port := free_port()), port)
+            server = launch_server()
         elif server.process.poll() is not None:
             raise RuntimeError(f"the temporary Prefect server exited with code {server.process.returncode}")
-        time.sleep(0.1)
+        time.sleep(0.02)
     server.stop()
-    raise RuntimeError(f"the temporary Prefect server did not answer within {timeout_s:g} s")
+    raise RuntimeError("the temporary Prefect server did not answer in time")
+
+
+def start_temporary_server(timeout_s: float) -> TemporaryServer:
+    """Start a server process and wait until it answers; another port when one was taken."""
+    try:
+        return wait_until_healthy(launch_server(), time.monotonic() + timeout_s)
+    except RuntimeError as error:
+        if "in time" in str(error):
+            raise RuntimeError(f"the temporary Prefect server did not answer within {timeout_s:g} s") from None
+        raise

@@ -12,6 +12,7 @@ import pytest
 
 from extract import __version__
 from flows.cli import COMMANDS, build_parser, main
+from flows.phases import PHASES_VARIABLE, read_phases
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "evidence-extract"
@@ -42,10 +43,11 @@ def subcommands() -> dict[str, object]:
 def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     raw_with_seed: Path, tmp_path: Path
 ) -> None:
+    phases_file = tmp_path / "phases.jsonl"
     completed = subprocess.run(
         [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
         cwd=tmp_path,
-        env=user_environment(tmp_path),
+        env={**user_environment(tmp_path), PHASES_VARIABLE: str(phases_file)},
         capture_output=True,
         text=True,
     )
@@ -62,6 +64,11 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
         assert (tmp_path / "curated" / f"{name}.parquet").is_file(), name
         assert (tmp_path / "curated" / f"{name}.csv").is_file(), name
     assert (tmp_path / ".prefect").is_dir()
+    recorded = {phase.name: phase for phase in read_phases(phases_file)}
+    assert {"imports", "server start", "database", "workers", "parse", "validate", "flow", "publish", "server stop"} <= set(recorded)
+    assert recorded["database"].detail == "migrated"  # a fresh home on a machine (HOME) that never ran one
+    assert recorded["validate"].detail.endswith("in the flow's process")  # one report: no validation processes
+    assert recorded["parse"].start < recorded["server start"].end  # read while the server was starting
 
 
 def test_version_through_python_dash_m() -> None:

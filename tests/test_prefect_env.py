@@ -19,12 +19,12 @@ from flows.prefect_env import (
 )
 
 
-def uvicorn_children() -> list[psutil.Process]:
-    """This process's descendants that run a uvicorn server."""
+def server_children() -> list[psutil.Process]:
+    """This process's descendants that run a temporary Prefect server (`flows.server`)."""
     found = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if "uvicorn" in " ".join(child.cmdline()):
+            if "flows.server" in " ".join(child.cmdline()):
                 found.append(child)
         except psutil.Error:
             continue
@@ -37,7 +37,7 @@ def test_a_run_without_a_configured_server_gets_one_that_answers_and_is_stopped_
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    others = {child.pid for child in uvicorn_children()}  # another test's session server, if any
+    others = {child.pid for child in server_children()}  # another test's session server, if any
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         assert not get_current_settings().api.url
         with shared_api_server():
@@ -45,7 +45,7 @@ def test_a_run_without_a_configured_server_gets_one_that_answers_and_is_stopped_
             assert api_url and api_url.startswith("http://127.0.0.1:")
             with urllib.request.urlopen(f"{api_url}/health", timeout=10) as response:
                 assert response.status == 200
-            servers = [child for child in uvicorn_children() if child.pid not in others]
+            servers = [child for child in server_children() if child.pid not in others]
             assert len(servers) == 1
         assert not get_current_settings().api.url
     assert not servers[0].is_running() or servers[0].status() == psutil.STATUS_ZOMBIE
@@ -56,11 +56,11 @@ def test_a_configured_server_is_used_as_it_is() -> None:
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
     team_server = "http://127.0.0.1:9/api"
-    before = {child.pid for child in uvicorn_children()}
+    before = {child.pid for child in server_children()}
     with temporary_settings({PREFECT_API_URL: team_server}):
         with shared_api_server():
             assert get_current_settings().api.url == team_server
-            assert {child.pid for child in uvicorn_children()} == before
+            assert {child.pid for child in server_children()} == before
 
 
 def test_a_server_that_exits_at_start_is_reported_with_its_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,7 @@ from extract.publish import (
     PublishFailed,
     PublishLocked,
     csv_bytes,
+    ReusableDerived,
     arrow_table,
     publish,
     run_lock,
@@ -170,6 +171,46 @@ def test_republishing_replaces_the_snapshot_and_leaves_no_leftovers(tmp_path: Pa
     assert_complete_snapshot(curated, "b")
     assert (curated / "review" / "index.html").read_bytes() == b"<html></html>"
     assert len(list(snapshots_dir(curated).iterdir())) == 1
+
+
+def counting_builder(calls: list[str], name: str = "derived.txt") -> ReusableDerived:
+    """A reusable builder that writes the studies' bytes into `name`, recording each build."""
+
+    def build(folder: Path) -> None:
+        calls.append(folder.name)
+        (folder / name).write_bytes((folder / "studies.parquet").read_bytes()[:64])
+
+    return ReusableDerived(build, ("studies.parquet",), (name,))
+
+
+def test_derived_files_of_unchanged_inputs_are_copied_from_the_previous_snapshot(tmp_path: Path) -> None:
+    curated, calls = tmp_path / "curated", []
+    builder = counting_builder(calls)
+    publish(all_tables("a"), curated, derived=(builder,), code_version="v1")
+    made = (curated / "derived.txt").read_bytes()
+    publish(all_tables("a"), curated, derived=(builder,), code_version="v1")
+    assert len(calls) == 1 and (curated / "derived.txt").read_bytes() == made
+    assert len(list(snapshots_dir(curated).iterdir())) == 1  # still a new snapshot, swapped in whole
+
+
+def test_derived_files_are_built_again_when_an_input_or_the_code_changed_or_no_version_is_given(tmp_path: Path) -> None:
+    curated, calls = tmp_path / "curated", []
+    builder = counting_builder(calls)
+    publish(all_tables("a"), curated, derived=(builder,), code_version="v1")
+    publish(all_tables("b"), curated, derived=(builder,), code_version="v1")  # studies changed
+    publish(all_tables("b"), curated, derived=(builder,), code_version="v2")  # the code changed
+    publish(all_tables("b"), curated, derived=(builder,))  # nobody says which code made them
+    publish(all_tables("b"), curated, derived=(builder,), code_version="v2")  # the previous snapshot notes nothing
+    assert len(calls) == 5
+
+
+def test_a_derived_file_missing_from_the_previous_snapshot_is_built(tmp_path: Path) -> None:
+    curated, calls = tmp_path / "curated", []
+    builder = counting_builder(calls)
+    publish(all_tables("a"), curated, derived=(builder,), code_version="v1")
+    (curated / "derived.txt").unlink()
+    publish(all_tables("a"), curated, derived=(builder,), code_version="v1")
+    assert len(calls) == 2 and (curated / "derived.txt").is_file()
 
 
 def test_a_real_curated_folder_from_before_is_adopted(tmp_path: Path) -> None:

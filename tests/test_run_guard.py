@@ -99,7 +99,7 @@ def test_a_killed_run_leaves_no_process_behind_and_the_next_run_takes_its_lock_o
             assert killed.poll() is None, killed.communicate()
             lines = {process: command_line(process) for process in parent.children(recursive=True)}
             found = " ".join(lines.values())
-            if all(kind in found for kind in ("extract.lifeline uvicorn", "spawn_main", "forkserver", "resource_tracker")):
+            if all(kind in found for kind in ("extract.lifeline flows.server", "spawn_main", "forkserver", "resource_tracker")):
                 break
             time.sleep(0.05)
     finally:

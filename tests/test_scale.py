@@ -88,7 +88,12 @@ def test_cache_lives_beside_the_curated_folder(tmp_path: Path) -> None:
 def test_default_runner_drives_one_isolation_process_per_task_thread() -> None:
     runner = task_runner_for(3)
     assert isinstance(runner, ThreadPoolTaskRunner) and runner._max_workers == 3
-    assert validation_processes_for(runner) == 3 and validation_processes_for(runner.duplicate()) == 3
+    assert validation_processes_for(runner, 100) == 3 and validation_processes_for(runner.duplicate(), 100) == 3
+
+
+def test_a_few_reports_are_validated_by_the_task_threads_without_validation_processes() -> None:
+    runner = task_runner_for(2)
+    assert [validation_processes_for(runner, reports) for reports in (0, 1, 8, 9)] == [0, 0, 0, 2]
 
 
 def test_a_dask_address_selects_the_dask_runner() -> None:
@@ -96,7 +101,7 @@ def test_a_dask_address_selects_the_dask_runner() -> None:
 
     runner = task_runner_for(2, "tcp://127.0.0.1:8786")
     assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://127.0.0.1:8786"
-    assert validation_processes_for(runner) == 0  # Dask workers validate in their task threads
+    assert validation_processes_for(runner, 100) == 0  # Dask workers validate in their task threads
 
 
 # ---------------------------------------------------------------- what is cached, and what is not

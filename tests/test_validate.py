@@ -13,7 +13,8 @@ import pytest
 
 from extract.model import Document, Extraction, Failure, ReportMeta
 from extract.errors import VALIDATION_CHECKS
-from extract.validate import failure_summary, load_severity_policy, validate_report
+from extract.summary import failure_summary
+from extract.validate import load_severity_policy, validate_report
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 REPORT_ID = "ivig-offlabel-2017"

@@ -14,6 +14,7 @@ from pathlib import Path
 from extract.tables_spec import TABLES, ColumnKind, TableSpec
 
 DATABASE_FILE = "evidence.duckdb"
+INPUT_FILES: tuple[str, ...] = tuple(f"{spec.path}.parquet" for spec in TABLES.values())  # what it is built from
 SQL_TYPES: dict[ColumnKind, str] = {
     "string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE", "timestamp": "TIMESTAMPTZ",
 }

@@ -18,6 +18,7 @@ import pandas as pd
 from extract.model import Extraction, Failure, Table
 from extract.casts import cell_int, cell_text, is_missing
 from extract.reference_checks import reference_failures
+from extract.tables_spec import DESIGN_NAMES  # noqa: F401  (checks name designs by it)
 from extract.schemas import column_name, row_description
 from extract.text.spacing import repair_spacing
 
@@ -25,19 +26,6 @@ from extract.text.spacing import repair_spacing
 COVERED_DESIGNS: Mapping[str, tuple[str, ...]] = {
     "non_randomized_study": ("prospective_observational", "retrospective_observational"),
     "systematic_review": ("meta_analysis",),
-}
-
-DESIGN_NAMES: Mapping[str, tuple[str, str]] = {
-    "health_technology_assessment": ("health technology assessment", "health technology assessments"),
-    "systematic_review": ("systematic review", "systematic reviews"),
-    "meta_analysis": ("meta-analysis", "meta-analyses"),
-    "randomized_controlled_trial": ("randomized controlled trial", "randomized controlled trials"),
-    "non_randomized_study": ("non-randomized study", "non-randomized studies"),
-    "prospective_observational": ("prospective observational study", "prospective observational studies"),
-    "retrospective_observational": ("retrospective observational study", "retrospective observational studies"),
-    "guideline": ("guideline", "guidelines"),
-    "economic_evaluation": ("economic evaluation", "economic evaluations"),
-    "other": ("study of another design", "studies of other designs"),
 }
 
 # Cells whose absence is an error when their table has that column at all.
@@ -272,6 +260,8 @@ def broken_word(text: str, repair: Callable[[str], str] = repair_spacing) -> tup
     """The first fragment run that spacing repair would join, and what it would join it into."""
     words = text.split()
     repaired = repair(text).split()
+    if repaired == words:  # nothing to join: most cells (the matcher below costs more than the repair)
+        return None
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=words, b=repaired, autojunk=False).get_opcodes():
         if tag != "equal":
             return " ".join(words[i1:i2]), " ".join(repaired[j1:j2])

@@ -10,14 +10,15 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, TextIO
 
 from extract.analyst_db import DATABASE_FILE
 from extract.evidence_map import HTML_FILE, PNG_FILE
 from extract.summary import FailureCount, failure_table_lines
 from extract.tables_spec import TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PUBLISHED_TABLES: tuple[str, ...] = tuple(spec.path for spec in TABLES.values())
 

@@ -14,13 +14,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from extract.fields import DESIGNS
+if TYPE_CHECKING:  # the console names these files; pandas, matplotlib and the design list load when a map is drawn
+    import pandas as pd
 
 PNG_FILE = "evidence-map.png"
 HTML_FILE = "evidence-map.html"
+INPUT_FILES: tuple[str, ...] = ("studies.parquet",)  # what it is drawn from
 WIDTH_IN, DPI = 14.0, 100
 TOP_INDICATIONS = 12
 OTHER_INDICATIONS = "other indications"
@@ -38,7 +39,7 @@ class Grid:
 
 def design_title(design: str) -> str:
     """A design as a reader names it, plural and capitalised: 'Randomized controlled trials'."""
-    from extract.checks import DESIGN_NAMES  # here, so the console naming these files loads no validation
+    from extract.tables_spec import DESIGN_NAMES
 
     plural = DESIGN_NAMES.get(design, (design, design.replace("_", " ")))[1]
     return plural[0].upper() + plural[1:]
@@ -53,6 +54,10 @@ def indication_column(studies: pd.DataFrame) -> pd.Series:
 
 def evidence_grid(studies: pd.DataFrame, by: str) -> Grid:
     """Distinct study_ids per design and year (`by="year"`) or indication (`by="indication"`)."""
+    import pandas as pd
+
+    from extract.fields import DESIGNS
+
     if studies.empty:
         return Grid((), (), ())
     column = studies["year"].astype("Int64").astype(str).replace("<NA>", "year unknown") if by == "year" else indication_column(studies)
@@ -132,6 +137,8 @@ def html_page(studies: pd.DataFrame, png: bytes) -> str:
 
 def write_evidence_map(folder: Path) -> None:
     """Write `evidence-map.png` and `evidence-map.html` into a snapshot folder from its studies.parquet."""
+    import pandas as pd
+
     studies = pd.read_parquet(folder / "studies.parquet") if (folder / "studies.parquet").exists() else pd.DataFrame(
         columns=["report_id", "study_id", "design", "year", "indication"])
     png = png_bytes(studies)

@@ -108,6 +108,14 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def start_worker_server(timeout_s: float = 120.0) -> None:
+    """Start the server parsing processes are forked from (it preloads the extractor) and wait until it forks one.
+
+    The first report would wait for it anyway; started on its own, its cost shows apart.
+    """
+    run_isolated(os.getpid, timeout_s=timeout_s, source_file="the parsing process server")
+
+
 def run_isolated(
     fn: Callable[..., T],
     *args: Any,

@@ -29,11 +29,14 @@ no pandas metadata, fixed row groups, fixed column types per contract table).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import os
 import shutil
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from collections.abc import Callable, Sequence
@@ -52,6 +55,33 @@ from extract.tables_spec import CONTRACT_VERSION, TABLES, ColumnKind, ColumnSpec
 # the staging folder, where every table is already written, it writes its files beside them, so
 # they are swapped in with the tables and can never describe another snapshot.
 Derived = Callable[[Path], None]
+# What each snapshot notes about its reusable derived files: which inputs, by digest, made them.
+DERIVED_NOTE = ".derived.json"
+
+
+@dataclass(frozen=True)
+class ReusableDerived:
+    """A builder whose files depend only on some files of the snapshot, and on the code.
+
+    When publish is given the code's version and the snapshot being replaced holds the builder's
+    files, made by that same version from byte-identical inputs (its `.derived.json` says so),
+    they are copied from there instead of built again: a re-run that changes no table does not
+    redraw the evidence map or rebuild the database.
+    """
+
+    build: Derived
+    inputs: tuple[str, ...]  # paths inside the snapshot the builder reads
+    outputs: tuple[str, ...]  # paths inside the snapshot it writes
+
+    def __call__(self, folder: Path) -> None:
+        self.build(folder)
+
+    def digest(self, files: dict[PurePosixPath, bytes], code_version: str) -> str:
+        """What the files depend on: the code's version and every input's bytes."""
+        digest = hashlib.sha256(code_version.encode() + b"\0")
+        for name in self.inputs:
+            digest.update(name.encode() + b"\0" + hashlib.sha256(files.get(PurePosixPath(name), b"")).digest())
+        return digest.hexdigest()
 
 PARQUET_ROW_GROUP_SIZE = 65_536
 PARQUET_COMPRESSION = "zstd"
@@ -275,18 +305,20 @@ def flush_tree(folder: Path) -> None:
         _fsync_dir(path)
 
 
-def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path, derived: Sequence[Derived] = ()) -> Path:
+def stage_snapshot(
+    files: dict[PurePosixPath, bytes], curated_dir: Path, derived: Sequence[Derived] = (), code_version: str | None = None
+) -> Path:
     """Write a complete new snapshot beside the others (staged, derived files added, then renamed) and return it."""
     snapshots = snapshots_dir(curated_dir)
     snapshots.mkdir(parents=True, exist_ok=True)
     adopt_real_folder(curated_dir)
+    previous = curated_dir.resolve() if curated_dir.is_symlink() and curated_dir.resolve().is_dir() else None
     snapshot_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:12]}"
     staging = snapshots / f".staging-{snapshot_id}"
     try:
         write_staging(files, staging)
-        for derive in derived:
-            derive(staging)
         if derived:
+            add_derived(staging, files, derived, previous if code_version else None, code_version or "")
             flush_tree(staging)
         snapshot = snapshots / snapshot_id
         os.rename(staging, snapshot)
@@ -295,6 +327,36 @@ def stage_snapshot(files: dict[PurePosixPath, bytes], curated_dir: Path, derived
         shutil.rmtree(staging, ignore_errors=True)  # frees the space a full disk needs back
         raise
     return snapshot
+
+
+def add_derived(
+    staging: Path, files: dict[PurePosixPath, bytes], derived: Sequence[Derived], previous: Path | None, code_version: str
+) -> None:
+    """Build each derived builder's files into the staging folder, or copy a reusable one's from the previous snapshot."""
+    made = previous_derived(previous)
+    noted: dict[str, str] = {}
+    for derive in derived:
+        if not isinstance(derive, ReusableDerived):
+            derive(staging)
+            continue
+        digest = noted[",".join(derive.outputs)] = derive.digest(files, code_version)
+        reusable = previous is not None and made.get(",".join(derive.outputs)) == digest
+        if reusable and all((previous / name).is_file() for name in derive.outputs):
+            for name in derive.outputs:
+                shutil.copyfile(previous / name, staging / name)
+        else:
+            derive(staging)
+    if noted and code_version:
+        (staging / DERIVED_NOTE).write_text(json.dumps(noted, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def previous_derived(previous: Path | None) -> dict[str, str]:
+    """What the previous snapshot notes about its derived files; nothing when it notes nothing readable."""
+    try:
+        note = json.loads((previous / DERIVED_NOTE).read_text(encoding="utf-8")) if previous is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return note if isinstance(note, dict) else {}
 
 
 def failure_message(curated_dir: Path, snapshot: Path | None, error: OSError) -> str:
@@ -309,8 +371,12 @@ def publish(
     curated_dir: Path,
     extra_files: dict[str, bytes] | None = None,
     derived: Sequence[Derived] = (),
+    code_version: str | None = None,
 ) -> None:
     """Write every table as Parquet and CSV, and the files `derived` builds from them, into a new snapshot and swap it in atomically.
+
+    With the `code_version` that made the tables, a `ReusableDerived` builder's files are copied
+    from the snapshot being replaced when that version made them there from the same inputs.
 
     A refusal of the file system (disk full, read-only, permission) raises PublishFailed, whose
     one-line message says what and where; the snapshot curated_dir points at is left as it was.
@@ -320,7 +386,7 @@ def publish(
     with run_lock(curated_dir):
         snapshot: Path | None = None
         try:
-            snapshot = stage_snapshot(files, curated_dir, derived)
+            snapshot = stage_snapshot(files, curated_dir, derived, code_version)
             point_curated_at(curated_dir, snapshot)
         except OSError as error:
             message = failure_message(curated_dir, snapshot, error)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
-
-import pandas as pd
+from typing import TYPE_CHECKING, cast
 
 from extract.model import Severity
-from extract.validate import failure_summary
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARTIFACT_KEY = "validation-summary"
 
@@ -46,6 +46,25 @@ def failure_counts(failures: pd.DataFrame) -> tuple[FailureCount, ...]:
             reports=int(reports[(row["check"], row["severity"])]),
         )
         for row in failure_summary(failures).to_dict("records")
+    )
+
+
+def failure_summary(failures: pd.DataFrame) -> pd.DataFrame:
+    """Counts by check and severity, errors first, for the CLI and the run's markdown artifact."""
+    import pandas as pd
+
+    counts = (
+        failures.groupby(["check", "severity"], sort=False).size().rename("failures").reset_index()
+        if len(failures)
+        else pd.DataFrame({"check": [], "severity": [], "failures": []})
+    )
+    order = counts["severity"].map({"error": 0, "warning": 1})
+    return (
+        counts.assign(_order=order)
+        .sort_values(["_order", "failures", "check"], ascending=[True, False, True], kind="mergesort")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+        .astype({"failures": "int64"})
     )
 
 

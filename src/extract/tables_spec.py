@@ -26,6 +26,19 @@ CONTRACT_VERSION = "1.1"
 # The lists a reference can be in: References Summarized, or the appendix of further references.
 REFERENCE_SECTIONS: tuple[str, ...] = ("summarized", "additional")
 
+# Each contract design as a reader names it: (singular, plural).
+DESIGN_NAMES: Mapping[str, tuple[str, str]] = {
+    "health_technology_assessment": ("health technology assessment", "health technology assessments"),
+    "systematic_review": ("systematic review", "systematic reviews"),
+    "meta_analysis": ("meta-analysis", "meta-analyses"),
+    "randomized_controlled_trial": ("randomized controlled trial", "randomized controlled trials"),
+    "non_randomized_study": ("non-randomized study", "non-randomized studies"),
+    "prospective_observational": ("prospective observational study", "prospective observational studies"),
+    "retrospective_observational": ("retrospective observational study", "retrospective observational studies"),
+    "guideline": ("guideline", "guidelines"),
+    "economic_evaluation": ("economic evaluation", "economic evaluations"),
+    "other": ("study of another design", "studies of other designs"),
+}
 # The contract's selection criteria, in the order it lists them and rows are sorted by.
 CRITERIA: tuple[str, ...] = ("population", "intervention", "comparator", "outcomes", "study_designs")
 

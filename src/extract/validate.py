@@ -131,20 +131,3 @@ def validate_report(
     validated["quarantine_studies"] = studies[mask].reset_index(drop=True)
     validated["validation_failures"] = merge_failures(tables.get("validation_failures"), failures)
     return validated
-
-
-def failure_summary(failures: pd.DataFrame) -> pd.DataFrame:
-    """Counts by check and severity, errors first, for the CLI and the run's markdown artifact."""
-    counts = (
-        failures.groupby(["check", "severity"], sort=False).size().rename("failures").reset_index()
-        if len(failures)
-        else pd.DataFrame({"check": [], "severity": [], "failures": []})
-    )
-    order = counts["severity"].map({"error": 0, "warning": 1})
-    return (
-        counts.assign(_order=order)
-        .sort_values(["_order", "failures", "check"], ascending=[True, False, True], kind="mergesort")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-        .astype({"failures": "int64"})
-    )

@@ -9,18 +9,21 @@ from extract.settings import TableSettings
 
 
 def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
-    """Group words into visual lines (a raised superscript joins its line), each sorted left to right."""
-    lines: list[tuple[BBox, list[Word]]] = []
+    """Group words into visual lines (a raised superscript joins its line), each sorted left to right.
+
+    A line is kept as its vertical extent and its words: every cell of every table is read
+    through here, and a box made per word joined cost more than the grouping.
+    """
+    lines: list[list] = []  # [top, bottom, words] of each line, in the order lines were opened
     for word in sorted(words, key=lambda w: (w.bbox.top, w.bbox.x0)):
-        position = _line_for(lines, word, settings)
-        if position is None:
-            lines.append((word.bbox, [word]))
+        line = _line_for(lines, word, settings.line_overlap)
+        if line is None:
+            lines.append([word.bbox.top, word.bbox.bottom, [word]])
         else:
-            box, members = lines[position]
-            members.append(word)
-            lines[position] = (box.union(word.bbox), members)
-    ordered = sorted(lines, key=lambda line: line[0].top)
-    return [tuple(sorted(members, key=lambda w: w.bbox.x0)) for _, members in ordered]
+            line[0], line[1] = min(line[0], word.bbox.top), max(line[1], word.bbox.bottom)
+            line[2].append(word)
+    ordered = sorted(lines, key=lambda line: line[0])
+    return [tuple(sorted(members, key=lambda w: w.bbox.x0)) for _, _, members in ordered]
 
 
 def words_to_text(words: Sequence[Word], settings: TableSettings) -> str:
@@ -34,20 +37,23 @@ def vertical_overlap(a: BBox, b: BBox) -> float:
     return shared / max(min(a.height, b.height), 0.1)
 
 
-def _line_for(lines: Sequence[tuple[BBox, list[Word]]], word: Word, settings: TableSettings) -> int | None:
-    """Index of the open line a word overlaps enough to join; only lines reaching down to it are looked at."""
+def _line_for(lines: Sequence[list], word: Word, line_overlap: float) -> list | None:
+    """The open line a word overlaps enough to join (as `vertical_overlap` measures it); only lines reaching down to it are looked at."""
+    top, bottom = word.bbox.top, word.bbox.bottom
+    reach = top - 3 * max(word.size, 1.0)
     for position in range(len(lines) - 1, -1, -1):
-        box = lines[position][0]
-        if vertical_overlap(box, word.bbox) >= settings.line_overlap:
-            return position
-        if box.bottom < word.bbox.top - 3 * max(word.size, 1.0):
+        line = lines[position]
+        shared = min(line[1], bottom) - max(line[0], top)
+        if shared / max(min(line[1] - line[0], bottom - top), 0.1) >= line_overlap:
+            return line
+        if line[1] < reach:
             return None
     return None
 
 
 def box_of(words: Sequence[Word]) -> BBox:
-    """The union of the words' boxes."""
-    box = words[0].bbox
-    for word in words[1:]:
-        box = box.union(word.bbox)
-    return box
+    """The union of the words' boxes (one box made, not one per word)."""
+    boxes = [word.bbox for word in words]
+    if not boxes:
+        raise IndexError("the box of no words")
+    return BBox(min(b.x0 for b in boxes), min(b.top for b in boxes), max(b.x1 for b in boxes), max(b.bottom for b in boxes))

@@ -79,17 +79,29 @@ class TextCounts:
         return self.cid_share > MAX_DECODABLE_CID_SHARE or self.alnum_share < MIN_DECODABLE_ALNUM_SHARE
 
 
+class DecodableChars(dict[str, bool]):
+    """Whether a character is a letter, a digit or ordinary punctuation, worked out once per character."""
+
+    def __missing__(self, char: str) -> bool:
+        decodable = self[char] = unicodedata.category(char)[0] in "LN" or char in ORDINARY_PUNCTUATION
+        return decodable
+
+
+_DECODABLE = DecodableChars()
+
+
 def text_counts(text: str) -> TextCounts:
-    """Count a text's visible characters, `(cid:N)` markers, letters and digits, and decodable glyphs in one walk."""
+    """Count a text's visible characters, `(cid:N)` markers, letters and digits, and decodable glyphs.
+
+    Every page of every PDF is counted, so the counting is left to the string methods (one pass
+    each over the visible characters) rather than a Python loop over characters.
+    """
     markers = _CID_MARKER.findall(text)
     cid_chars = sum(len(marker) for marker in markers)
-    plain = alnum = decodable = 0
-    for ch in _CID_MARKER.sub(" ", text) if markers else text:
-        if not ch.isspace():
-            plain += 1
-            alnum += ch.isalnum()
-            decodable += unicodedata.category(ch)[0] in "LN" or ch in ORDINARY_PUNCTUATION
-    return TextCounts(plain + cid_chars, len(markers), cid_chars, alnum, decodable)
+    visible = "".join((_CID_MARKER.sub(" ", text) if markers else text).split())
+    alnum = sum(map(str.isalnum, visible))
+    decodable = sum(map(_DECODABLE.__getitem__, visible))
+    return TextCounts(len(visible) + cid_chars, len(markers), cid_chars, alnum, decodable)
 
 
 def total_counts(counts: Iterable[TextCounts]) -> TextCounts:

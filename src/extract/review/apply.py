@@ -21,7 +21,6 @@ from extract.casts import cell_int
 from extract.datasets import tables_as_objects
 from extract.model import Extraction, Failure
 from extract.tables_spec import failure_record
-from extract.review.corrections import corrected_value, correction_problem
 from extract.review.decisions import Decision, cell_text_or_empty, in_force
 
 
@@ -119,6 +118,8 @@ def apply_corrections(
     cell of each invalid correction that no later correction of the same cell replaces. An
     invalid value is never written: the extracted value stays, and the run goes on.
     """
+    from extract.review.corrections import corrected_value, correction_problem  # pandera: only when there is a correction
+
     out = studies.copy()
     trails: dict[int, list[dict[str, str]]] = {}
     outcomes: list[tuple[Decision, str]] = []

@@ -17,18 +17,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
-import pandas as pd
 from filelock import FileLock
 
 from extract.errors import describe_os_error
+
+if TYPE_CHECKING:  # the run reads the decisions file first thing, before it needs pandas
+    import pandas as pd
 
 
 DECISION_COLUMNS: tuple[str, ...] = (
@@ -88,9 +92,15 @@ class Decision:
 
 def cell_text_or_empty(value: object) -> str:
     """A cell as text, with missing values as the empty string."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    return str(value)
+    return "" if is_missing_cell(value) else str(value)
+
+
+def is_missing_cell(value: object) -> bool:
+    """None, NaN or pandas' NA (which only a loaded pandas can have made)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
 
 
 def decision_from_record(record: Mapping[str, str | None], where: str | None = None) -> Decision:
