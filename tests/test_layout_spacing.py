@@ -84,3 +84,17 @@ def test_a_drawn_space_is_a_word_space_short_of_a_column_gap() -> None:
     assert drawn_word_space(7.3, 9.0, 1)
     assert not drawn_word_space(7.3, 9.0, 0)
     assert not drawn_word_space(20.0, 9.0, 1)
+
+
+def test_a_title_set_solid_is_one_block_and_a_line_drawn_over_another_is_not() -> None:
+    """A large title's second line may reach into the first's box by a little (tight leading)."""
+    from extract.layout.blocks import segments_to_blocks
+    from extract.layout.lines import TextLine
+    from extract.model import BBox
+    from extract.settings import LayoutSettings
+
+    first = TextLine("Intravenous iron for leg ulcers: Clinical", BBox(56, 158.1, 588, 177.9), 1, 20.0, False)
+    second = TextLine("Effectiveness", BBox(56, 176.5, 204, 192.2), 1, 20.0, False)
+    assert [len(block) for block in segments_to_blocks([first, second], LayoutSettings())] == [2]
+    over = TextLine("Effectiveness", BBox(56, 165.0, 204, 180.0), 1, 20.0, False)  # half a line into the first
+    assert [len(block) for block in segments_to_blocks([first, over], LayoutSettings())] == [1, 1]

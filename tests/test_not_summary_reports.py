@@ -167,3 +167,9 @@ def test_a_table_read_without_confidence_is_kept_with_a_warning() -> None:
     [warning] = low_confidence_warnings("r", [table_of("Smith (2016)", confidence=0.3), table_of("Lee (2014)")])
     assert warning.check == "low_confidence_table" and warning.severity == "warning" and warning.page_no == 3
     assert "0.30" in warning.message and "page 3" in warning.message
+
+
+def test_a_surname_split_by_character_spacing_is_judged_whole() -> None:
+    """`Kowalczy k` is a surname the spacing split, not the ordinary word `k`: the table passes."""
+    table = table_of("Kowalczy k, 2022")
+    assert judge(table).summary, judge(table).reason

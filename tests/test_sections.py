@@ -468,3 +468,75 @@ def test_criteria_rows_packed_tight_are_read_from_where_they_are_printed() -> No
         "intervention": "Intravenous iron",
         "study_designs": "Randomized controlled trials, systematic reviews",
     }
+
+
+def text_meta(tmp_path: Path, text: str) -> ReportMeta:
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return report_meta(read_text(path))
+
+
+def test_criteria_labels_printed_in_a_run_take_the_value_blocks_after_them_in_turn(tmp_path: Path) -> None:
+    """pdfminer prints a two-column table's labels together when the rows are tight, then the values."""
+    meta = text_meta(tmp_path, (
+        "Selection Criteria\n\nTable 1: Selection Criteria\nPopulation\n\nAdults with severe asthma\n\nIntervention\n\n"
+        "Intravenous iron\n\nComparator\n\nOutcomes\n\nStudy Designs\n\nPlacebo, usual care\n\nClinical benefits and harms\n\n"
+        "Randomized controlled trials,\nnon-randomized studies\n\nResults\nRapid Response reports are organized by quality.\n"
+    ))
+    assert meta.selection_criteria == {
+        "population": "Adults with severe asthma",
+        "intervention": "Intravenous iron",
+        "comparator": "Placebo, usual care",
+        "outcomes": "Clinical benefits and harms",
+        "study_designs": "Randomized controlled trials, non-randomized studies",
+    }
+
+
+def test_criteria_printed_side_by_side_and_a_list_whose_marks_were_lost(tmp_path: Path) -> None:
+    """`pdftotext -layout` prints labels and values across a column gap, the value's lines under
+    its first; a list after `the following:` keeps one item per line even where its bullets were
+    drawn as shapes and the text has none."""
+    meta = text_meta(tmp_path, (
+        "Selection Criteria\n\nTable 1: Selection Criteria\n"
+        "Population          Patients of any age with severe asthma or the following:\n"
+        "                    Recurrent urinary tract infection\n"
+        "                    Severe asthma\n"
+        "Intervention        Intravenous iron, alone or in combination\n"
+        "                    with usual care\n"
+        "Study Designs       Systematic reviews,   randomized trials\n\n"
+        "Results\nRapid Response reports are organized by quality.\n"
+    ))
+    assert meta.selection_criteria == {
+        "population": "Patients of any age with severe asthma or the following: Recurrent urinary tract infection; Severe asthma",
+        "intervention": "Intravenous iron, alone or in combination with usual care",
+        "study_designs": "Systematic reviews, randomized trials",
+    }
+
+
+def test_a_text_exports_running_header_and_page_numbers_stay_out_of_the_metadata(tmp_path: Path) -> None:
+    header = "SUMMARY OF ABSTRACTS Rapid Response Service\n\nDrug X for condition Y: Clinical Effectiveness\n\n"
+    pages = [
+        "Drug X for condition Y: Clinical Effectiveness\n\nResearch Question\n\nWhat is the clinical effectiveness of drug X?\n\nPage 1",
+        header + "Selection Criteria\n\nTable 1: Selection Criteria\nPopulation\n\nAdults\n\nStudy Designs\n\nRandomized trials\n\nPage 2",
+        header + "Results\n\nThree studies were found.\n\nPage 3",
+        header + "Conclusions\n\nMore research is needed.\n\nPage 4",
+    ]
+    meta = text_meta(tmp_path, "\f".join(pages))
+    assert meta.selection_criteria == {"population": "Adults", "study_designs": "Randomized trials"}
+    assert meta.title == "Drug X for condition Y: Clinical Effectiveness"  # the cover keeps its title
+
+
+def test_an_abbreviation_footnote_ends_at_the_next_tables_caption(tmp_path: Path) -> None:
+    from extract.meta.abbreviations import footnote_text
+
+    block = "CI = confidence interval; vs = versus\nTable 3: Summary of Included Studies\nAuthor (Year)   Population"
+    assert footnote_text(block) == "CI = confidence interval; vs = versus"
+
+
+def test_a_title_ending_in_a_colon_goes_on_in_the_next_cover_block() -> None:
+    from extract.meta.cover import report_title
+    from extract.meta.sections import Line
+
+    front = [Line("Drug X for condition Y:", 0), Line("Clinical Effectiveness", 1), Line("Publication Date: May 1, 2020", 2)]
+    assert report_title(front) == "Drug X for condition Y: Clinical Effectiveness"
+    assert report_title([Line("Drug X for condition Y", 0), Line("Clinical Effectiveness", 1)]) == "Drug X for condition Y"

@@ -21,12 +21,19 @@ def segments_to_blocks(segments: Sequence[TextLine], settings: LayoutSettings) -
     return reading_order(groups)
 
 
+# How far a line's box may reach into the box of the line above it, in font sizes.
+MAX_LINE_OVERLAP_EM = 0.25
+
+
 def _continues_block(previous: TextLine, line: TextLine, settings: LayoutSettings) -> bool:
-    """A line continues a paragraph when it sits just below it, overlaps it and shares its font."""
+    """A line continues a paragraph when it sits just below it, overlaps it and shares its font.
+    Tight leading may let a line's box reach into the one above by a little (a large title set
+    solid); more than that is no line below."""
     gap = line.bbox.top - previous.bbox.bottom
     overlaps = min(previous.bbox.x1, line.bbox.x1) > max(previous.bbox.x0, line.bbox.x0)
     same_font = previous.bold == line.bold and abs(previous.size - line.size) < 0.6
-    return -1.0 <= gap <= settings.paragraph_gap_em * max(line.size, 1.0) and overlaps and same_font
+    size = max(line.size, 1.0)
+    return -MAX_LINE_OVERLAP_EM * size <= gap <= settings.paragraph_gap_em * size and overlaps and same_font
 
 
 def reading_order(groups: Sequence[list[TextLine]]) -> list[list[TextLine]]:

@@ -82,3 +82,23 @@ def furniture_flags(runs: Sequence[TextLine], height: float, keys: frozenset[tup
         if is_furniture(join_runs(line), height, keys, settings):
             furniture.update(id(run) for run in line)
     return [id(run) in furniture for run in runs]
+
+
+# In text without geometry, a running header or footer is a line among the first or last few of
+# its page …
+TEXT_EDGE_LINES = 3
+# … whose text (digits blanked) is printed so on at least this many pages and this share of them.
+MIN_RUNNING_PAGES = 3
+MIN_RUNNING_SHARE = 0.5
+
+
+def running_texts(pages: Sequence[Sequence[str]]) -> frozenset[str]:
+    """The furniture texts (`furniture_text`) of lines a page's text repeats at its top or bottom
+    edge on enough pages: a text export's running headers, footers and page numbers."""
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        kept = [line for line in lines if line.strip()]
+        edges = kept[:TEXT_EDGE_LINES] + kept[-TEXT_EDGE_LINES:]
+        seen.update({furniture_text(line) for line in edges})
+    needed = max(MIN_RUNNING_PAGES, MIN_RUNNING_SHARE * len(pages))
+    return frozenset(text for text, count in seen.items() if count >= needed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from extract.layout.captions import CAPTION
 from extract.meta.sections import Line
 from extract.model import Document
 from extract.text.clean import clean_text
@@ -53,11 +54,16 @@ def starts_with_abbreviation(line: str) -> bool:
 
 
 def footnote_text(block_text: str) -> str | None:
-    """The part of a block from its first `X = y` or `X: y` line on, or None when it has none."""
+    """The part of a block from its first `X = y` or `X: y` line on, up to a table caption printed
+    right under it (a text export may leave no blank line before the next table), or None when it
+    has none."""
     lines = block_text.splitlines()
     starts = (n for n, text in enumerate(lines) if starts_with_abbreviation(text))
     start = next(starts, None)
-    return None if start is None else "\n".join(lines[start:])
+    if start is None:
+        return None
+    end = next((n for n in range(start + 1, len(lines)) if CAPTION.match(lines[n])), len(lines))
+    return "\n".join(lines[start:end])
 
 
 def footnote_abbreviations(doc: Document) -> Iterable[dict[str, str]]:

@@ -23,9 +23,14 @@ TITLE_LABEL = re.compile(r"^\s*Title\s*:\s*", re.IGNORECASE)
 
 
 def report_title(front: Sequence[Line]) -> str | None:
-    """The first cover block that is neither a series banner nor a date or labelled fact."""
-    for block in front_blocks(front):
+    """The first cover block that is neither a series banner nor a date or labelled fact. A title
+    block ending in a colon goes on in the next block (`Drug X for Y:` / `Clinical Effectiveness`,
+    a subtitle printed with room above it)."""
+    blocks = front_blocks(front)
+    for index, block in enumerate(blocks):
         lines = [] if is_banner(block[0].text) else title_lines(block)
+        if lines and lines[-1].rstrip().endswith(":") and len(lines) == len(block) and index + 1 < len(blocks):
+            lines += title_lines(blocks[index + 1])
         if lines:
             return clean_text("\n".join(lines)) or None
     return None

@@ -55,6 +55,9 @@ CRITERION_LABELS: Mapping[str, str] = {
     label.replace(" ", ""): criterion for label, criterion in PRINTED_CRITERION_LABELS.items()
 }
 INLINE_CRITERION = re.compile(r"^(?P<label>[A-Za-z/() ]{4,20}?)\s*:\s*(?P<text>\S.*)$")
+# A label with its value printed beside it across a column gap, as layout-keeping text prints a
+# two-column table (`Population        Adults with asthma`).
+COLUMN_CRITERION = re.compile(r"^(?P<label>\s*[A-Za-z/()][A-Za-z/() ]{3,24}?)\s{2,}(?P<text>\S.*)$")
 SELECTION_CAPTION = re.compile(r"\(?\s*(?:selection|inclusion|eligibility) criteria", re.I)
 
 
@@ -95,15 +98,31 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
         if placed:
             return placed
     rows: dict[str, list[str]] = {}
-    current: str | None = None
+    waiting: list[str] = []  # labels printed one after another, their values still to come
+    block: int | None = None
+    value_column = 0  # where values start when labels and values are printed side by side
     for line in lines:
-        label = criterion_label(line.text)
+        beside = column_label(line.text)
+        label = criterion_label(line.text) or (beside[:2] if beside else None)
         if label and label[0] not in rows:
-            current = label[0]
-            rows[current] = [label[1]] if label[1] else []
-        elif current is not None:
-            rows[current].append(line.text)
+            rows[label[0]] = [label[1]] if label[1] else []
+            waiting = waiting + [label[0]] if not any(rows[w] for w in waiting) and not label[1] else [label[0]]
+            block, value_column = None, beside[2] if beside and not criterion_label(line.text) else 0
+        elif waiting:
+            if block is not None and line.block_index != block and len(waiting) > 1:
+                waiting = waiting[1:]  # labels printed in a run take the value blocks after them in turn
+            block = line.block_index
+            beside_value = value_column and not line.text[:value_column].strip()
+            rows[waiting[0]].append(line.text[value_column:] if beside_value else line.text)
     return rows
+
+
+def column_label(line: str) -> tuple[str, str, int] | None:
+    """A criterion label with its value beside it across a column gap, and the column the value
+    starts at (the value's lines below start there too)."""
+    match = COLUMN_CRITERION.match(line.rstrip())
+    criterion = CRITERION_LABELS.get(squash(match["label"])) if match else None
+    return (criterion, match["text"], match.start("text")) if match and criterion else None
 
 
 def marked_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
@@ -137,7 +156,20 @@ def bullet_items(value_lines: Sequence[str]) -> tuple[list[str], list[list[str]]
     split_at = len(lead) - detached
     if detached and not items and split_at > 0 and lead[split_at - 1].rstrip().endswith(":"):
         return lead[:split_at], [[text] for text in lead[split_at:]]
+    if not detached and not items:
+        return unmarked_items(lead)
     return lead, items
+
+
+def unmarked_items(lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """A lead-in ending in `:` followed by lines that each start with a capital: a list whose marks
+    the text lost (a bullet drawn as a shape, a glyph the export dropped), one item per line. A
+    wrapped sentence goes on in lower case, so it is never split this way."""
+    colon = next((index for index, text in enumerate(lines) if text.rstrip().endswith(":")), None)
+    following = lines[colon + 1:] if colon is not None else []
+    if len(following) >= 2 and all(text.strip()[:1].isupper() for text in following):
+        return list(lines[: colon + 1]), [[text] for text in following]  # type: ignore[operator]
+    return list(lines), []
 
 
 def criterion_text(value_lines: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extract.layout.captions import loose_caption_title
+from extract.layout.furniture import furniture_text, running_texts
 from extract.model import BBox, Block, Document
 from extract.text.clean import clean_text
 
@@ -70,8 +71,17 @@ SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 def document_lines(doc: Document) -> tuple[Line, ...]:
     """Flatten the blocks into non-blank lines; form feeds and other breaks end a line. A PDF
-    block's lines keep their boxes."""
-    return tuple(line for block in doc.blocks for line in block_lines(block))
+    block's lines keep their boxes. A text export's running headers, footers and page numbers
+    are left out after its first page, whose lines may be the title the headers repeat (a PDF's
+    reader has left them out already)."""
+    lines = [line for block in doc.blocks for line in block_lines(block)]
+    if doc.source_format != "text" or not all(line.page_no for line in lines):
+        return tuple(lines)
+    pages: dict[int, list[str]] = {}
+    for line in lines:
+        pages.setdefault(line.page_no or 0, []).append(line.text)
+    running = running_texts(list(pages.values()))
+    return tuple(line for line in lines if line.page_no == 1 or furniture_text(line.text) not in running)
 
 
 def block_lines(block: Block) -> list[Line]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from extract.fields import split_author_year_ref
 from extract.model import RawRow, Table
-from extract.text.spacing import word_zipf
+from extract.text.spacing import repair_spacing, word_zipf
 
 CONTENT_FIELDS = frozenset(
     {"indication", "population", "results", "authors_conclusions", "study_design", "intervention", "comparator", "outcomes"}
@@ -76,8 +76,10 @@ def row_author_name(row: RawRow) -> str | None:
 
 def is_surname_like(name: str) -> bool:
     """Its last word (after particles such as `van der`, `de la`) starts with a capital, has two letters or
-    more, and is no very common word in lower case."""
-    last = name.split()[-1] if name.split() else ""
+    more, and is no very common word in lower case. A name character spacing split (`Kowalczy k`)
+    is judged whole, as the published row will read it."""
+    words = repair_spacing(name).split()
+    last = words[-1] if words else ""
     if sum(char.isalpha() for char in last) < 2 or not last[:1].isupper():
         return False
     return word_zipf(last.lower()) < MIN_ZIPF_COMMON_WORD
