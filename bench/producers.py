@@ -149,6 +149,39 @@ def measure(case: Case, pdf: Path, truth: GroundTruth, tools: Sequence[str]) -> 
     return result
 
 
+NOT_SUMMARY_DIR = Path("bench/out/not-summary")
+CONTROLS = Path("tests/fixtures/corpus/bad-pdfs")
+
+
+def not_summary_documents() -> list[Path]:
+    """Documents that are not summary reports: the drawn guideline, trial paper and slide deck of
+    tests/test_not_summary_reports.py, and the real table PDFs kept as controls in the corpus."""
+    from tests.test_not_summary_reports import slide_deck, trial_paper, two_column_guideline
+
+    NOT_SUMMARY_DIR.mkdir(parents=True, exist_ok=True)
+    drawn = [draw(NOT_SUMMARY_DIR / f"{draw.__name__.replace('_', '-')}.pdf") for draw in (two_column_guideline, trial_paper, slide_deck)]
+    return drawn + sorted(CONTROLS.glob("control-*.pdf"))
+
+
+def not_summary_lines() -> list[str]:
+    """One row per document: the study rows we read from it and the report-level failure."""
+    from extract.errors import UnreadableReport
+    from extract.extraction import extract_report
+    from extract.rows import study_records
+    from extract.settings import Limits
+
+    lines = ["### Documents that are not summary reports (want: 0 rows, `no_summary_table`)", "",
+             "| document | rows | failure |", "|---|---|---|"]
+    for path in not_summary_documents():
+        try:
+            extraction = extract_report(path, Limits())
+            rows, failure = len(study_records(path.stem, extraction.tables)), "none"
+        except UnreadableReport as unreadable:
+            rows, failure = 0, f"`{unreadable.reason}`"
+        lines.append(f"| {path.name} | {rows} | {failure} |")
+    return lines + [""]
+
+
 def pct(parts: Sequence[tuple[int, int, int, int]], fields: bool) -> str:
     """Rows % (fields=False) or fields exact % over several scores."""
     num = sum(p[2] if fields else p[0] for p in parts)
@@ -198,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"# Producers ({len(cases)} reports: seeds {args.first_seed}..{args.first_seed + args.seeds - 1}, "
              f"all layouts; rendering {rendered_s:.0f} s, total {time.perf_counter() - started:.0f} s)", "",
              *table("By producer", by_producer, tools), *table("By variant (all producers)", by_variant, ()),
+             *not_summary_lines(),
              "### Spacing artifact (reports drawn with it, ours)", "",
              "| producer | reports | false joins | surnames left split |", "|---|---|---|---|"]
     for producer in sorted({p for p, _ in spacing}):
