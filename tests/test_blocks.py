@@ -474,3 +474,45 @@ def test_rows_before_the_first_printed_group_heading_take_it() -> None:
     layout = TableLayout(authors=(), headings=(None, None, "Randomized Controlled Trials", None, "Non-Randomized Studies"), data=(), authors_before=(), cuts=())
     assert group_labels(layout) == ("Randomized Controlled Trials",) * 4 + ("Non-Randomized Studies",)
     assert group_labels(TableLayout(authors=(), headings=(None, None), data=(), authors_before=(), cuts=())) == (None, None)
+
+
+def test_a_reference_printed_under_the_year_after_a_cell_is_the_rows_reference() -> None:
+    """A superscript reference under `Author,` / `2022` comes out of pdftotext after the next cell."""
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Study, Year",
+        "Study Design",
+        "Population",
+        "Kowalski,\n2022",
+        "Cost-utility\nanalysis",
+        "3",
+        "Adults aged 65 years or more",
+    )
+    (table,) = tables_from_blocks(doc)
+    (row,) = table.rows
+    assert row.cells["ref"].text == "3"
+    assert row.cells["study_design"].text == "Cost-utility\nanalysis" and row.cells["population"].text == "Adults aged 65 years or more"
+
+
+def test_a_number_far_from_a_refless_author_stays_data() -> None:
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Author (Year)",
+        "Study Design",
+        "Population",
+        "Outcomes",
+        "Key Findings",
+        "Lee (2019)",
+        "Cohort",
+        "Adults",
+        "Mortality",
+        "120",
+        "Park (2020)",
+        "Cohort",
+        "Children",
+        "Admissions",
+        "No difference",
+    )
+    rows = tables_from_blocks(doc)[0].rows
+    assert [row.cells["results"].text for row in rows] == ["120", "No difference"]
+    assert all("ref" not in row.cells for row in rows)

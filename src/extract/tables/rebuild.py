@@ -153,10 +153,30 @@ def _heads_a_group(pieces: Sequence[Piece], index: int) -> bool:
     return above_author or names_a_group(pieces[index].text)
 
 
+# How many data pieces may stand between a ref-less author and a lone number that is its reference.
+MAX_CELLS_BEFORE_REF = 2
+_REF_NUMBER = re.compile(r"[1-9]\d{0,2}")
+
+
+def _refless_author_just_before(resolved: Sequence[Piece]) -> bool:
+    """Whether the last author, a few data pieces back at most, printed no reference."""
+    for steps, piece in enumerate(reversed(resolved)):
+        if piece.kind == "author":
+            return piece.author is not None and piece.author.ref_no is None
+        if piece.kind != "data" or steps >= MAX_CELLS_BEFORE_REF:
+            return False
+    return False
+
+
 def _number_kind(pieces: Sequence[Piece], index: int, resolved: Sequence[Piece]) -> PieceKind:
-    """A lone number is a reference after a ref-less author, page furniture beside a page break, else data."""
+    """A lone number is a reference after a ref-less author, page furniture beside a page break, else data.
+    A reference printed as a superscript under the year may come out after a cell or two of its
+    row (pdftotext prints it where its line falls), so up to `MAX_CELLS_BEFORE_REF` data pieces
+    may stand between the author and it."""
     previous = resolved[-1] if resolved else None
     if previous is not None and previous.kind == "author" and previous.author and previous.author.ref_no is None:
+        return "ref"
+    if _REF_NUMBER.fullmatch(pieces[index].text.strip()) and _refless_author_just_before(resolved):
         return "ref"
     following = pieces[index + 1] if index + 1 < len(pieces) else None
     if following is None or following.kind in ("header", "furniture") or (previous and previous.kind == "header"):
