@@ -109,9 +109,16 @@ def _straddled_starts(line: Sequence[Word], bounds: Sequence[float], settings: T
     return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - settings.snap_pt < w.bbox.x1 for w in line))
 
 
+def min_straddled_starts(inner_starts: int) -> int:
+    """How many column starts a line must run over to be prose across the table: two, or three in a
+    table of five columns or more, where a row's long cells may each end a little past the next
+    column's start (text exports align columns a few characters apart)."""
+    return 3 if inner_starts >= 4 else 2
+
+
 def _is_full_width(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
     """True for a paragraph, note or heading line below a table, not a cell's word overflowing its column."""
-    if _straddled_starts(line, bounds, settings) >= 2:
+    if _straddled_starts(line, bounds, settings) >= min_straddled_starts(len(bounds) - 2):
         return True
     return len(line_segments(line, settings)) == 1 and _crosses_columns(line, bounds, settings)
 
