@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from extract import __version__
 from flows import phases
-from flows.prefect_env import configure_prefect, quiet_cache_failures, run_api_server
+from flows.prefect_env import ServerStartFailed, configure_prefect, quiet_cache_failures, run_api_server
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -70,10 +70,14 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
         print(f"evidence-extract run: {error}", file=sys.stderr)
         return EXIT_USAGE
     configure_prefect(Path.cwd() / ".prefect")
-    if args.dask_address:  # Dask workers may sit on other machines: they cannot reach a server on this one's loopback
-        summary = run_flow(prepared_flow(args, curated_dir), raw_dir, curated_dir, decisions)
-    else:
-        summary = local_run(args, raw_dir, curated_dir, decisions)
+    try:
+        if args.dask_address:  # Dask workers may sit on other machines: they cannot reach a server on this one's loopback
+            summary = run_flow(prepared_flow(args, curated_dir), raw_dir, curated_dir, decisions)
+        else:
+            summary = local_run(args, raw_dir, curated_dir, decisions)
+    except ServerStartFailed as error:
+        print(f"evidence-extract run: {error}; nothing was published and {curated_dir}/ is unchanged", file=sys.stderr)
+        return EXIT_FAILED
     from extract.console import format_summary
 
     print(format_summary(summary), flush=True)

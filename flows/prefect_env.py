@@ -44,6 +44,13 @@ SERVER_SERVICE_DEFAULTS = {
 # steps and is joined when the flow ends: up to a second added to every run.
 TEMPORARY_SERVER_RUN_SETTINGS: dict[str, object] = {"flows.heartbeat_frequency": None}
 PORT_IN_USE_EXIT = 3  # uvicorn's exit code when it cannot bind its port
+# The least time the run's server is given to answer, whatever Prefect's settings said when they
+# were first read: a busy machine can take many seconds to import and start it.
+MIN_SERVER_START_S = 120.0
+
+
+class ServerStartFailed(RuntimeError):
+    """The run's temporary Prefect server exited or did not answer in time."""
 
 QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
 
@@ -162,7 +169,7 @@ class RunServer:
             return
         if self.server is None:
             self.server = launch_server()
-        deadline = self.server.launched + settings.server.ephemeral.startup_timeout_seconds
+        deadline = self.server.launched + max(settings.server.ephemeral.startup_timeout_seconds, MIN_SERVER_START_S)
         self.server = wait_until_healthy(self.server, deadline)
         with temporary_settings({PREFECT_API_URL: self.server.api_url, **TEMPORARY_SERVER_RUN_SETTINGS}):
             try:
@@ -275,17 +282,17 @@ def wait_until_healthy(server: TemporaryServer, deadline: float) -> TemporarySer
         if server.process.poll() == PORT_IN_USE_EXIT:
             server = launch_server()
         elif server.process.poll() is not None:
-            raise RuntimeError(f"the temporary Prefect server exited with code {server.process.returncode}")
+            raise ServerStartFailed(f"the temporary Prefect server exited with code {server.process.returncode}")
         time.sleep(0.02)
     server.stop()
-    raise RuntimeError("the temporary Prefect server did not answer in time")
+    raise ServerStartFailed("the temporary Prefect server did not answer in time")
 
 
 def start_temporary_server(timeout_s: float) -> TemporaryServer:
     """Start a server process and wait until it answers; another port when one was taken."""
     try:
         return wait_until_healthy(launch_server(), time.monotonic() + timeout_s)
-    except RuntimeError as error:
+    except ServerStartFailed as error:
         if "in time" in str(error):
-            raise RuntimeError(f"the temporary Prefect server did not answer within {timeout_s:g} s") from None
+            raise ServerStartFailed(f"the temporary Prefect server did not answer within {timeout_s:g} s") from None
         raise

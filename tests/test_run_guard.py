@@ -226,3 +226,34 @@ def test_a_decisions_file_the_run_cannot_read_stops_it_in_one_line_naming_the_li
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("evidence-extract run: review/decisions.csv line ") and expected in done.stderr
     assert done.stderr.count("\n") == 1 and not (workdir / "curated").exists()
+
+
+# --- a server that does not come up ---------------------------------------------------------------
+
+DEAD_SERVER_RUN = textwrap.dedent(
+    """
+    import sys
+    import flows.prefect_env as prefect_env
+
+    prefect_env.server_command = lambda port: [sys.executable, "-c", "import sys; sys.exit(7)"]
+    from flows.cli import main
+
+    if __name__ == "__main__":
+        sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+def test_a_server_that_does_not_start_fails_the_run_in_one_line_and_publishes_nothing(workdir: Path) -> None:
+    publish_old = workdir / "curated"
+    from extract.publish import publish
+
+    publish(all_tables("old"), publish_old)
+    done = run(workdir, "run", "--raw", "raw", "--curated", "curated", command=[sys.executable, "-c", DEAD_SERVER_RUN])
+    assert done.returncode == 1, done.output
+    assert "Traceback" not in done.output
+    assert done.stderr.strip().splitlines() == [
+        "evidence-extract run: the temporary Prefect server exited with code 7; nothing was published and curated/ is unchanged"
+    ]
+    assert_complete_snapshot(publish_old, "old")
+    assert not lock_owner_path(publish_old).exists()
