@@ -8,27 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from reportlab.pdfgen.canvas import Canvas
 
 from extract.layout.bullets import is_bullet_mark, marked_starts
-from extract.layout.lines import runs_to_segments
 from extract.model import BBox
-from extract.readers.pdfium import text_runs
-from extract.settings import LayoutSettings
-
-SIZE = 9.0
-PROSE = "The review found no difference in the outcomes that were reported by the included trials at one year"
-
-
-def line_texts(path: Path) -> list[str]:
-    document = pdfium.PdfDocument(str(path))
-    page = document[0]
-    textpage = page.get_textpage()
-    runs = text_runs(textpage, 1, page.get_size()[1])
-    texts = [segment.text for segment in runs_to_segments(runs, LayoutSettings())]
-    textpage.close(), page.close(), document.close()
-    return texts
+from test_pdfium_spacing import PROSE, SIZE, line_texts
 
 
 def prose_page(path: Path) -> Canvas:

@@ -118,7 +118,19 @@ def test_a_killed_run_leaves_no_process_behind_and_the_next_run_takes_its_lock_o
 
 # --- a disk that refuses ------------------------------------------------------------------------
 
-FULL_DISK_RUN = textwrap.dedent(
+def cli_after(patch: str) -> str:
+    """A `python -c` script that applies `patch` in the run's own process, then runs the CLI."""
+    return textwrap.dedent(patch) + textwrap.dedent(
+        """
+        from flows.cli import main
+
+        if __name__ == "__main__":
+            sys.exit(main(sys.argv[1:]))
+        """
+    )
+
+
+FULL_DISK_RUN = cli_after(
     """
     import builtins, errno, os, sys
     import extract.publish as publish
@@ -134,10 +146,6 @@ FULL_DISK_RUN = textwrap.dedent(
 
     publish.open = full_when_writing  # the curated tables
     prefect.filesystems.LocalFileSystem.write_path = full  # the result cache
-    from flows.cli import main
-
-    if __name__ == "__main__":
-        sys.exit(main(sys.argv[1:]))
     """
 )
 
@@ -230,16 +238,12 @@ def test_a_decisions_file_the_run_cannot_read_stops_it_in_one_line_naming_the_li
 
 # --- a server that does not come up ---------------------------------------------------------------
 
-DEAD_SERVER_RUN = textwrap.dedent(
+DEAD_SERVER_RUN = cli_after(
     """
     import sys
     import flows.prefect_env as prefect_env
 
     prefect_env.server_command = lambda port: [sys.executable, "-c", "import sys; sys.exit(7)"]
-    from flows.cli import main
-
-    if __name__ == "__main__":
-        sys.exit(main(sys.argv[1:]))
     """
 )
 
