@@ -516,3 +516,12 @@ def test_a_number_far_from_a_refless_author_stays_data() -> None:
     rows = tables_from_blocks(doc)[0].rows
     assert [row.cells["results"].text for row in rows] == ["120", "No difference"]
     assert all("ref" not in row.cells for row in rows)
+
+
+def test_an_author_with_a_lower_case_particle_under_a_cut_cell_starts_a_row() -> None:
+    """`van der Berg`, printed `v an der Berg` where spacing split it, opens a name like a capital does."""
+    pieces = block_pieces(Block(text="CI 1.12 to 1.88)\nv an der Berg et\nal. (2017)2", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data", "author"]
+    assert pieces[1].author is not None and pieces[1].author.year == 2017 and pieces[1].author.ref_no == 2
+    sentence = block_pieces(Block(text="with usual care (OR 1.45)\nten patients were lost (2017)", index=0, page_no=1))
+    assert [piece.kind for piece in sentence] == ["data"]
