@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.meta.search import with_month_names_joined
-from extract.meta.search import search_window
+from extract.meta.search import search_window, with_month_names_joined
 from extract.readers.text import read_text
 from extract.text.advances import close_marked_advances, marked_advance_letters
 

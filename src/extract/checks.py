@@ -18,7 +18,7 @@ import pandas as pd
 from extract.model import Extraction, Failure, Table
 from extract.casts import cell_int, cell_text, is_missing
 from extract.reference_checks import reference_failures
-from extract.tables_spec import DESIGN_NAMES  # noqa: F401  (checks name designs by it)
+from extract.tables_spec import DESIGN_NAMES
 from extract.schemas import column_name, row_description
 from extract.text.spacing import repair_spacing
 

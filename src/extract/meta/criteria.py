@@ -102,12 +102,12 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
     block: int | None = None
     value_column = 0  # where values start when labels and values are printed side by side
     for line in lines:
-        beside = column_label(line.text)
-        label = criterion_label(line.text) or (beside[:2] if beside else None)
-        if label and label[0] not in rows:
-            rows[label[0]] = [label[1]] if label[1] else []
-            waiting = waiting + [label[0]] if not any(rows[w] for w in waiting) and not label[1] else [label[0]]
-            block, value_column = None, beside[2] if beside and not criterion_label(line.text) else 0
+        found = printed_label(line.text)
+        if found and found[0] not in rows:
+            criterion, inline, value_column = found
+            rows[criterion] = [inline] if inline else []
+            waiting = [*waiting, criterion] if not inline and not any(rows[w] for w in waiting) else [criterion]
+            block = None
         elif waiting:
             if block is not None and line.block_index != block and len(waiting) > 1:
                 waiting = waiting[1:]  # labels printed in a run take the value blocks after them in turn
@@ -115,6 +115,13 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
             beside_value = value_column and not line.text[:value_column].strip()
             rows[waiting[0]].append(line.text[value_column:] if beside_value else line.text)
     return rows
+
+
+def printed_label(line: str) -> tuple[str, str, int] | None:
+    """The criterion a line's label names, the text printed after it on the line, and the column
+    the value's lines start at (0 unless the value is printed beside the label, `column_label`)."""
+    found = criterion_label(line)
+    return (*found, 0) if found else column_label(line)
 
 
 def column_label(line: str) -> tuple[str, str, int] | None:
@@ -166,9 +173,11 @@ def unmarked_items(lines: Sequence[str]) -> tuple[list[str], list[list[str]]]:
     the text lost (a bullet drawn as a shape, a glyph the export dropped), one item per line. A
     wrapped sentence goes on in lower case, so it is never split this way."""
     colon = next((index for index, text in enumerate(lines) if text.rstrip().endswith(":")), None)
-    following = lines[colon + 1:] if colon is not None else []
+    if colon is None:
+        return list(lines), []
+    following = lines[colon + 1 :]
     if len(following) >= 2 and all(text.strip()[:1].isupper() for text in following):
-        return list(lines[: colon + 1]), [[text] for text in following]  # type: ignore[operator]
+        return list(lines[: colon + 1]), [[text] for text in following]
     return list(lines), []
 
 

@@ -217,7 +217,7 @@ def _next_author_line(lines: list[str], start: int) -> int:
     a row cut by a page break leaves its last line glued above the next row's author."""
     for index in range(start, len(lines)):
         finished = lines[index - 1].rstrip().endswith((".", ")", "]"))
-        if finished and opens_a_name(lines[index]) and _leading_author(lines[index:])[0] is not None:
+        if finished and _leading_author(lines[index:])[0] is not None and opens_a_name(lines[index]):
             return index
     return len(lines)
 
