@@ -19,6 +19,7 @@ from extract.model import Cell, Document, ParsingReport, RawRow, Table
 from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, RowWindow, align_blocks
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece, PieceKind, TableSpan, summary_table_spans
+from extract.tables.row_order import latest_rows, rows_in_table_order
 from extract.text.clean import BULLET, is_bullet_glyph
 
 
@@ -218,8 +219,10 @@ def table_layout(pieces: Sequence[Piece], closing_conclusions: bool = False) -> 
             cuts.append(BlockCut(page_break, start, after_open_end, in_list=start == "bullet" and in_list))
             in_list = start == "bullet" or (start == "lower" and in_list)
             page_break = False
+    order = rows_in_table_order(headings, [author.block.page_no for author, _ in authors], 0 in authors_before)
+    authors, headings = [authors[index] for index in order], [headings[index] for index in order]
     windows = page_windows([author.block.page_no for author, _ in authors], [piece.block.page_no for piece in data])
-    return TableLayout(tuple(authors), tuple(headings), tuple(data), tuple(authors_before), tuple(cuts), windows)
+    return TableLayout(tuple(authors), tuple(headings), tuple(data), latest_rows(authors_before, order), tuple(cuts), windows)
 
 
 def page_windows(author_pages: Sequence[int | None], data_pages: Sequence[int | None]) -> tuple[RowWindow | None, ...]:
