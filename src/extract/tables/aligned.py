@@ -21,9 +21,10 @@ from extract.model import BBox, Page, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
 from extract.tables.headers import is_known_header
+from extract.tables.verdict import opens_a_name
 
 
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b")  # a year, with the letter that tells two of one author apart (2018a)
 OVERFLOW_WEIGHT = 2.0
 # A header's cells wrap over at most this many lines.
 MAX_HEADER_LINES = 4
@@ -92,6 +93,28 @@ def header_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple
     return segments if known >= 2 and len(segments) >= 2 else None
 
 
+def split_at_aligned_starts(
+    segments: Sequence[tuple[Word, ...]], below: Sequence[tuple[Word, ...]], settings: TableSettings
+) -> list[tuple[Word, ...]]:
+    """Part a header run that is no known header where a known header ends and the next word
+    starts where a wrapped header line below starts a run (`Study Design Target` over
+    `Population`: columns set one space apart in a text export)."""
+    starts = [run[0].bbox.x0 for line in below for run in line_segments(line, settings)]
+    parted: list[tuple[Word, ...]] = []
+    for segment in segments:
+        cut = next(
+            (
+                end for end in range(len(segment) - 1, 0, -1)
+                if is_known_header(" ".join(w.text for w in segment[:end]))
+                and any(abs(segment[end].bbox.x0 - start) <= settings.snap_pt for start in starts)
+            ),
+            None,
+        )
+        known = is_known_header(" ".join(w.text for w in segment))
+        parted += [segment] if known or cut is None else [segment[:cut], segment[cut:]]
+    return parted
+
+
 def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
     """How many inner column starts one run of a line runs across."""
     box = box_of(segment)
@@ -139,6 +162,7 @@ def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings
         end = index + 1
         while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and not rows_at.between(lines[end - 1], lines[end]):
             end += 1
+        segments = split_at_aligned_starts(segments, lines[index + 1 : end], settings)
         return segments, index + header_line_count(lines[index:end], segments, settings)
     return [], 0
 
@@ -198,7 +222,7 @@ class RowBreaks:
         return self.first_column_end is not None and self._opens_author(upper, lower)
 
     def _opens_author(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
-        """The lower line's first-column text starts with a capital, and the row above already holds a year there.
+        """The lower line's first-column text opens a name, and the row above already holds a year there.
 
         Some producers and text exports set rows no further apart than a cell's lines; every
         study row starts with its author, so a new author after a complete one starts a row.
@@ -206,7 +230,7 @@ class RowBreaks:
         end = self.first_column_end or 0.0
         opening = sorted((w for w in lower if w.bbox.x0 < end), key=lambda w: w.bbox.x0)
         above = " ".join(w.text for w in sorted(upper, key=lambda w: (w.bbox.top, w.bbox.x0)) if w.bbox.x0 < end)
-        return bool(opening) and opening[0].text[:1].isupper() and YEAR.search(above) is not None
+        return bool(opening) and YEAR.search(above) is not None and opens_a_name(" ".join(w.text for w in opening))
 
 
 def row_gap_em(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> float:

@@ -18,9 +18,8 @@ from typing import Iterator, Literal, Sequence
 from extract.fields import AuthorYearRef, is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.model import Block, Document
-from extract.tables.verdict import CONTENT_FIELDS
+from extract.tables.verdict import CONTENT_FIELDS, opens_a_name
 from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell
-from extract.text.spacing import repair_spacing
 
 
 PieceKind = Literal["caption", "header", "heading", "author", "number", "ref", "footnote", "furniture", "end", "data"]
@@ -220,21 +219,6 @@ def _next_author_line(lines: list[str], start: int) -> int:
         if finished and _leading_author(lines[index:])[0] is not None and opens_a_name(lines[index]):
             return index
     return len(lines)
-
-
-# A surname may open with a particle in lower case (`van der Berg`, `de la Cruz`, `ten Have`).
-_PARTICLES = re.compile(r"^(?:(?:van|von|de|del|della|der|den|di|du|da|dos|das|la|le|ten|ter)\s+){1,2}")
-
-
-def opens_a_name(line: str) -> bool:
-    """A line starting as a name does: a capital, or a lower-case particle before the surname,
-    read with its character spacing closed (`v an der Berg`)."""
-    text = line.lstrip()
-    if text[:1].isupper():
-        return True
-    repaired = repair_spacing(text)
-    match = _PARTICLES.match(repaired)
-    return bool(match) and repaired[match.end() : match.end() + 1].isupper()
 
 
 def _data_and_trailing_headers(lines: list[str], block: Block) -> list[Piece]:

@@ -10,6 +10,7 @@ year, so they give no rows rather than invented ones.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -83,6 +84,21 @@ def is_surname_like(name: str) -> bool:
     if sum(char.isalpha() for char in last) < 2 or not last[:1].isupper():
         return False
     return word_zipf(last.lower()) < MIN_ZIPF_COMMON_WORD
+
+
+# A surname may open with a particle in lower case (`van der Berg`, `de la Cruz`, `ten Have`).
+_PARTICLES = re.compile(r"^(?:(?:van|von|de|del|della|der|den|di|du|da|dos|das|la|le|ten|ter)\s+){1,2}")
+
+
+def opens_a_name(line: str) -> bool:
+    """A line starting as a name does: a capital, or a lower-case particle before the surname,
+    read with its character spacing closed (`v an der Berg`)."""
+    text = line.lstrip()
+    if text[:1].isupper():
+        return True
+    repaired = repair_spacing(text)
+    match = _PARTICLES.match(repaired)
+    return bool(match) and repaired[match.end() : match.end() + 1].isupper()
 
 
 def summary_tables(tables: Sequence[Table]) -> tuple[tuple[Table, ...], tuple[tuple[Table, Verdict], ...]]:
