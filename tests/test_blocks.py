@@ -525,3 +525,31 @@ def test_an_author_with_a_lower_case_particle_under_a_cut_cell_starts_a_row() ->
     assert pieces[1].author is not None and pieces[1].author.year == 2017 and pieces[1].author.ref_no == 2
     sentence = block_pieces(Block(text="with usual care (OR 1.45)\nten patients were lost (2017)", index=0, page_no=1))
     assert [piece.kind for piece in sentence] == ["data"]
+
+
+def test_carried_rows_name_the_row_begun_on_an_earlier_page() -> None:
+    from extract.tables.rebuild import carried_rows
+
+    assert carried_rows([1, 2, 2], [1, 2, 2, 3]) == (None, 0, 0, 2)
+    assert carried_rows([1, None], [1]) == (None,)
+
+
+def test_the_tail_of_a_cell_a_page_break_cut_continues_it_though_printed_after_the_pages_other_cells() -> None:
+    # Page 1: row 0's two cells (the second cut). Page 2: rows 1 and 2's first cells, then the
+    # second column: row 0's closing conclusion, then rows 1 and 2's findings. Without knowing
+    # row 0 was cut, the conclusion would open row 1 and shift every cell after it.
+    fits = fits_for([0, 1, 0, 0, 1, 1, 1], 2)
+    cuts = [BlockCut(), BlockCut(start="bullet"), BlockCut(), BlockCut(), BlockCut(start="conclusion"), BlockCut(start="bullet"), BlockCut(start="bullet")]
+    windows = [(0, 0), (0, 0), (0, 2), (0, 2), (0, 2), (0, 2), (0, 2)]
+    carried = [None, None, 0, 0, 0, 0, 0]
+    alignment = align_blocks(fits, [1, 1, 2, 3, 3, 3, 3], cuts, n_rows=3, windows=windows, carried=carried)
+    assert [(p.row, p.continues_cell) for p in alignment.placements if p][4:] == [(0, True), (1, False), (2, False)]
+
+
+def test_a_new_item_after_a_combined_cells_closing_conclusion_opens_the_next_row() -> None:
+    # One combined column, two rows printed ahead: a bullet, the conclusion, then a bullet that
+    # could go on with the first list but follows the conclusion that closed that cell.
+    fits = fits_for([0, 0, 0, 0], 1)
+    cuts = [BlockCut(start="bullet"), BlockCut(start="conclusion"), BlockCut(start="bullet", in_list=True, after_conclusion=True), BlockCut(start="conclusion")]
+    alignment = align_blocks(fits, [2, 2, 2, 2], cuts, n_rows=2)
+    assert [p.row for p in alignment.placements if p] == [0, 0, 1, 1]

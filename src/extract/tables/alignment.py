@@ -31,6 +31,7 @@ class AlignmentSettings:
     continuation_cost_in_list: float = 0.3
     continuation_cost_at_page_break: float = 1.5
     continuation_cost_after_open_end: float = 0.5
+    continuation_after_conclusion_cost: float = 3.0
     new_cell_at_lower_case_cost: float = 2.0
     new_cell_after_open_end_cost: float = 1.5
     unassigned_cost: float = 7.0
@@ -53,6 +54,7 @@ class BlockCut:
     start: Literal["lower", "conclusion", "bullet", "capital", "other"] = "other"
     after_open_end: bool = False
     in_list: bool = False  # a bullet after a list the block before it was part of
+    after_conclusion: bool = False  # a new item right after a combined cell's closing conclusion
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def align_blocks(
     n_rows: int,
     settings: AlignmentSettings = AlignmentSettings(),
     windows: Sequence[RowWindow | None] | None = None,
+    carried: Sequence[int | None] | None = None,
 ) -> Alignment:
     """Assign blocks to (row, column), each column filling its rows in order; the column
     positions of `fits` are the column order, which rows read in most often.
@@ -92,13 +95,15 @@ def align_blocks(
     A block with a row window (the rows whose authors its page prints, and the row a page
     break may have cut) opens cells only there; a block without one up to a few rows past the
     latest author printed before it. Either way a cell is dearer the farther its row is from
-    that author."""
+    that author. A cell of the row a page break cut (`carried`, per block) goes on where the
+    page's other cells print, so continuing it costs no more than after a page break."""
     n_columns = len(fits[0]) if fits else 0
     states: dict[State, float] = {((-1,) * n_columns, -1): 0.0}
     history: list[dict[State, Move]] = []
     for index, block_fits in enumerate(fits):
         window = windows[index] if windows is not None else None
-        moves = _block_moves(states, block_fits, authors_before[index], window, cuts[index], n_rows, settings)
+        carried_row = carried[index] if carried is not None else None
+        moves = _block_moves(states, block_fits, authors_before[index], window, cuts[index], n_rows, settings, carried_row)
         kept = heapq.nsmallest(settings.beam_states, moves.items(), key=lambda item: (item[1][0], item[0]))
         states = {state: cost for state, (cost, _) in kept}
         history.append({state: move for state, (_, move) in kept})
@@ -115,11 +120,13 @@ def _block_moves(
     cut: BlockCut,
     n_rows: int,
     settings: AlignmentSettings,
+    carried_row: int | None = None,
 ) -> dict[State, tuple[float, Move]]:
     """Every state one more block can lead to, each with its cheapest cost and back-pointer."""
     best: dict[State, tuple[float, Move]] = {}
     continuation = continuation_cost(cut, settings)
     apart = continuation + settings.apart_continuation_cost
+    carried_on = min(continuation, settings.continuation_cost_at_page_break) if cut.start in ("lower", "conclusion") else apart
     new_cell = new_cell_cost(cut, settings)
     plausible = _plausible_columns(block_fits, settings)
     distance = [_author_distance_cost(row, authors_before, settings) for row in range(n_rows)]
@@ -130,7 +137,7 @@ def _block_moves(
         for column, fit in plausible:
             row_filled = filled[column]
             if row_filled >= 0:
-                joined = continuation if column == last_column else apart
+                joined = continuation if column == last_column else carried_on if row_filled == carried_row else apart
                 _offer(best, (filled, column), cost + joined - fit, (state, row_filled, column, True))
             opened = cost + new_cell - fit
             for row in _new_cell_rows(row_filled, authors_before, window, n_rows, settings):
@@ -155,7 +162,8 @@ def _plausible_columns(block_fits: Sequence[float], settings: AlignmentSettings)
 def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
     """What continuing the cell before costs: cheap for lower-case starts, bullets (cheaper still
     when the block before was part of a list), page breaks and after a block cut mid-sentence;
-    dear for a capitalised start, which usually opens a cell."""
+    dear for a capitalised start, which usually opens a cell, and for a new item right after the
+    conclusion that closes a combined findings-and-conclusions cell."""
     by_start = {
         "lower": settings.continuation_cost_at_lower_case,
         "conclusion": settings.continuation_cost_at_conclusion,
@@ -170,6 +178,8 @@ def continuation_cost(cut: BlockCut, settings: AlignmentSettings) -> float:
         cost = min(cost, settings.continuation_cost_after_open_end)
     if cut.in_list:
         cost = min(cost, settings.continuation_cost_in_list)
+    if cut.after_conclusion:
+        cost += settings.continuation_after_conclusion_cost
     return cost
 
 

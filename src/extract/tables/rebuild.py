@@ -60,6 +60,7 @@ class TableLayout:
     authors_before: tuple[int, ...]
     cuts: tuple[BlockCut, ...]
     windows: tuple[RowWindow | None, ...] = ()
+    carried: tuple[int | None, ...] = ()
 
 
 def table_columns(pieces: Sequence[Piece]) -> tuple[str, ...]:
@@ -198,7 +199,7 @@ def table_layout(pieces: Sequence[Piece], closing_conclusions: bool = False) -> 
     cuts: list[BlockCut] = []
     heading: str | None = None
     page_break = False
-    in_list = False
+    in_list = after_conclusion = False
     last_page: int | None = None
     for piece in pieces:
         page_break = page_break or _breaks_the_page(piece, last_page)
@@ -216,13 +217,18 @@ def table_layout(pieces: Sequence[Piece], closing_conclusions: bool = False) -> 
             authors_before.append(len(authors))
             start = "conclusion" if closing_conclusions and CONCLUSION_LEAD.match(piece.text.lstrip()) else block_start(piece.text)
             after_open_end = len(data) > 1 and ends_mid_sentence(data[-2].text)
-            cuts.append(BlockCut(page_break, start, after_open_end, in_list=start == "bullet" and in_list))
+            new_item = start in ("bullet", "capital")
+            cuts.append(BlockCut(page_break, start, after_open_end, start == "bullet" and in_list, new_item and after_conclusion))
             in_list = start == "bullet" or (start == "lower" and in_list)
+            after_conclusion = start == "conclusion" or (start == "lower" and after_conclusion)
             page_break = False
     order = rows_in_table_order(headings, [author.block.page_no for author, _ in authors], 0 in authors_before)
     authors, headings = [authors[index] for index in order], [headings[index] for index in order]
-    windows = page_windows([author.block.page_no for author, _ in authors], [piece.block.page_no for piece in data])
-    return TableLayout(tuple(authors), tuple(headings), tuple(data), latest_rows(authors_before, order), tuple(cuts), windows)
+    author_pages, data_pages = [author.block.page_no for author, _ in authors], [piece.block.page_no for piece in data]
+    return TableLayout(
+        tuple(authors), tuple(headings), tuple(data), latest_rows(authors_before, order), tuple(cuts),
+        page_windows(author_pages, data_pages), carried_rows(author_pages, data_pages),
+    )
 
 
 def page_windows(author_pages: Sequence[int | None], data_pages: Sequence[int | None]) -> tuple[RowWindow | None, ...]:
@@ -242,6 +248,17 @@ def page_windows(author_pages: Sequence[int | None], data_pages: Sequence[int | 
         else:
             windows.append((before[-1], before[-1]) if before else None)
     return tuple(windows)
+
+
+def carried_rows(author_pages: Sequence[int | None], data_pages: Sequence[int | None]) -> tuple[int | None, ...]:
+    """For each data block, the row begun on an earlier page, which a page break may have cut
+    (None on a table's first page or without page numbers)."""
+    if any(page is None for page in (*author_pages, *data_pages)):
+        return (None,) * len(data_pages)
+    return tuple(
+        max((row for row, author_page in enumerate(author_pages) if author_page < page), default=None)  # type: ignore[operator]
+        for page in data_pages
+    )
 
 
 def _breaks_the_page(piece: Piece, last_page: int | None) -> bool:
@@ -340,7 +357,9 @@ def order_inversions(order: Sequence[str], prior: Sequence[str]) -> int:
 def _align(layout: TableLayout, fits: FieldFits, order: Sequence[str], settings: AlignmentSettings) -> Alignment:
     """Align the table's data pieces under one column order."""
     ordered = [[piece_fits[field] for field in order] for piece_fits in fits]
-    return align_blocks(ordered, layout.authors_before, layout.cuts, len(layout.authors), settings, layout.windows or None)
+    return align_blocks(
+        ordered, layout.authors_before, layout.cuts, len(layout.authors), settings, layout.windows or None, layout.carried or None
+    )
 
 
 def table_rows(layout: TableLayout, alignment: Alignment, order: Sequence[str]) -> tuple[RawRow, ...]:
