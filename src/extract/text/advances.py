@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extract.text.spacing import lexicon_word
+from extract.text.spacing import lexicon_word, word_zipf
 
 # A text export that prints a word break after a glyph with extra advance as two spaces (the
 # advance, then the space) marks the advance alone with one: at least this many such breaks …
@@ -66,10 +66,23 @@ def advance_letters(text: str) -> frozenset[str]:
 
 def close_marked_advances(text: str, letters: frozenset[str]) -> str:
     """A text with the pattern `marked_advance_letters` found: one space after one of those
-    letters and before a letter is closed (`Nov ember`, `of ten` -> `often`), two are one."""
+    letters and before a letter is closed (`Nov ember`, `of ten` -> `often`), two are one.
+    An export is not always consistent: a common lower-case word that makes no word with the
+    piece after it keeps its space (`therapy v s`: a real break printed with one space)."""
     if not letters:
         return text
     marked = "".join(sorted(re.escape(letter) for letter in letters))
-    closed = re.sub(rf"(?<=[{marked}]) (?=[^\W\d_])(?<!  )", "\x00", text)
-    closed = re.sub(rf"(?<=[{marked}])\x00(?= )", " ", closed)
+    closed = re.sub(rf"([^\W\d_]*[{marked}]) (?=([^\W\d_]+))", _closed_gap, text)
     return closed.replace("\x00", "").replace("  ", " ") if "\x00" in closed else closed
+
+
+# A lower-case word at least this common keeps a single space after it when joining it to the
+# next piece makes no word.
+MIN_ZIPF_KEPT_APART = 3.5
+
+
+def _closed_gap(match: re.Match[str]) -> str:
+    """One single-space gap after a marked letter: closed (a NUL mark), or kept as a real break."""
+    left, right = match.group(1), match.group(2)
+    kept = left.islower() and lexicon_word(left) and word_zipf(left) >= MIN_ZIPF_KEPT_APART and not lexicon_word((left + right).lower())
+    return f"{left} " if kept else f"{left}\x00"
