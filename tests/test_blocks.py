@@ -553,3 +553,32 @@ def test_a_new_item_after_a_combined_cells_closing_conclusion_opens_the_next_row
     cuts = [BlockCut(start="bullet"), BlockCut(start="conclusion"), BlockCut(start="bullet", in_list=True, after_conclusion=True), BlockCut(start="conclusion")]
     alignment = align_blocks(fits, [2, 2, 2, 2], cuts, n_rows=2)
     assert [p.row for p in alignment.placements if p] == [0, 0, 1, 1]
+
+
+def test_a_capital_inside_an_open_parenthesis_starts_no_item() -> None:
+    from extract.tables.rebuild import bulleted
+
+    items = "Fewer AEs with the drug (OR 1.45; 95%\nCI 1.12 to 1.88)\nAdmissions fell"
+    assert bulleted(items, 2) == "• Fewer AEs with the drug (OR 1.45; 95%\nCI 1.12 to 1.88)\n• Admissions fell"
+
+
+def test_a_conclusion_closing_a_block_marks_the_next_item_as_after_it() -> None:
+    """A text tool may print a cell's last finding and its closing conclusion as one block; the
+    bullet after it still follows a closed cell."""
+    from extract.tables.pieces import summary_table_spans
+    from extract.tables.rebuild import table_layout
+
+    doc = document(
+        "Table 2: Summary of Included Studies",
+        "Author (Year)",
+        "Main Findings and Authors' Conclusions",
+        "Lee (2019)",
+        "Kim (2018)",
+        "• Exacerbations fell by 30%\nin adults\nThe authors concluded that the inhaler is effective.",
+        "• Admissions fell by 12%",
+        "more in children",
+    )
+    (span,) = summary_table_spans(doc)
+    layout = table_layout(span.pieces, closing_conclusions=True)
+    assert [cut.after_conclusion for cut in layout.cuts] == [False, True, False]
+    assert [cut.after_conclusion for cut in table_layout(span.pieces, closing_conclusions=False).cuts] == [False, False, False]

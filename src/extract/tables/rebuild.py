@@ -139,7 +139,7 @@ def bulleted(text: str, bullets: int) -> str:
     line that does not run on), when they are as many as the bullets printed apart (a closing
     conclusion paragraph aside)."""
     lines = text.split("\n")
-    starts = [index for index, line in enumerate(lines) if line[:1].isupper() and (index == 0 or not ends_mid_sentence(lines[index - 1]))]
+    starts = [index for index, line in enumerate(lines) if line[:1].isupper() and (index == 0 or not ends_mid_sentence("\n".join(lines[:index])))]
     if len(starts) == bullets + 1 and CONCLUSION_LEAD.match(lines[starts[-1]]):
         starts = starts[:-1]  # the closing conclusion of a combined cell is no list item
     if len(starts) != bullets:
@@ -220,7 +220,8 @@ def table_layout(pieces: Sequence[Piece], closing_conclusions: bool = False) -> 
             new_item = start in ("bullet", "capital")
             cuts.append(BlockCut(page_break, start, after_open_end, start == "bullet" and in_list, new_item and after_conclusion))
             in_list = start == "bullet" or (start == "lower" and in_list)
-            after_conclusion = start == "conclusion" or (start == "lower" and after_conclusion)
+            closes = closing_conclusions and any(CONCLUSION_LEAD.match(line.lstrip()) for line in piece.text.split("\n"))
+            after_conclusion = closes or (start == "lower" and after_conclusion)
             page_break = False
     order = rows_in_table_order(headings, [author.block.page_no for author, _ in authors], 0 in authors_before)
     authors, headings = [authors[index] for index in order], [headings[index] for index in order]
@@ -286,8 +287,9 @@ _DANGLING_END = re.compile(
 
 
 def ends_mid_sentence(text: str) -> bool:
-    """A block ending in a connective word or a comma was cut inside a sentence; its cell goes on."""
-    return bool(_DANGLING_END.search(text))
+    """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
+    was cut inside a sentence; its cell goes on."""
+    return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
 
 
 _MAX_ORDER_CANDIDATES = 1
