@@ -406,7 +406,7 @@ def test_the_table_label_is_cleaned_like_any_printed_text() -> None:
 
 
 def test_bullets_printed_apart_go_back_before_their_items() -> None:
-    from extract.tables.rebuild import bulleted, is_lone_bullets
+    from extract.tables.rejoin import bulleted, is_lone_bullets
 
     assert is_lone_bullets("• ") and is_lone_bullets("•\n•") and not is_lone_bullets("• Mortality fell")
     items = "Mortality fell by 10%\nin the treated group\nAdmissions fell\nThe authors concluded that\nit works."
@@ -556,7 +556,7 @@ def test_a_new_item_after_a_combined_cells_closing_conclusion_opens_the_next_row
 
 
 def test_a_capital_inside_an_open_parenthesis_starts_no_item() -> None:
-    from extract.tables.rebuild import bulleted
+    from extract.tables.rejoin import bulleted
 
     items = "Fewer AEs with the drug (OR 1.45; 95%\nCI 1.12 to 1.88)\nAdmissions fell"
     assert bulleted(items, 2) == "• Fewer AEs with the drug (OR 1.45; 95%\nCI 1.12 to 1.88)\n• Admissions fell"
@@ -582,3 +582,45 @@ def test_a_conclusion_closing_a_block_marks_the_next_item_as_after_it() -> None:
     layout = table_layout(span.pieces, closing_conclusions=True)
     assert [cut.after_conclusion for cut in layout.cuts] == [False, True, False]
     assert [cut.after_conclusion for cut in table_layout(span.pieces, closing_conclusions=False).cuts] == [False, False, False]
+
+
+def test_a_guidelines_recommendations_and_evidence_grades_fit_their_columns() -> None:
+    """A Recommendations column takes what should be done, a Strength of Evidence column a
+    short grade; a recommendation opening with `Patients` is no population."""
+    from extract.tables.rebuild import fitted_fields
+
+    grade, advice = "Strong\nrecommendation;\nmoderate-quality\nevidence", "Patients receiving the drug should be\nreassessed at 12 weeks"
+    extra = "extra:Strength of Evidence"
+    assert column_fit(grade, extra) > 0 > column_fit(advice, extra)
+    assert column_fit("Level II evidence", extra) > column_fit("Level II evidence", "recommendations")
+    assert column_fit(advice, "recommendations") > column_fit(advice, "population")
+    assert column_fit(grade, "extra:Country") == 0.0  # an unknown column has no wording of its own
+    pieces = [block_pieces(Block(text=text, index=0))[0] for text in ("Author (Year)", "Recommendations", "Strength of Evidence")]
+    assert fitted_fields(pieces, ("results", extra))["results"] == ("results", "recommendations")
+
+
+def test_a_header_cell_wrapped_into_two_printed_places_takes_the_whole_headers_field() -> None:
+    """pdf2txt printed a guideline's `Target` with the header run and `Population` among the cells."""
+    doc = document(
+        "Table 3: Summary of Included Guidelines",
+        "First Author, Year",
+        "Study Design Target",
+        "Recommendations",
+        "Fairbanks (2019)",
+        "Evidence-based guideline",
+        "Population",
+        "Women with pneumonia",
+        "Patients should be reassessed at 12 weeks",
+    )
+    (table,) = tables_from_blocks(doc)
+    assert "population" in table.header and not any(field.startswith("extra:") for field in table.header)
+    assert table.rows[0].cells["population"].text == "Women with pneumonia"
+
+
+def test_a_cell_cut_by_a_blank_line_after_a_line_break_hyphen_goes_on_in_the_next_block() -> None:
+    from extract.tables.pieces import Piece
+    from extract.tables.rejoin import with_hyphen_breaks_joined
+
+    block = Block(text="", index=0)
+    pieces = [Piece("data", text, block) for text in ("Evidence-", "based guideline", "Women-only cohort", "Adults")]
+    assert [piece.text for piece in with_hyphen_breaks_joined(pieces)] == ["Evidence-\nbased guideline", "Women-only cohort", "Adults"]

@@ -19,7 +19,7 @@ def column_fit(text: str, field: str) -> float:
     flat = " ".join(text.split())
     if not flat or _NEUTRAL.match(flat):
         return 0.0
-    scorer = _SCORERS.get(field)
+    scorer = _SCORERS.get(field) or (_fit_evidence_grade if _GRADE_HEADER.search(field) and field.startswith("extra:") else None)
     score = scorer(flat, text) if scorer is not None else 0.0
     if is_bullet_glyph(flat[:1]):
         score -= _LIST_ITEM_PENALTY.get(field, 0.0)
@@ -138,6 +138,8 @@ def _fit_population(flat: str, raw: str) -> float:
         score -= 1.0
     if _STATISTIC.search(flat):
         score -= 0.5
+    if re.search(r"\b(should|must|recommended)\b", flat, re.IGNORECASE):
+        score -= 2.0  # says what to do: a recommendation, not who was studied
     return score
 
 
@@ -200,7 +202,36 @@ def _fit_outcomes(flat: str, raw: str) -> float:
     return score
 
 
+_RECOMMENDATION_CUE = re.compile(
+    r"\b(should|recommend\w*|suggest\w*|consider\w*|offer\w*|advis\w*|must|first[- ]line|reassess\w*|avoid\w*)\b",
+    re.IGNORECASE,
+)
+_GRADE = re.compile(
+    r"\b(level\s+[IVX\d]+[a-c]?|grade\s+[A-D1-4]|(strong|weak|conditional|consensus[- ]based|expert)\s+recommendation"
+    r"|(high|moderate|low|very low)[- ](quality|certainty)|good practice|expert opinion)\b",
+    re.IGNORECASE,
+)
+_GRADE_HEADER = re.compile(r"\b(strength|quality|grade|level|certainty)\b", re.IGNORECASE)
+
+
+def _fit_recommendations(flat: str, raw: str) -> float:
+    """A guideline's recommendations say what should (not) be done; a strength grade is no recommendation."""
+    score = 2.5 if _RECOMMENDATION_CUE.search(flat) else 0.0
+    score += 0.5 if _bullet_lines(raw) else 0.0
+    if _GRADE.search(flat) and _word_count(flat) <= 8:
+        score -= 3.0
+    return score
+
+
+def _fit_evidence_grade(flat: str, raw: str) -> float:
+    """A strength or quality of evidence is a short grade: a level, a letter grade, strong or weak."""
+    if _GRADE.search(flat) and _word_count(flat) <= 8:
+        return 3.0
+    return -1.0 if _word_count(flat) > 8 or _RECOMMENDATION_CUE.search(flat) else 0.0
+
+
 _SCORERS = {
+    "recommendations": _fit_recommendations,
     "authors_conclusions": _fit_conclusions,
     "results": _fit_results,
     "population": _fit_population,

@@ -19,7 +19,7 @@ from extract.fields import AuthorYearRef, is_design_heading, split_author_year_r
 from extract.layout.captions import CAPTION
 from extract.model import Block, Document
 from extract.tables.verdict import CONTENT_FIELDS, opens_a_name
-from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell
+from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell, is_known_header
 
 
 PieceKind = Literal["caption", "header", "heading", "author", "number", "ref", "footnote", "furniture", "end", "data"]
@@ -154,7 +154,25 @@ def with_unknown_headers(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
             resolved.extend(Piece("header", cell, piece.block, field=field_for_header(cell)) for cell in cells)
         else:
             resolved.append(piece)
-    return tuple(resolved)
+    return tuple(with_wrapped_headers_joined(resolved))
+
+
+def with_wrapped_headers_joined(pieces: Sequence[Piece]) -> list[Piece]:
+    """An unknown header cell that, with a header cell printed later in the same table, makes a
+    known one is that header's first line (`Target` ... `Population`: a wrapped cell a text tool
+    printed in two places); it takes the whole header's field."""
+    joined = list(pieces)
+    for index, piece in enumerate(pieces):
+        if piece.kind != "header" or not str(piece.field).startswith("extra:"):
+            continue
+        for later in pieces[index + 1 :]:
+            if later.kind == "caption":
+                break
+            whole = f"{piece.text} {later.text}"
+            if later.kind == "header" and is_known_header(whole):
+                joined[index] = Piece("header", whole, piece.block, field=field_for_header(whole))
+                break
+    return joined
 
 
 def block_pieces(block: Block) -> list[Piece]:

@@ -19,8 +19,9 @@ from extract.model import Cell, Document, ParsingReport, RawRow, Table
 from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, RowWindow, align_blocks
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece, PieceKind, TableSpan, summary_table_spans
+from extract.tables.rejoin import ends_mid_sentence, with_bullets_rejoined, with_hyphen_breaks_joined
 from extract.tables.row_order import latest_rows, rows_in_table_order
-from extract.text.clean import BULLET, is_bullet_glyph
+from extract.text.clean import is_bullet_glyph
 
 
 STRATEGY = "text-blocks"
@@ -35,8 +36,9 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
     """Rebuild one table: columns from its header cells, rows from the best alignment."""
     columns = table_columns(span.pieces)
     fitted = fitted_fields(span.pieces, columns)
-    combined = any(len(fields) > 1 for fields in fitted.values())
-    layout = table_layout(with_bullets_rejoined(resolve_pieces(span.pieces, columns)), closing_conclusions=combined)
+    combined = "authors_conclusions" in fitted.get("results", ())
+    pieces = with_hyphen_breaks_joined(with_bullets_rejoined(resolve_pieces(span.pieces, columns)))
+    layout = table_layout(pieces, closing_conclusions=combined)
     fits = tuple({field: max(column_fit(piece.text, f) for f in fitted[field]) for field in columns} for piece in layout.data)
     order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)
     rows = table_rows(layout, alignment, order)
@@ -73,12 +75,17 @@ _COMBINED_CONCLUSIONS = re.compile(r"conclu", re.IGNORECASE)
 
 
 def fitted_fields(pieces: Sequence[Piece], columns: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """The wording each column's cells may carry: its own, and a conclusion's too in a combined
-    "Main Findings and Authors' Conclusions" column (the table then has no column of its own for them)."""
-    combined = "authors_conclusions" not in columns and any(
-        piece.kind == "header" and piece.field == "results" and _COMBINED_CONCLUSIONS.search(piece.text) for piece in pieces
-    )
-    return {field: (field, "authors_conclusions") if combined and field == "results" else (field,) for field in columns}
+    """The wording each column's cells may carry: its own, a conclusion's too in a combined
+    "Main Findings and Authors' Conclusions" column (the table then has no column of its own for
+    them), and a recommendation's in a guideline's "Recommendations" column."""
+    results_headers = [piece.text for piece in pieces if piece.kind == "header" and piece.field == "results"]
+    combined = "authors_conclusions" not in columns and any(_COMBINED_CONCLUSIONS.search(text) for text in results_headers)
+    recommending = any(_RECOMMENDATIONS.search(text) for text in results_headers)
+    results = ("results", *(("authors_conclusions",) if combined else ()), *(("recommendations",) if recommending else ()))
+    return {field: results if field == "results" else (field,) for field in columns}
+
+
+_RECOMMENDATIONS = re.compile(r"recommend", re.IGNORECASE)
 
 
 def printed_orders(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -107,44 +114,6 @@ def resolve_pieces(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Pie
             kind = _number_kind(pieces, index, resolved)
         resolved.append(Piece(kind, piece.text, piece.block, piece.field, piece.author))
     return tuple(resolved)
-
-
-def with_bullets_rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
-    """Bullets a text tool printed apart from their items (blocks of bullet marks, then the items' lines in
-    one block) put back: a run of lone bullets goes to the data block after it, in front of its
-    lines that start an item, when those are exactly as many as the bullets; else the bullets
-    are dropped, so no cell reads two marks in a row."""
-    kept: list[Piece] = []
-    bullets = 0
-    for piece in pieces:
-        if piece.kind == "data" and is_lone_bullets(piece.text):
-            bullets += len(piece.text.split())
-            continue
-        if bullets and piece.kind == "data":
-            piece = Piece(piece.kind, bulleted(piece.text, bullets), piece.block, piece.field, piece.author)
-        if piece.kind not in ("furniture",):
-            bullets = 0
-        kept.append(piece)
-    return tuple(kept)
-
-
-def is_lone_bullets(text: str) -> bool:
-    """A block of bullet glyphs only."""
-    glyphs = text.split()
-    return bool(glyphs) and all(is_bullet_glyph(glyph) for glyph in glyphs)
-
-
-def bulleted(text: str, bullets: int) -> str:
-    """A block's lines with a bullet before each line that starts an item (a capital after a
-    line that does not run on), when they are as many as the bullets printed apart (a closing
-    conclusion paragraph aside)."""
-    lines = text.split("\n")
-    starts = [index for index, line in enumerate(lines) if line[:1].isupper() and (index == 0 or not ends_mid_sentence("\n".join(lines[:index])))]
-    if len(starts) == bullets + 1 and CONCLUSION_LEAD.match(lines[starts[-1]]):
-        starts = starts[:-1]  # the closing conclusion of a combined cell is no list item
-    if len(starts) != bullets:
-        return text
-    return "\n".join(f"{BULLET} {line}" if index in starts else line for index, line in enumerate(lines))
 
 
 def _heads_a_group(pieces: Sequence[Piece], index: int) -> bool:
@@ -277,19 +246,6 @@ def block_start(text: str) -> Literal["lower", "bullet", "capital", "other"]:
     if first.islower():
         return "lower"
     return "capital" if first.isupper() else "other"
-
-
-_DANGLING_END = re.compile(
-    r"(\b(and|or|of|the|a|an|with|in|on|at|to|for|by|from|than|between|vs|versus|was|were|is|are|that|which"
-    r"|who|as|but|not|no|per)|[,;:(\u2013-])\s*$",
-    re.IGNORECASE,
-)
-
-
-def ends_mid_sentence(text: str) -> bool:
-    """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
-    was cut inside a sentence; its cell goes on."""
-    return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
 
 
 _MAX_ORDER_CANDIDATES = 1

@@ -1,0 +1,85 @@
+"""Pieces of one cell a text tool printed apart, put back together before the alignment.
+
+Bullets printed as blocks of their own go back before the items they mark; a cell a blank line
+cut right after a line-break hyphen goes on in the block after it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from extract.fields import CONCLUSION_LEAD
+from extract.tables.pieces import Piece
+from extract.text.clean import BULLET, is_bullet_glyph
+
+
+def with_bullets_rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """Bullets a text tool printed apart from their items (blocks of bullet marks, then the items' lines in
+    one block) put back: a run of lone bullets goes to the data block after it, in front of its
+    lines that start an item, when those are exactly as many as the bullets; else the bullets
+    are dropped, so no cell reads two marks in a row."""
+    kept: list[Piece] = []
+    bullets = 0
+    for piece in pieces:
+        if piece.kind == "data" and is_lone_bullets(piece.text):
+            bullets += len(piece.text.split())
+            continue
+        if bullets and piece.kind == "data":
+            piece = Piece(piece.kind, bulleted(piece.text, bullets), piece.block, piece.field, piece.author)
+        if piece.kind not in ("furniture",):
+            bullets = 0
+        kept.append(piece)
+    return tuple(kept)
+
+
+def is_lone_bullets(text: str) -> bool:
+    """A block of bullet glyphs only."""
+    glyphs = text.split()
+    return bool(glyphs) and all(is_bullet_glyph(glyph) for glyph in glyphs)
+
+
+def bulleted(text: str, bullets: int) -> str:
+    """A block's lines with a bullet before each line that starts an item (a capital after a
+    line that does not run on), when they are as many as the bullets printed apart (a closing
+    conclusion paragraph aside)."""
+    lines = text.split("\n")
+    starts = [index for index, line in enumerate(lines) if line[:1].isupper() and (index == 0 or not ends_mid_sentence("\n".join(lines[:index])))]
+    if len(starts) == bullets + 1 and CONCLUSION_LEAD.match(lines[starts[-1]]):
+        starts = starts[:-1]  # the closing conclusion of a combined cell is no list item
+    if len(starts) != bullets:
+        return text
+    return "\n".join(f"{BULLET} {line}" if index in starts else line for index, line in enumerate(lines))
+
+
+def with_hyphen_breaks_joined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """A data block ending in a word cut by a line-break hyphen (`Evidence-`) goes on in the data
+    block right after it when that starts in lower case (`based guideline`): a text tool printed
+    one cell's lines as two blocks."""
+    joined: list[Piece] = []
+    for piece in pieces:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None and previous.kind == "data" and piece.kind == "data"
+            and _LINE_BREAK_HYPHEN.search(previous.text) and piece.text.lstrip()[:1].islower()
+        ):
+            joined[-1] = Piece("data", f"{previous.text}\n{piece.text}", previous.block, previous.field, previous.author)
+        else:
+            joined.append(piece)
+    return tuple(joined)
+
+
+_LINE_BREAK_HYPHEN = re.compile(r"[^\W\d_]-$")
+
+
+_DANGLING_END = re.compile(
+    r"(\b(and|or|of|the|a|an|with|in|on|at|to|for|by|from|than|between|vs|versus|was|were|is|are|that|which"
+    r"|who|as|but|not|no|per)|[,;:(\u2013-])\s*$",
+    re.IGNORECASE,
+)
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
+    was cut inside a sentence; its cell goes on."""
+    return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
