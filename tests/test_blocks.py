@@ -624,3 +624,38 @@ def test_a_cell_cut_by_a_blank_line_after_a_line_break_hyphen_goes_on_in_the_nex
     block = Block(text="", index=0)
     pieces = [Piece("data", text, block) for text in ("Evidence-", "based guideline", "Women-only cohort", "Adults")]
     assert [piece.text for piece in with_hyphen_breaks_joined(pieces)] == ["Evidence-\nbased guideline", "Women-only cohort", "Adults"]
+
+
+def test_a_short_cell_glued_to_the_first_line_of_the_cell_beside_it_is_parted() -> None:
+    from extract.tables.rejoin import glued_cells
+
+    columns = ("indication", "population", "results")
+    assert glued_cells("Venous leg ulcers Women who had\nexperienced three episodes", columns) == (
+        "Venous leg ulcers",
+        "Women who had\nexperienced three episodes",
+    )
+    assert glued_cells("Type 2 diabetes Not specified in", columns) == ("Type 2 diabetes", "Not specified in")
+    # one cell with a capital inside stays whole: the left part ends mid-phrase, or the rest fits no other column
+    assert glued_cells("Adults with Type 2 diabetes", columns) is None
+    assert glued_cells("Patients with COPD Stage III\nand asthma", columns) is None
+    assert glued_cells("Mortality fell by 10% Admissions fell by 5%", columns) is None
+
+
+def test_a_header_run_read_once_is_a_header_again_where_a_later_page_repeats_it() -> None:
+    doc = document(
+        "Table 3: Summary of Included Guidelines",
+        "First Author, Year",
+        "Study Design Target",
+        "Recommendations",
+        "Fairbanks (2019)",
+        "Evidence-based guideline",
+        "Patients should be reassessed at 12 weeks",
+        "Study Design Target",
+        "Moreau (2018)",
+        "Evidence-based guideline",
+        "Clinicians should consider it",
+    )
+    from extract.tables.pieces import summary_table_spans
+
+    (span,) = summary_table_spans(doc)
+    assert [piece.kind for piece in span.pieces if piece.text in ("Study Design", "Target", "Study Design Target")] == ["header"] * 4

@@ -145,12 +145,15 @@ def with_unknown_headers(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
     """Turn data pieces inside a run of header cells into header cells of columns the synonym
     table does not know (`Country`, or `Study Design Country` merged on one line)."""
     resolved: list[Piece] = []
+    seen: set[str] = set()  # header runs already read so: the same run on a later page is its repeated header
     for index, piece in enumerate(pieces):
         after = pieces[index + 1] if index + 1 < len(pieces) else None
         cells = header_cells_with_unknown(piece.text) if piece.kind == "data" else ()
         after_header = bool(resolved) and resolved[-1].kind in ("header", "caption")
         known = any(is_header_cell(cell) for cell in cells)
-        if cells and after_header and (known or (after is not None and after.kind == "header")):
+        flat = " ".join(piece.text.split())
+        if cells and ((after_header and (known or (after is not None and after.kind == "header"))) or flat in seen):
+            seen.add(flat)
             resolved.extend(Piece("header", cell, piece.block, field=field_for_header(cell)) for cell in cells)
         else:
             resolved.append(piece)

@@ -1,7 +1,8 @@
-"""Pieces of one cell a text tool printed apart, put back together before the alignment.
+"""Pieces of one cell a text tool printed apart put back together, and two cells it glued parted, before the alignment.
 
 Bullets printed as blocks of their own go back before the items they mark; a cell a blank line
-cut right after a line-break hyphen goes on in the block after it.
+cut right after a line-break hyphen goes on in the block after it; a short cell whose line a
+text tool ran into the first line of the cell beside it is parted from it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from typing import Sequence
 
 from extract.fields import CONCLUSION_LEAD
+from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece
 from extract.text.clean import BULLET, is_bullet_glyph
 
@@ -83,3 +85,49 @@ def ends_mid_sentence(text: str) -> bool:
     """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
     was cut inside a sentence; its cell goes on."""
     return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
+
+
+# A short cell glued before the next cell's first line has at most this many words …
+MAX_GLUED_WORDS = 5
+# … and fits its own column at least this well, as the rest fits another one.
+MIN_GLUED_LEFT_FIT = 1.0
+MIN_GLUED_RIGHT_FIT = 2.5
+_NOT_GIVEN = re.compile(r"not\s+(specified|reported|stated|available|applicable|described)\b", re.IGNORECASE)
+
+
+def with_glued_cells_parted(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Piece, ...]:
+    """Data blocks whose first line holds a short cell and the first line of the cell beside it
+    (`Venous leg ulcers Women who had` / `experienced ...`: pdf2txt runs two cells set close on
+    one baseline into one line) parted into the two cells."""
+    parted: list[Piece] = []
+    for piece in pieces:
+        cells = glued_cells(piece.text, columns) if piece.kind == "data" else None
+        if cells is None:
+            parted.append(piece)
+        else:
+            parted += [Piece("data", cell, piece.block, piece.field, piece.author) for cell in cells]
+    return tuple(parted)
+
+
+def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
+    """The short cell and the rest when the block's first line reads as two cells of different
+    columns: a complete short phrase that fits one column well, then a capitalised start whose
+    text (with the block's other lines) fits another well or says it was not given."""
+    first, *others = text.split("\n")
+    words = first.split(" ")
+    if len(columns) < 2 or is_bullet_glyph(first[:1]):
+        return None
+    for cut in range(1, min(len(words) - 1, MAX_GLUED_WORDS) + 1):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        if not right[:1].isupper() or ends_mid_sentence(left):
+            continue
+        rest = "\n".join([right, *others])
+        left_field = max(columns, key=lambda field: column_fit(left, field))
+        if column_fit(left, left_field) < MIN_GLUED_LEFT_FIT:
+            continue
+        if _NOT_GIVEN.match(right):
+            return left, rest
+        right_field = max(columns, key=lambda field: column_fit(rest, field))
+        if right_field != left_field and column_fit(rest, right_field) >= MIN_GLUED_RIGHT_FIT:
+            return left, rest
+    return None
