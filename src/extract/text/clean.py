@@ -95,26 +95,3 @@ def split_findings(text: str) -> list[str]:
     text = _DASH_BULLET_AT_LINE_START.sub("\ue000", text)
     text = _UNMAPPED_BULLET_AT_LINE_START.sub("\ue000", text)
     return _BULLET_ANYWHERE.split(text)
-
-
-_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-[ \t]*$", re.MULTILINE)
-_HYPHENATED = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
-
-
-def restore_dropped_hyphens(text: str) -> str:
-    """A text export that drops the hyphen of every word it joins at a line end (pdftotext's
-    default mode) shows no line ending in a hyphen; there, a word printed elsewhere in the same
-    text with a hyphen (`evidence-based`) gets it back where it was glued (`Evidencebased`).
-    Only the text's own hyphenated words are restored: a word the source never hyphenates stays."""
-    if _LINE_END_HYPHEN.search(text):
-        return text
-    compounds = {(left + right).casefold(): len(left) for left, right in _HYPHENATED.findall(text)}
-    if not compounds:
-        return text
-
-    def restored(match: re.Match[str]) -> str:
-        word = match.group(0)
-        cut = compounds.get(word.casefold())
-        return word if cut is None else f"{word[:cut]}-{word[cut:]}"
-
-    return re.sub(r"\b[^\W\d_]{4,}\b", restored, text)
