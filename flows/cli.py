@@ -239,10 +239,31 @@ def add_review_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=review_command)
 
 
+def stop_command(args: argparse.Namespace) -> int:
+    """Stop this folder's resident runner, if one runs."""
+    from flows.resident import Place, stop_runner
+
+    stopped = stop_runner(Place((Path.cwd() / ".prefect").absolute()))
+    print("Stopped this folder's resident runner." if stopped else "No resident runner runs for this folder.", flush=True)
+    return EXIT_OK
+
+
+def add_stop_command(subparsers: argparse._SubParsersAction) -> None:
+    """`stop`: end the resident runner a run at a terminal leaves in the folder."""
+    parser = subparsers.add_parser(
+        "stop",
+        help="stop the resident runner that keeps Prefect loaded between runs in this folder",
+        description="A run at a terminal leaves a process with Prefect's server and the flow loaded, "
+        "so the next run in the folder starts at once; it exits after ten idle minutes, or now with this.",
+    )
+    parser.set_defaults(handler=stop_command)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_run_command,
     add_inspect_command,
     add_review_command,
+    add_stop_command,
 )
 
 
@@ -259,11 +280,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse the command line and run the chosen subcommand; return its exit status."""
+def main(argv: Sequence[str] | None = None, resident: bool = True) -> int:
+    """Parse the command line and run the chosen subcommand; return its exit status.
+
+    A local `run` goes to the folder's resident runner when there is one for it (`flows.resident`;
+    `resident=False` in the runner itself).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if resident and args.handler is run_command and not args.dask_address:
+        from flows.resident import run_here_or_resident
+
+        command = list(sys.argv[1:] if argv is None else argv)
+        return run_here_or_resident(command, Path.cwd() / ".prefect", lambda: int(args.handler(args)))
     return int(args.handler(args))

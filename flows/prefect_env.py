@@ -131,7 +131,10 @@ def run_api_server() -> Iterator[RunServer]:
     that import, so it boots while this process goes on: reading reports ahead, importing the
     flow. `RunServer.connected` waits for it, once the flow needs the API.
     """
-    run = RunServer(None if api_url_already_configured() else launch_server())
+    if (kept := KEPT.server) is not None and kept.process.poll() is None:
+        run = RunServer(kept, owned=False)
+    else:
+        run = RunServer(None if api_url_already_configured() else launch_server())
     try:
         yield run
     finally:
@@ -152,9 +155,13 @@ def api_url_already_configured() -> bool:
 
 @dataclass
 class RunServer:
-    """A run's API: its own temporary server (None when one is configured), used once it answers."""
+    """A run's API: its own temporary server (None when one is configured), used once it answers.
+
+    A server the run does not own (a resident runner's, `KEPT`) is used the same way and left running.
+    """
 
     server: TemporaryServer | None
+    owned: bool = True
 
     @contextmanager
     def connected(self) -> Iterator[None]:
@@ -178,11 +185,22 @@ class RunServer:
                 drain_prefect_events()
 
     def stop(self) -> None:
-        """Stop the run's server, if it has one."""
-        if self.server is not None:
+        """Stop the run's server, if it has one of its own."""
+        if self.server is not None and self.owned:
             with phases.phase("server stop"):
                 self.server.stop()
             self.server = None
+
+
+@dataclass
+class KeptServer:
+    """The server every run of this process uses instead of starting its own: a resident runner's
+    (`flows.resident`), started once and kept between its runs. None in any other process."""
+
+    server: TemporaryServer | None = None
+
+
+KEPT = KeptServer()
 
 
 def drain_prefect_events(timeout_s: float = 30.0) -> None:

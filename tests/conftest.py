@@ -6,6 +6,7 @@ same quiet settings a user's run does. Prefect itself is imported only by the fi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,16 @@ import pytest
 from hypothesis import settings
 
 from flows.prefect_env import configure_prefect
+from flows.resident import RESIDENT_VARIABLE
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEED_DIR = PROJECT_DIR / "tests" / "fixtures" / "seed"
 SEED_REPORT = SEED_DIR / "ivig-offlabel-2017.txt"
 
 configure_prefect(PROJECT_DIR / ".prefect")
+# No run of the tests leaves a resident runner behind (a test that wants one asks for it), even
+# when pytest's output is a terminal.
+os.environ.setdefault(RESIDENT_VARIABLE, "0")
 
 # No wall-clock limits in tests: hypothesis's per-example deadline is one, and the first
 # example pays for loading the word list, so it is turned off for every property test.
