@@ -16,10 +16,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.phases import PHASES_VARIABLE, Phase, read_phases
+from flows.resident import RESIDENT_VARIABLE, Place, read_note
 
 BENCH_DIR = Path(__file__).resolve().parent
 PLAIN_SCRIPT = BENCH_DIR / "plain_libraries.py"
@@ -41,11 +44,18 @@ class Ratio:
 
 def run_environment(**extra: str) -> dict[str, str]:
     """The benchmark's environment for a run: no Prefect settings of the benchmark's own process, and
-    its PYTHONPATH made absolute (runs start in folders of their own, and must run the snapshot)."""
+    its PYTHONPATH made absolute (runs start in folders of their own, and must run the snapshot).
+
+    Runs are taken off a terminal (their output is captured), where a run leaves no resident
+    runner; `AT_A_TERMINAL` asks for one as a run at a terminal would leave it.
+    """
     env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
     if env.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.pathsep.join(str(Path(entry).resolve()) for entry in env["PYTHONPATH"].split(os.pathsep) if entry)
-    return {**env, **extra}
+    return {**env, RESIDENT_VARIABLE: "0", **extra}
+
+
+AT_A_TERMINAL = {RESIDENT_VARIABLE: "1"}
 
 
 def timed_command(command: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -92,28 +102,44 @@ def warm_home(folder: Path, report: Path) -> None:
     timed_command(cli_command(), folder, run_environment())
 
 
-def new_report_against_plain(folder: Path, report: Path, rounds: int, keep_home: bool) -> Ratio:
+def new_report_against_plain(folder: Path, report: Path, rounds: int, keep_home: bool, extra: Mapping[str, str] | None = None) -> Ratio:
     """A run over one report never read before (no cached result, no tables), against the plain script, in turn.
 
     `keep_home`: Prefect's home (its database) is there from earlier runs; else the folder is a
-    fresh checkout's, without `.prefect/`.
+    fresh checkout's, without `.prefect/`. `extra`: variables of the runs (AT_A_TERMINAL).
     """
     runs, plains = [], []
     for _ in range(rounds):
         fresh_run_folder(folder, [report], keep_home)
-        runs.append(timed_command(cli_command(), folder, run_environment()))
+        runs.append(timed_command(cli_command(), folder, run_environment(**(extra or {}))))
         plains.append(plain_seconds(folder))
     return Ratio(statistics.median(runs), statistics.median(plains))
 
 
-def warm_against_cold(folder: Path, reports: list[Path], rounds: int) -> Ratio:
+def warm_against_cold(folder: Path, reports: list[Path], rounds: int, extra: Mapping[str, str] | None = None) -> Ratio:
     """A re-run over unchanged reports against the first run over them (no cache, no tables), in turn, Prefect's home warm."""
     warm, cold = [], []
     for _ in range(rounds):
         fresh_run_folder(folder, reports, keep_home=True)
-        cold.append(timed_command(cli_command(), folder, run_environment()))
-        warm.append(timed_command(cli_command(), folder, run_environment()))
+        cold.append(timed_command(cli_command(), folder, run_environment(**(extra or {}))))
+        warm.append(timed_command(cli_command(), folder, run_environment(**(extra or {}))))
     return Ratio(statistics.median(warm), statistics.median(cold))
+
+
+@contextmanager
+def resident_runner(folder: Path, report: Path, deadline_s: float = 600.0) -> Iterator[None]:
+    """A folder whose resident runner is up, as a first run at a terminal leaves it; stopped after the block."""
+    fresh_run_folder(folder, [report], keep_home=True)
+    timed_command(cli_command(), folder, run_environment(**AT_A_TERMINAL))
+    place, waited = Place(folder / ".prefect"), time.monotonic() + deadline_s
+    while read_note(place) is None:
+        if time.monotonic() > waited:
+            raise RuntimeError(f"no resident runner in {folder} after {deadline_s:.0f} s")
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        subprocess.run([sys.executable, "-m", "flows", "stop"], cwd=folder, env=run_environment(), capture_output=True)
 
 
 def one_report_profile(folder: Path, report: Path) -> tuple[float, list[Phase]]:

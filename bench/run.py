@@ -58,6 +58,9 @@ class WholeRuns:
     first_on_machine: Ratio
     small: Ratio
     batch: Ratio
+    resident_new_report: Ratio
+    resident_small: Ratio
+    resident_batch: Ratio
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,14 @@ def whole_runs(work: Path, paths: list[Path], small: int, rounds: int) -> WholeR
     small_ratio = cli_runs.warm_against_cold(folder, paths[:small], rounds)
     batch_ratio = cli_runs.warm_against_cold(folder, paths, max(1, rounds - 1))
     print(f"warm/cold: {small} reports {small_ratio.ratio:.1%}, {len(paths)} reports {batch_ratio.ratio:.1%}", flush=True)
-    return WholeRuns(profile_s, profile, warm, fresh_ratio, first, small_ratio, batch_ratio)
+    terminal = work / "cli" / "at-a-terminal"
+    terminal.mkdir(parents=True, exist_ok=True)
+    with cli_runs.resident_runner(terminal, ONE_REPORT):
+        resident = cli_runs.new_report_against_plain(terminal, ONE_REPORT, rounds, True, cli_runs.AT_A_TERMINAL)
+        resident_small = cli_runs.warm_against_cold(terminal, paths[:small], rounds, cli_runs.AT_A_TERMINAL)
+        resident_batch = cli_runs.warm_against_cold(terminal, paths, max(1, rounds - 1), cli_runs.AT_A_TERMINAL)
+    print(f"with the resident runner: one new report {resident.seconds:.1f}s, warm/cold {resident_small.ratio:.1%} and {resident_batch.ratio:.1%}", flush=True)
+    return WholeRuns(profile_s, profile, warm, fresh_ratio, first, small_ratio, batch_ratio, resident, resident_small, resident_batch)
 
 
 def flow_timing(raw: Path, curated: Path, cache: Path, workers: int) -> FlowTiming:
