@@ -348,3 +348,20 @@ def test_repair_recovers_nearly_every_lexicon_word_the_artifact_breaks() -> None
     recovered = sum(repair_spacing(artifact_spacing(word)) == word for word in BROKEN_BY_ARTIFACT)
     assert len(BROKEN_BY_ARTIFACT) > 3000
     assert recovered >= 0.95 * len(BROKEN_BY_ARTIFACT)
+
+
+def test_hyphens_a_text_export_dropped_at_line_ends_come_back_where_the_text_hyphenates_the_word() -> None:
+    from extract.text.clean import restore_dropped_hyphens
+
+    dropped = "Twelve evidence-based guidelines were found.\nEvidencebased guideline\nHospital readmission fell\nrecommended as first-line"
+    assert restore_dropped_hyphens(dropped) == dropped.replace("Evidencebased", "Evidence-based")
+    # an export that keeps its line-end hyphens glued nothing, and a word never hyphenated stays
+    kept = "Evidence-\nbased guideline\nTwelve evidence-based guidelines\nEvidencebased"
+    assert restore_dropped_hyphens(kept) == kept
+    assert restore_dropped_hyphens("readmission fell\nreadmission rose") == "readmission fell\nreadmission rose"
+    # a compound the dictionary knows may be the source's own spelling, though it prints both
+    both = "Twelve non-randomized studies\nthree nonrandomized trials"
+    assert restore_dropped_hyphens(both) == both
+    # spaced glyphs keep their artifact: the hyphen goes where the text's own spaced form has it
+    spaced = "twelv e ev idence-based guidelines\nEv idencebased guideline"
+    assert restore_dropped_hyphens(spaced) == spaced.replace("idencebased", "idence-based")

@@ -16,6 +16,7 @@ from extract.errors import UnreadableReport
 from extract.model import Block, Document
 from extract.readers.monospace import is_layout_text, layout_pages
 from extract.text.advances import close_marked_advances, marked_advance_letters
+from extract.text.clean import restore_dropped_hyphens
 
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -25,11 +26,12 @@ _MAX_CONTROL_SHARE = 0.01
 def read_text(path: Path) -> Document:
     """Read a `.txt` report into blocks, so text input enters the same stages as a PDF. A text
     export that marks word breaks after letters with extra advance by two spaces has its single
-    spaces after them closed first (`text.advances.marked_advance_letters`)."""
+    spaces after them closed first (`text.advances.marked_advance_letters`); one that dropped its
+    line-end hyphens gets them back in the words it hyphenates elsewhere (`restore_dropped_hyphens`)."""
     data = path.read_bytes()
     text = decode_report_bytes(data, path.name)
     layout = is_layout_text(text)
-    blocks = blocks_from_text(text if layout else close_marked_advances(text, marked_advance_letters(text)))
+    blocks = blocks_from_text(text if layout else restore_dropped_hyphens(close_marked_advances(text, marked_advance_letters(text))))
     if not blocks:
         raise UnreadableReport("empty_file", "the file holds no text", path.name)
     return Document(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extract.text.spacing import keeps_line_break_hyphen, repair_spacing
+from extract.text.spacing import keeps_line_break_hyphen, repair_spacing, word_zipf
 
 # The one set of bullet glyphs: the usual bullet characters, and the whole Private Use Area,
 # where Symbol and Wingdings fonts put theirs (U+F0B7 and its neighbours).
@@ -95,3 +95,29 @@ def split_findings(text: str) -> list[str]:
     text = _DASH_BULLET_AT_LINE_START.sub("\ue000", text)
     text = _UNMAPPED_BULLET_AT_LINE_START.sub("\ue000", text)
     return _BULLET_ANYWHERE.split(text)
+
+
+_LINE_END_HYPHEN = re.compile(r"[^\W\d_]-[ \t]*$", re.MULTILINE)
+_HYPHENATED = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
+
+
+def restore_dropped_hyphens(text: str) -> str:
+    """A text export that drops the hyphen of every word it joins at a line end (pdftotext's
+    default mode) shows no line ending in a hyphen; there, a word printed elsewhere in the same
+    text with a hyphen (`evidence-based`) gets it back where it was glued (`Evidencebased`).
+
+    Only a glued word no dictionary knows is restored, and only to the text's own hyphenation:
+    a source may print a compound both ways (`nonrandomized` beside `non-randomized`), and a
+    word it never hyphenates stays as printed."""
+    if _LINE_END_HYPHEN.search(text):
+        return text
+    compounds = {(left + right).casefold(): len(left) for left, right in _HYPHENATED.findall(text)}
+    if not compounds:
+        return text
+
+    def restored(match: re.Match[str]) -> str:
+        word = match.group(0)
+        cut = compounds.get(word.casefold())
+        return word if cut is None or word_zipf(word.casefold()) > 0 else f"{word[:cut]}-{word[cut:]}"
+
+    return re.sub(r"\b[^\W\d_]{4,}\b", restored, text)
