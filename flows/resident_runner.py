@@ -21,6 +21,7 @@ import secrets
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ from flows.resident import (
 )
 
 READ_REQUEST_TIMEOUT_S = 10.0
+# A runner that replaces one of older code waits this long for it to stop; another runner that
+# keeps the lock past it is the folder's runner, and this one exits.
+LOCK_WAIT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -182,14 +186,25 @@ def handle(connection: socket.socket, token: str, run: Callable[[Sequence[str]],
     return True
 
 
+def locked(lock: TextIO, wait_s: float = LOCK_WAIT_S) -> bool:
+    """Take the folder's runner lock, waiting a while for a runner that was just asked to stop to let it go."""
+    waited = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > waited:
+                return False
+            time.sleep(0.1)
+
+
 def serve(home: Path) -> int:
-    """Be the folder's runner until idle for long enough or asked to stop; 0 at once when another one is."""
+    """Be the folder's runner until idle for long enough or asked to stop; 0 when another one is."""
     place = Place(home)
     place.folder.mkdir(parents=True, exist_ok=True)
     with open(place.lock, "w", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not locked(lock):
             return 0
         key, token, secret = runner_key(os.environ), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         os.environ.update({"PREFECT_SERVER_API_AUTH_STRING": secret, "PREFECT_API_AUTH_STRING": secret})

@@ -184,6 +184,14 @@ def test_a_run_leaves_a_runner_that_serves_the_next_run_and_stops_when_asked(
             assert "refused" in json.loads(flood.recv(MAX_REQUEST_BYTES))
         assert not process_ended(pid, deadline_s=0.5)
 
+        # a run with other settings is not served by this runner: it runs by itself and replaces it
+        other = {**environment, "EVIDENCE_EXTRACT_CACHE_DIR": str(tmp_path / "templates")}
+        replaced = run_cli(tmp_path, other, "run", "--raw", "raw", "--curated", "curated")
+        assert replaced.returncode == 0 and LEFT_BEHIND in replaced.stdout, replaced.stdout + replaced.stderr
+        assert process_ended(pid)
+        pid = int(wait_for_note(place)["pid"])  # type: ignore[call-overload]
+        environment = other
+
         stopped = run_cli(tmp_path, environment, "stop")
         assert stopped.stdout.strip() == "Stopped this folder's resident runner."
         assert process_ended(pid)
@@ -192,3 +200,55 @@ def test_a_run_leaves_a_runner_that_serves_the_next_run_and_stops_when_asked(
     finally:
         if not process_ended(pid, deadline_s=0.1):
             os.kill(pid, 9)
+
+
+def test_a_client_that_goes_away_interrupts_its_run_and_the_run_prints_no_more() -> None:
+    from flows.resident_runner import INTERRUPTED_EXIT, Request, serve_request
+
+    runner_side, client_side = socket.socketpair()
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    printed_after: list[str] = []
+
+    def endless_run(argv: object) -> int:
+        print("started", flush=True)
+        client_side.close()  # the person pressed Ctrl-C: the client is gone
+        try:
+            while True:
+                time.sleep(0.01)
+        finally:
+            print("after the interrupt", flush=True)  # goes nowhere: the client's streams are closed
+            printed_after.append("tried")
+
+    code = serve_request(Request(("run",), "/", False), runner_side, [out_write, err_write], endless_run)
+    runner_side.close()
+    assert code == INTERRUPTED_EXIT
+    assert printed_after == ["tried"]
+    with os.fdopen(out_read) as out, os.fdopen(err_read) as err:
+        assert out.read() == "started\n" and err.read() == ""
+
+
+def test_what_a_run_prints_and_logs_goes_to_its_client_and_the_runner_gets_its_streams_back() -> None:
+    import logging
+
+    from flows.resident_runner import ClientStream, printing_to
+
+    handler = logging.StreamHandler(sys.stderr)
+    logger = logging.getLogger("tests.resident.client")
+    logger.addHandler(handler)
+    logger.propagate = False  # only this handler: Prefect's own, when configured, is pointed the same way
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    out, err = ClientStream(out_write, tty=True), ClientStream(err_write, tty=False)
+    try:
+        with printing_to(out, err):
+            print("a report line")
+            logger.warning("a warning line")
+            assert sys.stdout.isatty() and not sys.stderr.isatty()
+        assert handler.stream is sys.stderr
+    finally:
+        logger.removeHandler(handler)
+        out.close()
+        err.close()
+    with os.fdopen(out_read) as printed, os.fdopen(err_read) as logged:
+        assert printed.read() == "a report line\n" and logged.read() == "a warning line\n"
