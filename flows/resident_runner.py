@@ -22,6 +22,7 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from flows.resident import (
 )
 
 READ_REQUEST_TIMEOUT_S = 10.0
+CRASHED_EXIT = 1  # Python's own status for an uncaught exception
 # A runner that replaces one of older code waits this long for it to stop; another runner that
 # keeps the lock past it is the folder's runner, and this one exits.
 LOCK_WAIT_S = 30.0
@@ -136,6 +138,9 @@ def serve_request(request: Request, connection: socket.socket, descriptors: Sequ
                 return run(request.argv)
             except SystemExit as leaving:  # argparse's errors
                 return leaving.code if isinstance(leaving.code, int) else 0 if leaving.code is None else 1
+            except Exception:  # a bug: shown to its client as a run of its own would show it; the runner goes on
+                traceback.print_exc()
+                return CRASHED_EXIT
     except KeyboardInterrupt:
         return INTERRUPTED_EXIT
     finally:

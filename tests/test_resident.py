@@ -252,3 +252,21 @@ def test_what_a_run_prints_and_logs_goes_to_its_client_and_the_runner_gets_its_s
         err.close()
     with os.fdopen(out_read) as printed, os.fdopen(err_read) as logged:
         assert printed.read() == "a report line\n" and logged.read() == "a warning line\n"
+
+
+def test_a_run_that_crashes_shows_its_traceback_to_its_client_and_the_runner_goes_on() -> None:
+    from flows.resident_runner import CRASHED_EXIT, Request, serve_request
+
+    runner_side, client_side = socket.socketpair()
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+
+    def broken_run(argv: object) -> int:
+        raise LookupError("a bug in a run")
+
+    with client_side:
+        assert serve_request(Request(("run",), "/", False), runner_side, [out_write, err_write], broken_run) == CRASHED_EXIT
+    runner_side.close()
+    with os.fdopen(out_read) as out, os.fdopen(err_read) as err:
+        shown = err.read()
+        assert out.read() == "" and "Traceback" in shown and "LookupError: a bug in a run" in shown
