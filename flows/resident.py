@@ -123,12 +123,12 @@ def read_note(place: Place) -> dict[str, object] | None:
     return note if isinstance(note, dict) and isinstance(note.get("token"), str) else None
 
 
-def write_note(place: Place, token: str, key: str) -> None:
-    """Write the runner's note, readable by this user only, in one step."""
+def write_note(place: Place, token: str, key: str, api_url: str) -> None:
+    """Write the runner's note (its token, key, process and Prefect API), readable by this user only, in one step."""
     partial = place.folder / f".runner.json.{os.getpid()}"
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-        json.dump({"token": token, "key": key, "pid": os.getpid()}, out)
+        json.dump({"token": token, "key": key, "pid": os.getpid(), "api": api_url}, out)
     os.replace(partial, place.note)
 
 

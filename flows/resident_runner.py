@@ -226,7 +226,7 @@ def serve(home: Path) -> int:
                 listener.bind(str(place.socket))
                 listener.listen(8)
                 listener.settimeout(idle_seconds(os.environ))
-                write_note(place, token, key)
+                write_note(place, token, key, KEPT.server.api_url)
                 serving = True
                 while serving and KEPT.server.process.poll() is None:
                     try:

@@ -7,6 +7,7 @@ and `evidence-extract stop`.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,6 +165,15 @@ def test_a_run_leaves_a_runner_that_serves_the_next_run_and_stops_when_asked(
     pid = int(note["pid"])  # type: ignore[call-overload]
     try:
         assert place.note.stat().st_mode & 0o777 == 0o600
+        # its Prefect server, up between runs on a loopback port, answers only with the runner's secret
+        api = str(note["api"])
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, whatever proxy is configured
+        assert direct.open(f"{api}/health", timeout=10).status == 200
+        for credentials in ({}, {"Authorization": "Basic " + base64.b64encode(b"guess").decode()}):
+            asked = urllib.request.Request(f"{api}/flows/filter", data=b"{}", headers={"Content-Type": "application/json", **credentials})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                direct.open(asked, timeout=10)
+            assert refused.value.code == 401
         studies_before = pd.read_parquet(tmp_path / "curated" / "studies.parquet")
         second = run_cli(tmp_path, environment, "run", "--raw", "raw", "--curated", "elsewhere")
         assert second.returncode == 0, second.stdout + second.stderr

@@ -33,8 +33,10 @@ def edge_zone(box: BBox, page_height: float, settings: LayoutSettings) -> str | 
 
 
 def furniture_text(text: str) -> str:
-    """A line's text as running furniture is compared: case and spacing folded, digits blanked (page numbers change)."""
-    return re.sub(r"\d+", "#", " ".join(text.casefold().split()))
+    """A line's text as running furniture is compared: case folded, spaces left out (one reading
+    of a page may space a line's words otherwise than another: glyph by glyph, or by the lexicon),
+    digits blanked (page numbers change)."""
+    return re.sub(r"\d+", "#", "".join(text.casefold().split()))
 
 
 def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:

@@ -99,8 +99,7 @@ def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, count
     """A page's survey, read cheaply: text only for the runs near the edges, and for the leftmost body runs until one has any."""
     edge_runs: list[TextLine] = []
     body_rects: list[tuple[float, float, float, float]] = []
-    for index in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(index)
+    for left, bottom, right, top in text_rects(textpage):
         box = BBox(left, height - top, right, height - bottom)
         if edge_zone(box, height, settings) is None:
             body_rects.append((left, bottom, right, top))
@@ -117,10 +116,48 @@ def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list
     On a page that writes its word spaces as glyphs, the spaces pdfium generated at bare gaps
     between letters are gaps inside words (`layout.spacing`): such a page's runs are read from
     its glyph stream (`stream_runs`) so those gaps can be closed."""
-    rects = [textpage.get_rect(index) for index in range(textpage.count_rects())]
+    rects = text_rects(textpage)
     stream = glyph_stream(textpage, height)
     runs = stream_runs(textpage, rects, stream, page_no, height) if stream is not None else rect_runs(textpage, rects, page_no, height)
     return with_drawn_bullets(runs, drawn_marks(textpage.page, height))
+
+
+Rect = tuple[float, float, float, float]  # pdfium's (left, bottom, right, top), bottom-left origin
+# A producer that draws text glyph by glyph (Chromium's Skia, in running headers and on whole pages)
+# leaves pdfium one rectangle per glyph, as tight as its ink. Consecutive glyph-wide rectangles on
+# one line closer than this share of the line's height (inside a word: yes; a table's cell gap:
+# no) are one run.
+GLYPH_RUN_GAP = 0.6
+GLYPH_WIDTH = 2.0  # a rectangle no wider than this many times its height may hold a single glyph (a bold m)
+
+
+def text_rects(textpage: pdfium.PdfTextPage) -> list[Rect]:
+    """pdfium's text rectangles, those of text drawn glyph by glyph joined into runs (`joined_glyph_rects`)."""
+    return joined_glyph_rects([textpage.get_rect(index) for index in range(textpage.count_rects())])
+
+
+def joined_glyph_rects(rects: Sequence[Rect]) -> list[Rect]:
+    """Rectangles with each run of glyph-wide ones joined into one, in order: a glyph joins the
+    rectangle before it when that one was built from glyphs only, shares its line and is close by."""
+    joined: list[Rect] = []
+    glyphwise: list[bool] = []
+    for rect in rects:
+        left, bottom, right, top = rect
+        narrow = right - left <= GLYPH_WIDTH * (top - bottom)
+        if joined and narrow and glyphwise[-1] and _glyph_goes_on(joined[-1], rect):
+            before = joined[-1]
+            joined[-1] = (min(before[0], left), min(before[1], bottom), max(before[2], right), max(before[3], top))
+        else:
+            joined.append(tuple(rect))  # type: ignore[arg-type]
+            glyphwise.append(narrow)
+    return joined
+
+
+def _glyph_goes_on(run: Rect, glyph: Rect) -> bool:
+    """Whether a glyph's rectangle goes on the run before it: on its line, and close by."""
+    heights = (run[3] - run[1], glyph[3] - glyph[1])
+    overlap = min(run[3], glyph[3]) - max(run[1], glyph[1])
+    return overlap > 0.5 * min(heights) and -0.5 * max(heights) <= glyph[0] - run[2] <= GLYPH_RUN_GAP * max(heights)  # kerned: overlapping
 
 
 def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], page_no: int, height: float) -> list[TextLine]:

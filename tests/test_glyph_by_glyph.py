@@ -1,0 +1,65 @@
+"""Text a producer draws glyph by glyph (Chromium's Skia does, in running headers and on whole
+pages): pdfium then gives one rectangle per glyph, which must still read as words and lines,
+alike on every page, so running headers are still recognised and tables still followed.
+
+The pages are drawn here with reportlab, one text object per glyph, placed as a browser places them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from reportlab.pdfgen.canvas import Canvas
+
+from extract.layout.furniture import furniture_text
+from extract.layout.lines import runs_to_segments
+from extract.readers.pdfium import joined_glyph_rects, text_runs
+from extract.settings import LayoutSettings
+
+SIZE = 9.0
+
+
+def draw_glyph_by_glyph(canvas: Canvas, text: str, x: float, y: float, font: str = "Helvetica") -> None:
+    """A line of text with each glyph its own text object, spaces not drawn (a gap in their place)."""
+    for char in text:
+        if char != " ":
+            canvas.drawString(x, y, char)
+        x += canvas.stringWidth(char, font, SIZE)
+
+
+def line_texts(path: Path) -> list[str]:
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    textpage = page.get_textpage()
+    runs = text_runs(textpage, 1, page.get_height())
+    return [segment.text for segment in runs_to_segments(runs, LayoutSettings())]
+
+
+def test_a_line_drawn_glyph_by_glyph_reads_as_its_words(tmp_path: Path) -> None:
+    path = tmp_path / "glyphs.pdf"
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica", SIZE)
+    draw_glyph_by_glyph(canvas, "Hyaluronic acid injection for chronic heart failure: Clinical Effectiveness", 50, 780)
+    draw_glyph_by_glyph(canvas, "Summary of Abstracts", 50, 760)
+    draw_glyph_by_glyph(canvas, "Adults", 300, 760)  # a cell of its own, a cell gap away
+    canvas.save()
+    assert line_texts(path) == [
+        "Hyaluronic acid injection for chronic heart failure: Clinical Effectiveness", "Summary of Abstracts", "Adults",
+    ]
+
+
+def test_glyph_rectangles_join_into_runs_but_not_across_a_cell_gap_or_into_wide_runs() -> None:
+    glyphs = [(50.0, 700.0, 55.0, 707.0), (54.6, 700.0, 59.0, 705.0), (59.8, 700.0, 64.0, 707.0)]  # kerned: the second overlaps
+    apart = (72.0, 700.0, 77.0, 707.0)  # a cell gap (8 pt) after the last
+    word_run = (100.0, 700.0, 180.0, 707.0)  # a producer's own run: wider than a glyph
+    next_line = (50.0, 688.0, 55.0, 695.0)
+    assert joined_glyph_rects([*glyphs, apart]) == [(50.0, 700.0, 64.0, 707.0), apart]
+    assert joined_glyph_rects([word_run, (181.0, 700.0, 185.0, 707.0)]) == [word_run, (181.0, 700.0, 185.0, 707.0)]
+    assert joined_glyph_rects([glyphs[0], next_line]) == [glyphs[0], next_line]
+
+
+def test_running_furniture_is_compared_whatever_the_spacing_of_its_reading() -> None:
+    assert furniture_text("SUMMARY OF ABSTRACTS Rapid Response Service Page 3") == furniture_text("SUMMARYOFABSTRACTS RapidResponseService Page 12")
+    assert furniture_text("Page 3") == furniture_text("page 14")
+    assert furniture_text("Clinical Effectiveness") != furniture_text("Cost-Effectiveness")
