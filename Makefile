@@ -11,7 +11,7 @@ SHELL := /bin/bash
 PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 QUIET_PIP = 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: run test browser forge-tools install install-test bench bench-producers clean
+.PHONY: run test browser forge-tools install install-test bench bench-producers bench-held-out clean
 
 run: $(VENV)/.installed
 	@$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
@@ -80,6 +80,10 @@ bench: $(VENV)/.installed-test
 PRODUCER_SEEDS ?= 3
 bench-producers: $(VENV)/.installed-test forge-tools
 	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
+
+# A producer the forge does not draw with (Chromium printing the forge's HTML), measured apart.
+bench-held-out: $(VENV)/.installed-test browser
+	$(BIN)/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
 clean:
 	rm -rf $(VENV) .prefect $(CURATED) $(CURATED_STATE).snapshots $(CURATED_STATE).lock* .pytest_cache .hypothesis
