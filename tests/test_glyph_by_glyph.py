@@ -63,3 +63,20 @@ def test_running_furniture_is_compared_whatever_the_spacing_of_its_reading() -> 
     assert furniture_text("SUMMARY OF ABSTRACTS Rapid Response Service Page 3") == furniture_text("SUMMARYOFABSTRACTS RapidResponseService Page 12")
     assert furniture_text("Page 3") == furniture_text("page 14")
     assert furniture_text("Clinical Effectiveness") != furniture_text("Cost-Effectiveness")
+
+
+def test_a_list_marker_drawn_outside_its_text_goes_with_the_word_it_opens() -> None:
+    """A browser draws a list's disc outside its text, in the gap between two columns; as a word
+    it stands just before the word it opens, in that word's column, not in the column beside."""
+    from extract.model import BBox, Word
+    from extract.readers.plumber import BULLET_LEAD_EM, drawn_bullets
+    from extract.text.clean import BULLET
+
+    word = Word("Nerve", BBox(300.0, 100.0, 324.0, 108.0), "Forge", 8.0, 1)
+    far_disc = BBox(287.0, 102.5, 290.2, 105.7)  # 10 pt before the word: at the column gap
+    (bullet,) = drawn_bullets([far_disc], [word])
+    assert bullet.text == BULLET
+    assert bullet.bbox.x1 == word.bbox.x0 - BULLET_LEAD_EM * word.size and bullet.bbox.width == far_disc.width
+    assert (bullet.bbox.top, bullet.bbox.bottom) == (far_disc.top, far_disc.bottom)
+    near_disc = BBox(294.0, 102.5, 297.2, 105.7)  # already close: left where it is drawn
+    assert drawn_bullets([near_disc], [word])[0].bbox == near_disc

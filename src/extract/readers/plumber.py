@@ -113,14 +113,26 @@ def lattice_tables(edges: Sequence[dict]) -> tuple[Lattice, ...]:
     )
 
 
+# A list marker drawn outside its text (a browser's `list-style-position: outside`) can sit in the
+# gap between two columns; as a word it stands this many ems before the word it opens at most, so
+# it falls in that word's column.
+BULLET_LEAD_EM = 0.5
+
+
 def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
-    """A bullet word for each mark that opens a line of text (`layout.bullets`), in the marked
-    content of the word it opens (a tagged table's cell)."""
+    """A bullet word for each mark that opens a line of text (`layout.bullets`), just before the
+    word it opens and in that word's marked content (a tagged table's cell)."""
     opened = marked_starts(marks, [word.bbox for word in words], [word.size for word in words])
     return [
-        Word(BULLET, mark, words[index].fontname, words[index].size, words[index].page_no, words[index].upright, words[index].mcid)
+        Word(BULLET, beside(mark, words[index]), words[index].fontname, words[index].size, words[index].page_no, words[index].upright, words[index].mcid)
         for mark, index in opened
     ]
+
+
+def beside(mark: BBox, word: Word) -> BBox:
+    """A mark's box moved right, if it stands further off, to end BULLET_LEAD_EM before the word it opens."""
+    shift = max(0.0, (word.bbox.x0 - BULLET_LEAD_EM * word.size) - mark.x1)
+    return BBox(mark.x0 + shift, mark.top, mark.x1 + shift, mark.bottom)
 
 
 def release_parsed_objects(plumber_page: pdfplumber.page.Page) -> None:
