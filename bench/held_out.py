@@ -28,7 +28,7 @@ from tests.forge.spec import GroundTruth, ground_truth
 from tests.forge.variant import VARIANTS
 
 OUT = Path("bench/out/held-out")
-VARIANT_NAMES = ("plain", "rules-none", "rules-lines", "bullets-shape", "header-once", "landscape")
+VARIANT_NAMES = ("plain", "spaced", "rules-none", "rules-lines", "rules-shading", "bullets-glyph", "bullets-shape", "markers-auto", "header-once", "rows-whole", "landscape")
 PAGE_FIELDS = ("source_page",)
 
 

@@ -80,3 +80,21 @@ def test_a_list_marker_drawn_outside_its_text_goes_with_the_word_it_opens() -> N
     assert (bullet.bbox.top, bullet.bbox.bottom) == (far_disc.top, far_disc.bottom)
     near_disc = BBox(294.0, 102.5, 297.2, 105.7)  # already close: left where it is drawn
     assert drawn_bullets([near_disc], [word])[0].bbox == near_disc
+
+
+def test_a_bullet_glyph_drawn_outside_marked_content_joins_the_cell_of_the_item_it_opens() -> None:
+    """A tagged PDF may draw a list's bullet glyph as an artifact, outside the marked content of
+    its cell (Chromium does); the structure strategy gathers a cell by its marked content, so the
+    bullet takes the marked content of the word it opens, and an item still starts there."""
+    from extract.model import BBox, Word
+    from extract.readers.plumber import with_marker_mcids
+    from extract.text.clean import BULLET
+
+    bullet = Word(BULLET, BBox(400.0, 169.0, 405.4, 178.0), "Symbol", 9.0, 3, mcid=None)
+    opened = Word("Hospital", BBox(409.1, 169.4, 445.8, 178.4), "Vera", 9.0, 3, mcid=25)
+    other_cell = Word("Adults", BBox(300.0, 169.4, 330.0, 178.4), "Vera", 9.0, 3, mcid=24)
+    plain = Word("Table", BBox(60.0, 100.0, 80.0, 109.0), "Vera", 9.0, 3, mcid=None)  # not a bullet: left alone
+    marked = with_marker_mcids([other_cell, bullet, opened, plain])
+    assert [word.mcid for word in marked] == [24, 25, 25, None]
+    untagged = [Word(BULLET, bullet.bbox, "Symbol", 9.0, 3), Word("Hospital", opened.bbox, "Vera", 9.0, 3)]
+    assert with_marker_mcids(untagged) == tuple(untagged)

@@ -39,7 +39,7 @@ from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
-from extract.text.clean import BULLET
+from extract.text.clean import BULLET, is_bullet_glyph
 
 PlumberDocument = pdfplumber.PDF
 
@@ -83,7 +83,7 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
         word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no, breaks.by_glyph)
         if not inside_any(word, furniture)
     )
-    words = (*words, *drawn_bullets(marks, words))
+    words = with_marker_mcids((*words, *drawn_bullets(marks, words)))
     rotation = int(plumber_page.rotation or 0)
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation, lattices=lattice_tables(edges))
 
@@ -127,6 +127,17 @@ def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
         Word(BULLET, beside(mark, words[index]), words[index].fontname, words[index].size, words[index].page_no, words[index].upright, words[index].mcid)
         for mark, index in opened
     ]
+
+
+def with_marker_mcids(words: Sequence[Word]) -> tuple[Word, ...]:
+    """Words, a list marker a tagged PDF draws as an artifact (a bullet glyph outside marked
+    content: Chromium's) put in the marked content of the word it opens, so it stays in its cell."""
+    markers = [index for index, word in enumerate(words) if word.mcid is None and is_bullet_glyph(word.text)]
+    if not markers or all(word.mcid is None for word in words):
+        return tuple(words)
+    opened = marked_starts([words[i].bbox for i in markers], [word.bbox for word in words], [word.size for word in words])
+    mcids = {mark: words[index].mcid for mark, index in opened}
+    return tuple(replace(word, mcid=mcids.get(word.bbox)) if index in markers else word for index, word in enumerate(words))
 
 
 def beside(mark: BBox, word: Word) -> BBox:
