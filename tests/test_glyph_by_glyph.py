@@ -98,3 +98,17 @@ def test_a_bullet_glyph_drawn_outside_marked_content_joins_the_cell_of_the_item_
     assert [word.mcid for word in marked] == [24, 25, 25, None]
     untagged = [Word(BULLET, bullet.bbox, "Symbol", 9.0, 3), Word("Hospital", opened.bbox, "Vera", 9.0, 3)]
     assert with_marker_mcids(untagged) == tuple(untagged)
+
+
+def test_runs_that_touch_join_without_a_space_and_runs_a_space_apart_with_one() -> None:
+    """Chromium splits a word's text objects at kerning pairs (`alur` + `onic`): runs of one size
+    that touch had no space drawn between them. A space's gap, or a smaller superscript, keeps one."""
+    from extract.layout.lines import TextLine, join_runs
+    from extract.model import BBox
+
+    def run(text: str, x0: float, x1: float, size: float = 9.0) -> TextLine:
+        return TextLine(text, BBox(x0, 100.0, x1, 109.0), 1, size, False)
+
+    assert join_runs([run("Hy", 50.0, 60.0), run("alur", 64.4, 80.9), run("onic acid", 81.2, 120.0)]).text == "Hy aluronic acid"
+    assert join_runs([run("acid", 50.0, 66.0), run("injection", 68.5, 100.0)]).text == "acid injection"
+    assert join_runs([run("trials", 50.0, 72.0), run("12", 72.1, 78.0, size=5.0)]).text == "trials 12"

@@ -109,9 +109,23 @@ def column_gaps(gaps: Sequence[Gap], settings: LayoutSettings, min_overlap_pt: f
 
 
 def join_runs(runs: Sequence[TextLine]) -> TextLine:
-    """Runs of one line read as one segment: texts joined by spaces, boxes united, the line's font size."""
-    box = runs[0].bbox
-    for run in runs[1:]:
+    """Runs of one line read as one segment: texts joined by spaces (but where two runs of one size
+    touch: a producer that splits its text objects at kerning pairs, as Chromium does, draws no
+    space there), boxes united, the line's font size."""
+    box, text = runs[0].bbox, runs[0].text
+    for before, run in zip(runs, runs[1:]):
         box = box.union(run.bbox)
-    text = " ".join(run.text for run in runs)
+        text += ("" if touching(before, run) else " ") + run.text
     return TextLine(text, box, runs[0].page_no, line_em(runs), all(run.bold for run in runs))
+
+
+# Runs closer than this share of their font size have no word space between them (a space is about a quarter em).
+TOUCHING_EM = 0.1
+
+
+def touching(before: TextLine, after: TextLine) -> bool:
+    """Whether a run goes on the run before it inside a word: letters either side, the same size,
+    and no gap a space could fill (a list's `1.` or `a)` marker keeps its space, however close)."""
+    inside_word = before.text[-1:].isalpha() and after.text[:1].isalpha()
+    same_size = before.size > 0 and abs(before.size - after.size) < 0.5
+    return inside_word and same_size and after.bbox.x0 - before.bbox.x1 < TOUCHING_EM * before.size

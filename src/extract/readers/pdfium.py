@@ -143,7 +143,8 @@ def joined_glyph_rects(rects: Sequence[Rect]) -> list[Rect]:
     glyphwise: list[bool] = []
     for rect in rects:
         left, bottom, right, top = rect
-        narrow = right - left <= GLYPH_WIDTH * (top - bottom)
+        line_height = max(top - bottom, joined[-1][3] - joined[-1][1] if joined else 0.0)  # a hyphen's ink is flat
+        narrow = right - left <= GLYPH_WIDTH * line_height
         if joined and narrow and glyphwise[-1] and _glyph_goes_on(joined[-1], rect):
             before = joined[-1]
             joined[-1] = (min(before[0], left), min(before[1], bottom), max(before[2], right), max(before[3], top))
