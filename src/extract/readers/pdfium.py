@@ -123,10 +123,8 @@ def text_runs(textpage: pdfium.PdfTextPage, page_no: int, height: float) -> list
 
 
 Rect = tuple[float, float, float, float]  # pdfium's (left, bottom, right, top), bottom-left origin
-# A producer that draws text glyph by glyph (Chromium's Skia, in running headers and on whole pages)
-# leaves pdfium one rectangle per glyph, as tight as its ink. Consecutive glyph-wide rectangles on
-# one line closer than this share of the line's height (inside a word: yes; a table's cell gap:
-# no) are one run.
+# Text drawn glyph by glyph (Chromium's Skia) leaves pdfium one ink-tight rectangle per glyph: glyph-wide
+# rectangles on one line closer than this share of its height (in a word: yes; at a cell gap: no) are one run.
 GLYPH_RUN_GAP = 0.6
 GLYPH_WIDTH = 2.0  # a rectangle no wider than this many times its height may hold a single glyph (a bold m)
 
