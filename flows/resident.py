@@ -31,6 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 
@@ -93,11 +94,17 @@ class Place:
     def folder(self) -> Path:
         return self.home / "resident"
 
-    note = property(lambda self: self.folder / "runner.json")
-    lock = property(lambda self: self.folder / "runner.lock")
+    @property
+    def note(self) -> Path:
+        return self.folder / "runner.json"
 
     @property
+    def lock(self) -> Path:
+        return self.folder / "runner.lock"
+
+    @cached_property
     def socket(self) -> Path:
+        """Raises PermissionError when the runtime folder is not private to this user."""
         # A socket's path is limited to about a hundred bytes, so it lives in a short private folder.
         name = hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:24]
         return private_runtime_dir() / f"{name}.sock"
@@ -148,7 +155,7 @@ def ask(place: Place, token: str, request: dict[str, object], streams: Sequence[
             socket.send_fds(connection, [payload], [stream.fileno() for stream in streams])
             connection.settimeout(None)
             reply = read_line(connection, MAX_REQUEST_BYTES)
-        except OSError:
+        except (OSError, RequestRefused):  # no runner, or not one that answers as a runner does
             return None
     try:
         answer = json.loads(reply)
@@ -203,9 +210,9 @@ def run_here_or_resident(argv: Sequence[str], home: Path, run_here: Callable[[],
     environ = dict(os.environ)  # before this run's Prefect settings are added to it
     if not wanted(environ, sys.stdout):
         return run_here()
+    place, key = Place(home.absolute()), runner_key(environ)
     try:
-        place, key = Place(home.absolute()), runner_key(environ)
-        place.socket  # noqa: B018  (a runtime folder that is not private turns the runner off)
+        place.socket  # noqa: B018  (computed once here: a runtime folder that is not private turns the runner off)
     except OSError:
         return run_here()
     if (code := run_in_resident(place, argv, key)) is not None:

@@ -2,7 +2,8 @@
 
     python -m flows.resident_runner --home PROJECT/.prefect      # how `flows.resident` starts it
 
-It takes the folder's lock (a second runner exits at once), starts Prefect's server with a secret
+It takes the folder's lock (waiting a little for a runner being stopped; another one that keeps
+it is the folder's runner, and this one exits), starts Prefect's server with a secret
 of its own, loads what a run loads, then answers on its socket: one run at a time, each with the
 stdout and stderr its client passed, until it has been idle for long enough or is asked to stop.
 """
@@ -213,7 +214,6 @@ def serve(home: Path) -> int:
             return 0
         key, token, secret = runner_key(os.environ), secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         os.environ.update({"PREFECT_SERVER_API_AUTH_STRING": secret, "PREFECT_API_AUTH_STRING": secret})
-        from flows import prefect_env
         from flows.cli import main
         from flows.prefect_env import KEPT, MIN_SERVER_START_S, configure_prefect, start_temporary_server
 
@@ -239,7 +239,8 @@ def serve(home: Path) -> int:
             if (read_note(place) or {}).get("pid") == os.getpid():
                 place.note.unlink(missing_ok=True)
             place.socket.unlink(missing_ok=True)
-            prefect_env.KEPT.server.stop()
+            KEPT.server.stop()
+            KEPT.server = None
     return 0
 
 

@@ -57,6 +57,9 @@ def test_glyph_rectangles_join_into_runs_but_not_across_a_cell_gap_or_into_wide_
     assert joined_glyph_rects([*glyphs, apart]) == [(50.0, 700.0, 64.0, 707.0), apart]
     assert joined_glyph_rects([word_run, (181.0, 700.0, 185.0, 707.0)]) == [word_run, (181.0, 700.0, 185.0, 707.0)]
     assert joined_glyph_rects([glyphs[0], next_line]) == [glyphs[0], next_line]
+    # a hyphen's ink is flat (wider than tall): judged against its line's height, it stays in the word
+    hyphen, after = (64.5, 702.5, 67.5, 703.3), (68.0, 700.0, 72.5, 707.0)
+    assert joined_glyph_rects([*glyphs, hyphen, after]) == [(50.0, 700.0, 72.5, 707.0)]
 
 
 def test_running_furniture_is_compared_whatever_the_spacing_of_its_reading() -> None:

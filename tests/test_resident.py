@@ -282,3 +282,31 @@ def test_a_run_that_crashes_shows_its_traceback_to_its_client_and_the_runner_goe
     with os.fdopen(out_read) as out, os.fdopen(err_read) as err:
         shown = err.read()
         assert out.read() == "" and "Traceback" in shown and "LookupError: a bug in a run" in shown
+
+
+def test_a_socket_that_answers_not_as_a_runner_does_is_no_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An endless or unreadable reply is no answer: the client runs the command itself."""
+    import threading
+
+    from flows.resident import ask
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="ee-"))
+    place = Place(tmp_path / ".prefect")
+    for reply in (b"x" * (MAX_REQUEST_BYTES + 2), b"not json\n", b'["a list"]\n'):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(str(place.socket))
+            listener.listen(1)
+
+            def answer(sent: bytes = reply) -> None:
+                connection, _ = listener.accept()
+                with connection:
+                    connection.recv(MAX_REQUEST_BYTES)
+                    connection.sendall(sent)
+
+            server = threading.Thread(target=answer)
+            server.start()
+            assert ask(place, "token", {"stop": True}) is None
+            server.join()
+        place.socket.unlink()
+    assert ask(place, "token", {"stop": True}) is None  # nothing listens
+    shutil.rmtree(place.socket.parent.parent, ignore_errors=True)

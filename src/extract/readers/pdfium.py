@@ -98,7 +98,7 @@ def survey_pages(document: PdfiumDocument, path: Path, settings: LayoutSettings)
 def survey_page(textpage: pdfium.PdfTextPage, width: float, height: float, counts: TextCounts, settings: LayoutSettings) -> PageSurvey:
     """A page's survey, read cheaply: text only for the runs near the edges, and for the leftmost body runs until one has any."""
     edge_runs: list[TextLine] = []
-    body_rects: list[tuple[float, float, float, float]] = []
+    body_rects: list[Rect] = []
     for left, bottom, right, top in text_rects(textpage):
         box = BBox(left, height - top, right, height - bottom)
         if edge_zone(box, height, settings) is None:
@@ -159,7 +159,7 @@ def _glyph_goes_on(run: Rect, glyph: Rect) -> bool:
     return overlap > 0.5 * min(heights) and -0.5 * max(heights) <= glyph[0] - run[2] <= GLYPH_RUN_GAP * max(heights)  # kerned: overlapping
 
 
-def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], page_no: int, height: float) -> list[TextLine]:
+def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[Rect], page_no: int, height: float) -> list[TextLine]:
     """Each text rectangle as a run, its text as pdfium reads it."""
     runs: list[TextLine] = []
     for left, bottom, right, top in rects:
@@ -269,7 +269,7 @@ def indexed_text(textpage: pdfium.PdfTextPage, count: int) -> str:
 
 
 def stream_runs(
-    textpage: pdfium.PdfTextPage, rects: Sequence[tuple[float, float, float, float]], stream: GlyphStream, page_no: int, height: float
+    textpage: pdfium.PdfTextPage, rects: Sequence[Rect], stream: GlyphStream, page_no: int, height: float
 ) -> list[TextLine]:
     """Runs whose text is read from the glyph stream: each glyph goes to the rectangle holding
     it, a run split at a gap inside a word is joined to the run it goes on in, and each token's

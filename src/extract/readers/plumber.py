@@ -132,10 +132,10 @@ def drawn_bullets(marks: Sequence[BBox], words: Sequence[Word]) -> list[Word]:
 def with_marker_mcids(words: Sequence[Word]) -> tuple[Word, ...]:
     """Words, a list marker a tagged PDF draws as an artifact (a bullet glyph outside marked
     content: Chromium's) put in the marked content of the word it opens, so it stays in its cell."""
-    markers = [index for index, word in enumerate(words) if word.mcid is None and is_bullet_glyph(word.text)]
+    markers = {index for index, word in enumerate(words) if word.mcid is None and is_bullet_glyph(word.text)}
     if not markers or all(word.mcid is None for word in words):
         return tuple(words)
-    opened = marked_starts([words[i].bbox for i in markers], [word.bbox for word in words], [word.size for word in words])
+    opened = marked_starts([words[i].bbox for i in sorted(markers)], [word.bbox for word in words], [word.size for word in words])
     mcids = {mark: words[index].mcid for mark, index in opened}
     return tuple(replace(word, mcid=mcids.get(word.bbox)) if index in markers else word for index, word in enumerate(words))
 

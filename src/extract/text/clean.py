@@ -99,6 +99,7 @@ def split_findings(text: str) -> list[str]:
 
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_]-[ \t]*$", re.MULTILINE)
 _HYPHENATED = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
+_LONG_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
 
 
 def restore_dropped_hyphens(text: str) -> str:
@@ -120,4 +121,4 @@ def restore_dropped_hyphens(text: str) -> str:
         cut = compounds.get(word.casefold())
         return word if cut is None or word_zipf(word.casefold()) > 0 else f"{word[:cut]}-{word[cut:]}"
 
-    return re.sub(r"\b[^\W\d_]{4,}\b", restored, text)
+    return _LONG_WORD.sub(restored, text)
