@@ -16,6 +16,7 @@ from extract.settings import DEFAULT_TABLE_SETTINGS
 from extract.tables.ruled import first_ruled_block
 from extract.tables.grid import snap_positions
 from extract.tables.stitch import split_superscript_ref
+from extract.tables.aligned import RowBreaks, row_gap_em
 from extract.tables.pages import tables_from_pages
 from extract.layout.words import words_to_text
 
@@ -187,3 +188,20 @@ def test_ruled_block_stops_at_the_gap_before_a_second_table() -> None:
     first = [Ruling("v", BBox(x, 100, x, 300)) for x in (50, 150, 250)]
     second = [Ruling("v", BBox(x, 400, x, 500)) for x in (50, 150, 250)]
     assert first_ruled_block((*second, *first), 90, 792, 3.0) == tuple(first)
+
+
+def test_a_script_hanging_below_its_line_does_not_set_the_row_gap() -> None:
+    """Cell lines 0.17 em apart, rows 0.9 em apart; a small reference (`2022¹`) that hangs below its
+    line overlaps the next line. Measured on the line's own size, the cell gaps stay a cell's."""
+    def line(top: float, *texts: str) -> tuple[Word, ...]:
+        return tuple(word(text, 60 + 80 * index, top) for index, text in enumerate(texts))
+
+    step = SIZE * 1.17
+    first = [line(100, "Okafor,", "Adults"), (*line(100 + step, "2022", "with"), word("1", 80, 100 + 2 * step - 2, SIZE * 0.6))]
+    first.append(line(100 + 2 * step, "", "asthma")[1:])
+    second = [line(first[-1][0].bbox.bottom + 0.9 * SIZE, "Lindqvist,", "Children"), line(first[-1][0].bbox.bottom + 0.9 * SIZE + step, "2019", "aged 6")]
+    lines = [*first, *second]
+    gap_em = row_gap_em(lines, DEFAULT_TABLE_SETTINGS)
+    assert 0.17 < gap_em < 0.9
+    breaks = RowBreaks((), gap_em)
+    assert [breaks.between(upper, lower) for upper, lower in zip(lines, lines[1:])] == [False, False, True, False]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from statistics import median
 from typing import Sequence
 
 from extract.model import BBox, Word
@@ -49,6 +50,17 @@ def _line_for(lines: Sequence[list], word: Word, line_overlap: float) -> list | 
         if line[1] < reach:
             return None
     return None
+
+
+# A word smaller than this share of its line's median size is a superscript or subscript.
+SCRIPT_SIZE_SHARE = 0.8
+
+
+def body_box(words: Sequence[Word]) -> BBox:
+    """The box of the words set at their line's own size: a superscript (`al.¹`) that hangs
+    below or above the line does not move its edges, so gaps between lines stay a cell's or a row's."""
+    size = median(word.size for word in words)
+    return box_of([word for word in words if word.size >= SCRIPT_SIZE_SHARE * size])
 
 
 def box_of(words: Sequence[Word]) -> BBox:

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from extract.fields import is_design_heading
 from extract.layout.captions import CAPTION
-from extract.layout.words import box_of, words_to_lines
+from extract.layout.words import body_box, box_of, words_to_lines
 from extract.model import BBox, Page, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
@@ -214,7 +214,7 @@ class RowBreaks:
     def between(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
         """Whether the lower line starts a new row: a rule is drawn between the two, the gap is a row's,
         or the first column opens a new author cell under one that has its year already."""
-        above, below = box_of(upper).bottom, box_of(lower).top
+        above, below = body_box(upper).bottom, body_box(lower).top
         if any(above - 0.5 <= y <= below + 0.5 for y in self.rules):
             return True
         if below - above > self.gap_em * median(w.size for w in lower):
@@ -243,7 +243,7 @@ def row_gap_em(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> fl
     a row's (one-line cells), the reader's own setting, or half the tightest gap, is the threshold.
     """
     gaps = sorted({
-        round((box_of(lower).top - box_of(upper).bottom) / max(median(w.size for w in lower), 1.0), 2)
+        round((body_box(lower).top - body_box(upper).bottom) / max(median(w.size for w in lower), 1.0), 2)
         for upper, lower in zip(lines, lines[1:])
     })
     gaps = [gap for gap in gaps if -0.5 < gap < MAX_LINE_GAP_EM]
