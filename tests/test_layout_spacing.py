@@ -58,6 +58,16 @@ def test_bare_gaps_inside_a_token_keep_only_the_breaks_between_real_words() -> N
         assert soft_gap_breaks(name) == (False,) * (len(name) - 1), name
 
 
+def test_no_word_is_read_across_a_capital_after_a_small_letter() -> None:
+    """A bold caption whose spaces pdfium reports as its own (Chromium): the capitals the joined
+    pieces gain must not make the run of words read as one abbreviation."""
+    from extract.text.spacing import soft_gap_breaks
+
+    assert soft_gap_breaks(["Summary", "of", "Included", "Studies", "for", "Research", "Question"]) == (True,) * 6
+    assert soft_gap_breaks(["Clinical", "Effectiveness"]) == (True,)
+    assert soft_gap_breaks(["NY", "HA"]) == (False,)  # capitals after capitals: an abbreviation stays whole
+
+
 def test_bare_gap_cuts_fall_where_a_glyph_leaves_word_width_blank() -> None:
     from extract.layout.spacing import bare_gap_cuts
 

@@ -86,20 +86,27 @@ def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
     The glyphs say the gaps are inside a word; two real words are still never joined. Among the
     ways to read the pieces as words the lexicon knows (`of` + `follow-up`, `five` + `years`),
     the one with the fewest words wins; when there is none (`Trembla` + `y`, `Lindq` + `v` +
-    `ist`), the token is one word, whatever the lexicon says of it.
+    `ist`), the token is one word, whatever the lexicon says of it. No word is read across a
+    gap where a capital follows a small letter (`Summary` + `of` + `Included`): the capitals
+    joined pieces gain would make any run of words read as one abbreviation.
     """
     count = len(pieces)
     fewest: list[tuple[int, ...] | None] = [()] + [None] * count  # word ends of the best reading of pieces[:end]
     for end in range(1, count + 1):
         for start in range(end):
             before = fewest[start]
-            if before is not None and _reads_as_word("".join(pieces[start:end])):
+            if before is not None and not _opens_a_capital(pieces[start:end]) and _reads_as_word("".join(pieces[start:end])):
                 if fewest[end] is None or len(before) + 1 < len(fewest[end] or ()):
                     fewest[end] = (*before, end)
     ends = fewest[count]
     if ends is None or len(ends) == 1:
         return (False,) * (count - 1)
     return tuple(gap in ends for gap in range(1, count))
+
+
+def _opens_a_capital(pieces: Sequence[str]) -> bool:
+    """Whether a piece after the first opens with a capital after one ending in a small letter."""
+    return any(left[-1:].islower() and right[:1].isupper() for left, right in zip(pieces, pieces[1:]))
 
 
 def _reads_as_word(token: str) -> bool:
