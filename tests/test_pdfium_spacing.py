@@ -78,3 +78,26 @@ def test_table_pages_read_by_pdfplumber_judge_bare_gaps_alike(tmp_path: Path) ->
         page = read_table_page(document, 1, (), LayoutSettings())
     line = [word.text for word in sorted(page.words, key=lambda w: w.bbox.x0) if abs(word.bbox.top - page.words[-1].bbox.top) < 2]
     assert line == ["Bergstrom", "H,", "Tremblay", "C.", "Efficacy", "of", "the", "five", "years."]
+
+
+def test_ligature_glyphs_read_as_their_letters_in_both_readers(tmp_path: Path) -> None:
+    """MuPDF and typesetters draw `fi` and `fl` as one ligature glyph (U+FB01, U+FB02): the text is the letters."""
+    import os
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from extract.readers.pdf import read_pdf
+    from extract.settings import Limits
+
+    pdfmetrics.registerFont(TTFont("VeraLigatures", os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")))
+    pdf = tmp_path / "ligatures.pdf"
+    canvas = Canvas(str(pdf), pagesize=(595, 842))
+    canvas.setFont("VeraLigatures", SIZE)
+    canvas.drawString(50, 750, "Table 2: Summary of Included Studies")
+    canvas.drawString(50, 735, "Effects were signi\ufb01cant in the \ufb02ow study")
+    canvas.save()
+    assert "Effects were significant in the flow study" in line_texts(pdf)
+    [page] = read_pdf(pdf, Limits(), every_page=True).pages
+    assert {"significant", "flow"} <= {word.text for word in page.words}

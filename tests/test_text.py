@@ -365,3 +365,10 @@ def test_hyphens_a_text_export_dropped_at_line_ends_come_back_where_the_text_hyp
     # spaced glyphs keep their artifact: the hyphen goes where the text's own spaced form has it
     spaced = "twelv e ev idence-based guidelines\nEv idencebased guideline"
     assert restore_dropped_hyphens(spaced) == spaced.replace("idencebased", "idence-based")
+
+
+def test_ligature_glyphs_become_their_letters_and_nothing_else_changes() -> None:
+    from extract.text.clean import clean_text
+
+    assert clean_text("signi\ufb01cant e\ufb00ect, Gri\ufb03ths, \ufb02uid") == "significant effect, Griffiths, fluid"
+    assert clean_text("Æsop’s coöperation ≥3") == "Æsop’s coöperation ≥3"

@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_raw
 from extract.layout.lines import TextLine
 from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, widest_word_space, word_width_gap
 from extract.model import BBox
+from extract.text.clean import LIGATURES
 from extract.text.spacing import soft_gap_breaks
 
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
@@ -163,10 +164,11 @@ def _separator(stream: GlyphStream, left: int, right: int) -> str:
     return SOFT_GAP if any(i in stream.soft for i in between) else ""
 
 
-# pdfium marks a hyphen it took for a line-break hyphen (U+FFFE in range text, U+0002 in bounded
-# text); the page drew a hyphen there, and whether the word keeps it once the line is joined
-# (`meta-analysis`, `treat-ment`) is the text cleanup's call, as for any hyphen at a line end.
-LINE_BREAK_HYPHEN = str.maketrans({"\ufffe": "-", "\x02": "-"})
+# What pdfium's text reads as: a hyphen it took for a line-break hyphen (U+FFFE in range text,
+# U+0002 in bounded text) is the hyphen the page drew, and whether the word keeps it once the line
+# is joined (`meta-analysis`, `treat-ment`) is the text cleanup's call, as for any hyphen at a line
+# end; a ligature glyph is its letters (`text.clean.LIGATURES`).
+PDFIUM_TEXT = {**str.maketrans({"\ufffe": "-", "\x02": "-"}), **LIGATURES}
 
 
 def _stream_text(stream: GlyphStream, glyphs: Sequence[int]) -> str:
@@ -174,7 +176,7 @@ def _stream_text(stream: GlyphStream, glyphs: Sequence[int]) -> str:
     parts = [stream.text[glyphs[0]]]
     for left, right in zip(glyphs, glyphs[1:]):
         parts.append(_separator(stream, left, right) + stream.text[right])
-    return "".join(parts).translate(LINE_BREAK_HYPHEN).replace(_UNMAPPED, "(cid:0)")
+    return "".join(parts).translate(PDFIUM_TEXT).replace(_UNMAPPED, "(cid:0)")
 
 
 def resolve_soft_gaps(text: str) -> str:

@@ -23,7 +23,7 @@ from extract.layout.bullets import is_bullet_mark, marked_starts
 from extract.layout.lines import TextLine
 from extract.text.clean import BULLET, is_bullet_glyph
 from extract.model import BBox
-from extract.readers.glyphs import LINE_BREAK_HYPHEN, Rect, font_facts, glyph_stream, stream_runs
+from extract.readers.glyphs import PDFIUM_TEXT, Rect, font_facts, glyph_stream, stream_runs
 from extract.readers.guard import classify_exception
 from extract.readers.quality import SHOWN_TEXT_CHARS, TextCounts, text_counts
 from extract.settings import LayoutSettings, Limits
@@ -200,7 +200,7 @@ def run_text(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: fl
     'August'); once runs on a line are joined, that letter would be read twice.
     """
     inset_x, inset_y = min(0.5, (right - left) / 4), 0.1 * (top - bottom)
-    return textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y).translate(LINE_BREAK_HYPHEN).strip()
+    return textpage.get_text_bounded(left + inset_x, bottom + inset_y, right - inset_x, top - inset_y).translate(PDFIUM_TEXT).strip()
 
 
 def _run_char_index(textpage: pdfium.PdfTextPage, left: float, bottom: float, right: float, top: float) -> int | None:

@@ -39,7 +39,7 @@ from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
-from extract.text.clean import BULLET, is_bullet_glyph
+from extract.text.clean import BULLET, LIGATURES, is_bullet_glyph
 
 PlumberDocument = pdfplumber.PDF
 
@@ -362,7 +362,7 @@ class CharCollector(PDFPageAggregator):
     ) -> float:
         """Record one glyph and return its advance, as pdfminer's render_char does."""
         try:
-            text = font.to_unichr(cid)
+            text = font.to_unichr(cid).translate(LIGATURES)
         except PDFUnicodeNotDefined:
             text = self.handle_undefined_char(font, cid)
         if font.is_vertical():

@@ -16,7 +16,7 @@ from extract.errors import UnreadableReport
 from extract.model import Block, Document
 from extract.readers.monospace import is_layout_text, layout_pages
 from extract.text.advances import close_marked_advances, marked_advance_letters
-from extract.text.clean import restore_dropped_hyphens
+from extract.text.clean import LIGATURES, restore_dropped_hyphens
 
 _BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -27,11 +27,14 @@ def read_text(path: Path) -> Document:
     """Read a `.txt` report into blocks, so text input enters the same stages as a PDF. A text
     export that marks word breaks after letters with extra advance by two spaces has its single
     spaces after them closed first (`text.advances.marked_advance_letters`); one that dropped its
-    line-end hyphens gets them back in the words it hyphenates elsewhere (`restore_dropped_hyphens`)."""
+    line-end hyphens gets them back in the words it hyphenates elsewhere (`restore_dropped_hyphens`).
+    Ligature glyphs become their letters (`text.clean.LIGATURES`); a layout export's pages keep
+    them until its columns are cut, since each took one character's width."""
     data = path.read_bytes()
     text = decode_report_bytes(data, path.name)
     layout = is_layout_text(text)
-    blocks = blocks_from_text(text if layout else restore_dropped_hyphens(close_marked_advances(text, marked_advance_letters(text))))
+    prose = text.translate(LIGATURES)
+    blocks = blocks_from_text(prose if layout else restore_dropped_hyphens(close_marked_advances(prose, marked_advance_letters(prose))))
     if not blocks:
         raise UnreadableReport("empty_file", "the file holds no text", path.name)
     return Document(
