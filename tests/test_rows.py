@@ -119,14 +119,17 @@ def test_provenance_keys_spaced_surnames_like_the_records() -> None:
         "Authors' conclusion: the treatment\nwas effective.",
         "The authors suggested further trials.",
         "Conclusion — the treatment was effective.",
+        "The authors\nsuggested that\nfurther trials are\nrequired.",  # a narrow column wraps the words that state it
+        "Authors'\nconclusion: the\ntreatment works.",
     ],
 )
 def test_combined_findings_cell_gives_its_closing_conclusion_paragraph_apart(closing: str) -> None:
     cell = "\uf0b7 Mortality fell by 20%\n\uf0b7 No difference in quality\nof life\n" + closing
     [record] = study_records("r", [table(row({"author": "Lee (2015)3", "results": cell}, "Randomized Controlled Trials"))])
     assert record["results"] == "Mortality fell by 20%\nNo difference in quality of life"
-    labelled = closing.startswith(("Authors' conclusion:", "Conclusion —"))
-    expected = " ".join(closing.split(":" if ":" in closing else "—", 1)[1].split()) if labelled else " ".join(closing.split())
+    flat = " ".join(closing.split())
+    labelled = flat.startswith(("Authors' conclusion:", "Conclusion —"))
+    expected = flat.split(":" if ":" in flat else "—", 1)[1].strip() if labelled else flat
     assert record["authors_conclusions"] == expected
 
 

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 from extract.fields import CONCLUSION_LABEL, CONCLUSION_LEAD, AuthorYearRef, design_for_label, split_author_year_ref
 from extract.model import Cell, RawRow, Table
 from extract.tables_spec import TABLES
-from extract.text.clean import clean_findings, clean_text, starts_list_item
+from extract.text.clean import clean_findings, clean_text, join_wrapped_lines, starts_list_item
 from extract.text.spacing import repair_spacing
 
 STUDY_COLUMNS: tuple[str, ...] = TABLES["studies"].column_names("contract")
@@ -84,9 +84,20 @@ def split_closing_conclusion(text: str) -> tuple[str, str | None]:
     for index in range(len(lines) - 1, 0, -1):
         if starts_list_item(lines[index]):
             return text, None
-        if CONCLUSION_LEAD.match(lines[index].strip()):
+        if opens_a_conclusion(lines[index : index + LEAD_LINES]):
+            while index > 1 and not starts_list_item(lines[index - 1]) and opens_a_conclusion(lines[index - 1 : index - 1 + LEAD_LINES]):
+                index -= 1  # the lead began a line higher ("Authors' / conclusion:")
             return "\n".join(lines[:index]), CONCLUSION_LABEL.sub("", "\n".join(lines[index:]), count=1)
     return text, None
+
+
+# A narrow column wraps the words that state a conclusion ("The authors / suggested that") over this many lines at most.
+LEAD_LINES = 3
+
+
+def opens_a_conclusion(lines: Sequence[str]) -> bool:
+    """Whether a paragraph whose first lines these are opens by stating the authors' conclusion, however narrow its column wrapped it."""
+    return CONCLUSION_LEAD.match(join_wrapped_lines("\n".join(lines))) is not None
 
 
 def row_author(row: RawRow) -> AuthorYearRef:
