@@ -16,7 +16,7 @@ from extract.settings import DEFAULT_TABLE_SETTINGS
 from extract.tables.ruled import first_ruled_block
 from extract.tables.grid import snap_positions
 from extract.tables.stitch import split_superscript_ref
-from extract.tables.aligned import RowBreaks, row_gap_em
+from extract.tables.aligned import RowBreaks, _header_band, block_columns, row_blocks, row_gap_em, split_known_headers
 from extract.tables.pages import tables_from_pages
 from extract.layout.words import words_to_text
 
@@ -205,3 +205,40 @@ def test_a_script_hanging_below_its_line_does_not_set_the_row_gap() -> None:
     assert 0.17 < gap_em < 0.9
     breaks = RowBreaks((), gap_em)
     assert [breaks.between(upper, lower) for upper, lower in zip(lines, lines[1:])] == [False, False, True, False]
+
+
+def run(texts: str, x0: float, top: float = 100.0, bold: bool = False) -> tuple[Word, ...]:
+    """Words set one space apart from x0 on one line."""
+    words, x = [], x0
+    for text in texts.split():
+        words.append(Word(text, BBox(x, top, x + 0.5 * SIZE * len(text), top + SIZE), "Helvetica-Bold" if bold else "Helvetica", SIZE))
+        x += 0.5 * SIZE * (len(text) + 1)
+    return tuple(words)
+
+
+def test_a_header_cell_set_close_to_a_wrapped_one_is_parted_from_it() -> None:
+    """Equal-width columns (MuPDF) can set `Recommendations` a space away from `Strength of` (/ `Evidence`)."""
+    close = run("Recommendations Strength of", 300)
+    assert [" ".join(w.text for w in part) for part in split_known_headers(close) or []] == ["Recommendations", "Strength of"]
+    assert split_known_headers(run("Recommendations were made", 300)) is None  # no header opens with `were made`
+
+
+def test_a_bullet_set_out_before_its_column_goes_with_the_text_it_opens() -> None:
+    """An outside list marker drawn in the gap before its column (MuPDF, browsers) opens that column's text."""
+    population, bullet, finding = run("Adults aged 65", 100), run("\u2022", 236), run("Mortality fell", 250)
+    blocks = row_blocks([(*population, *bullet, *finding)])
+    [opened] = [block for block in blocks if block[0].text == "\u2022"]
+    assert [w.text for w in opened][:2] == ["\u2022", "Mortality"]
+    columns = block_columns(blocks, (90.0, 240.0, 400.0), DEFAULT_TABLE_SETTINGS)
+    assert columns[blocks.index(opened)] == 1 and columns[0] == 0
+
+
+def test_no_header_is_read_below_a_study_row_on_a_continued_page() -> None:
+    """`guideline` and `recommendation;` are header words, but under `Ibarra (2016) [18]` they are a row's cells."""
+    first = (*run("Ibarra (2016) [18]", 60, 100), *run("Evidence-based", 160, 100), *run("Weak", 450, 100))
+    second = (*run("guideline", 160, 111), *run("recommendation;", 450, 111))
+    segments, body_start = _header_band([first, second], RowBreaks((), 0.5), DEFAULT_TABLE_SETTINGS)
+    assert (segments, body_start) == ([], 0)
+    header = (*run("Guideline", 60, 80, True), *run("Study Design", 160, 80, True), *run("Recommendations", 450, 80, True))
+    segments, body_start = _header_band([header, first, second], RowBreaks((), 0.5), DEFAULT_TABLE_SETTINGS)
+    assert [" ".join(w.text for w in s) for s in segments] == ["Guideline", "Study Design", "Recommendations"] and body_start == 1

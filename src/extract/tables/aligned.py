@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from statistics import median
 from typing import Sequence
 
-from extract.fields import is_design_heading
+from extract.fields import is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.layout.words import body_box, box_of, words_to_lines
 from extract.model import BBox, Page, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
-from extract.tables.headers import is_known_header
+from extract.tables.headers import is_known_header, opens_known_header
 from extract.tables.verdict import opens_a_name
+from extract.text.clean import is_bullet_glyph
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b")  # a year, with the letter that tells two of one author apart (2018a)
@@ -71,13 +72,16 @@ def line_segments(line: Sequence[Word], settings: TableSettings) -> list[tuple[W
 def split_known_headers(segment: Sequence[Word]) -> list[tuple[Word, ...]] | None:
     """Part a run holding several headers set close together (`Study Design Condition`).
 
-    Only a partition into known headers counts, so `Main Findings and Authors'` stays whole.
+    Only a partition into known headers counts, so `Main Findings and Authors'` stays whole; the
+    last may be the first line of one its column wraps (`Recommendations Strength of` / `Evidence`).
     """
     if is_known_header(" ".join(w.text for w in segment)):
         return [tuple(segment)]
     for end in range(len(segment) - 1, 0, -1):
         if is_known_header(" ".join(w.text for w in segment[:end])):
             rest = split_known_headers(segment[end:])
+            if rest is None and opens_known_header(" ".join(w.text for w in segment[end:])):
+                rest = [tuple(segment[end:])]
             if rest is not None:
                 return [tuple(segment[:end]), *rest]
     return None
@@ -155,6 +159,8 @@ def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: Tab
 def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
     """The header line's segments and where the body starts (after the header's wrapped lines, before any rule)."""
     for index, line in enumerate(lines[:3]):
+        if _opens_a_study(line, settings):
+            break  # rows have begun: a header comes before them (`guideline` … `recommendation` below is a cell's words)
         segments = header_segments(line, settings)
         if segments is None:
             continue
@@ -165,6 +171,12 @@ def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings
         segments = split_at_aligned_starts(segments, lines[index + 1 : end], settings)
         return segments, index + header_line_count(lines[index:end], segments, settings)
     return [], 0
+
+
+def _opens_a_study(line: Sequence[Word], settings: TableSettings) -> bool:
+    """A line whose first run reads as a study's author and year (`Ibarra (2016) [18]`)."""
+    parts = split_author_year_ref(" ".join(w.text for w in line_segments(line, settings)[0]))
+    return parts.first_author is not None and parts.year is not None
 
 
 def header_line_count(lines: Sequence[tuple[Word, ...]], segments: Sequence[tuple[Word, ...]], settings: TableSettings) -> int:
@@ -321,12 +333,17 @@ def row_blocks(lines: Sequence[Sequence[Word]]) -> list[list[Word]]:
     blocks: list[list[Word]] = []
     reach = -math.inf
     for word in words:
-        if blocks and word.bbox.x0 < reach:
-            blocks[-1].append(word)
+        if blocks and (word.bbox.x0 < reach or _only_bullets(blocks[-1])):
+            blocks[-1].append(word)  # a bullet opens the text after it, even one set out in the gap before its column
         else:
             blocks.append([word])
         reach = max(reach, word.bbox.x1)
     return blocks
+
+
+def _only_bullets(block: Sequence[Word]) -> bool:
+    """A block of list bullets alone (an outside list marker drawn left of its column's text)."""
+    return all(is_bullet_glyph(word.text) for word in block)
 
 
 def block_columns(blocks: Sequence[Sequence[Word]], bounds: Sequence[float], settings: TableSettings) -> list[int]:

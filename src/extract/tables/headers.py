@@ -160,6 +160,20 @@ def is_known_header(text: str) -> bool:
     return is_header_cell(header_text(text))
 
 
+# The first words (two or more) of a known header of three or more: a header cell its column wrapped (`Strength of` / `Evidence`).
+HEADER_OPENINGS = frozenset(
+    " ".join(words[:end])
+    for synonyms in HEADER_SYNONYMS.values() for synonym in synonyms
+    for words in (normalise_header(synonym).split(),)
+    for end in range(2, len(words))
+)
+
+
+def opens_known_header(text: str) -> bool:
+    """True when a text is the first line of a known header cell wrapped over more lines (`Strength of`)."""
+    return len(text) <= MAX_HEADER_CHARS and normalise_header(header_text(text)) in HEADER_OPENINGS
+
+
 MAX_HEADER_WORDS = 6
 MAX_UNKNOWN_HEADER_WORDS = 3
 
