@@ -81,9 +81,14 @@ PRODUCER_SEEDS ?= 3
 bench-producers: $(VENV)/.installed-test forge-tools
 	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
 
-# A producer the forge does not draw with (Chromium printing the forge's HTML), measured apart.
-bench-held-out: $(VENV)/.installed-test browser
+# Producers the forge does not draw with (Chromium printing the forge's HTML, MuPDF laying it out), measured apart.
+bench-held-out: $(VENV)/.installed-held-out browser
 	$(BIN)/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
+
+$(VENV)/.installed-held-out: $(VENV)/.installed-test
+	@echo "Installing the held-out producers' tools into $(VENV)/..."
+	@$(PIP_INSTALL) -e '.[test,held-out]' $(QUIET_PIP)
+	@touch $@
 
 clean:
 	rm -rf $(VENV) .prefect $(CURATED) $(CURATED_STATE).snapshots $(CURATED_STATE).lock* .pytest_cache .hypothesis

@@ -1,18 +1,21 @@
-"""A producer the forge does not draw with, measured apart from the tests: Chromium printing the forge's HTML.
+"""Producers the forge does not draw with, measured apart from the tests: Chromium and MuPDF laying out the forge's HTML.
 
     .venv/bin/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
 The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are printed to PDF by
 headless Chromium (`chromium --print-to-pdf`, Skia's PDF backend: glyphs positioned one by one,
-list discs drawn as shapes), tagged (Chromium's default) and untagged. Nothing in the extractor
-was made for it: it is here to tell whether what the forge taught holds on a producer it never
-saw. Chromium lays pages out by itself, so where a row lands is not known: the truth's page
-fields are left out of the comparison, every other field is compared as `bench.producers` does.
+list discs drawn as shapes), tagged (Chromium's default) and untagged, and laid out by MuPDF's
+own HTML engine (PyMuPDF's `Story`: equal-width columns, ligature glyphs, outside list markers,
+no running headers, a table header printed once). Nothing in the extractor was made for them:
+they are here to tell whether what the forge taught holds on producers it never saw. Both lay
+pages out by themselves, so where a row lands is not known: the truth's page fields are left
+out of the comparison, every other field is compared as `bench.producers` does.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -49,6 +52,30 @@ def print_to_pdf(seed: int, variant: str, tagged: bool) -> tuple[Path, GroundTru
     return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
 
 
+def mupdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
+    """The seed's report laid out by MuPDF's HTML engine (cached under bench/out/held-out), its truth without pages, its report id."""
+    import pymupdf  # the held-out extra (`make bench-held-out` installs it); the extractor never imports it
+
+    spec = case_spec(Case("weasyprint", variant, seed))
+    drawn = VARIANTS[variant]
+    OUT.mkdir(parents=True, exist_ok=True)
+    pdf = (OUT / f"mupdf-{seed}-{variant}.pdf").absolute()
+    if not pdf.exists():
+        style = re.sub(r"@page\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", css(spec, drawn)).replace(f"{font_dir().as_uri()}/", "")
+        story = pymupdf.Story(html=body_html(spec, drawn, 0), user_css=style, archive=pymupdf.Archive(str(font_dir())))
+        writer = pymupdf.DocumentWriter(str(pdf))
+        page = pymupdf.paper_rect("letter")
+        more = True
+        while more:
+            device = writer.begin_page(page)
+            more, _ = story.place(page + (54, 72, -54, -64))
+            story.draw(device)
+            writer.end_page()
+        writer.close()
+    truth = ground_truth(spec, 1, {})
+    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
 def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
     """Rows found, fields exact and error failures of our extraction of one printed report."""
     from extract.errors import UnreadableReport
@@ -67,22 +94,37 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.held_out", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="+", type=int, default=[2000, 2001, 2002, 2003, 2004])
+    parser.add_argument("--producers", nargs="+", choices=("chromium", "mupdf"), default=["chromium", "mupdf"])
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    lines = ["| Chromium | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
-    for tagged in (True, False):
+    drawings = {
+        "chromium tagged": lambda seed, variant: print_to_pdf(seed, variant, True),
+        "chromium untagged": lambda seed, variant: print_to_pdf(seed, variant, False),
+        "mupdf": mupdf_pdf,
+    }
+    lines = ["| producer | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
+    totals = {}
+    for producer, draw in drawings.items():
+        if producer.split()[0] not in args.producers:
+            continue
         for variant in VARIANT_NAMES:
-            results = [measure(*print_to_pdf(seed, variant, tagged)) for seed in args.seeds]
+            results = [measure(*draw(seed, variant)) for seed in args.seeds]
             found, rows, exact, compared = (sum(r["score"][i] for r in results) for i in range(4))
             counted = [r["errors"] for r in results if r["errors"] is not None]
             unread = ", ".join(r["note"] for r in results if r["note"]) or "-"
-            lines.append(f"| {'tagged' if tagged else 'untagged'} | {variant} | {len(results)} | {100 * found / rows:.1f} | "
+            lines.append(f"| {producer} | {variant} | {len(results)} | {100 * found / rows:.1f} | "
                          f"{100 * exact / compared:.1f} | {sum(counted) / max(len(counted), 1):.1f} | {unread} |")
             print(lines[-1], flush=True)
+            total = totals.setdefault(producer, [0, 0, 0, 0, 0, 0])
+            for index, value in enumerate((found, rows, exact, compared, sum(counted), len(results))):
+                total[index] += value
+    summary = ["| producer | reports | rows % | fields % | errors/report |", "|---|---|---|---|---|"] + [
+        f"| {producer} | {t[5]} | {100 * t[0] / t[1]:.1f} | {100 * t[2] / t[3]:.1f} | {t[4] / max(t[5], 1):.2f} |" for producer, t in totals.items()
+    ]
     command = " ".join(["python -m bench.held_out", *(argv if argv is not None else sys.argv[1:])])
-    report = [f"# Held-out producer: Chromium (seeds {', '.join(map(str, args.seeds))}; {time.perf_counter() - started:.0f} s)", "",
-              f"Command: `{command}`. What it measures: `bench/held_out.py`.", "", *lines, ""]
+    report = [f"# Held-out producers (seeds {', '.join(map(str, args.seeds))}; {time.perf_counter() - started:.0f} s)", "",
+              f"Command: `{command}`. What it measures: `bench/held_out.py`.", "", *summary, "", *lines, ""]
     if args.out:
         args.out.write_text("\n".join(report), encoding="utf-8")
     return 0
