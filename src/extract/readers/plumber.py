@@ -24,7 +24,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar
 from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFGraphicState, PDFResourceManager
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import Matrix
 from pdfplumber.page import fix_fontname_bytes
@@ -36,6 +36,7 @@ from extract.layout.bullets import marked_starts
 from extract.layout.spacing import bare_gap_cuts, word_breaks
 from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
+from extract.readers.clip import ClipBox, ClipInterpreter, clipped_shape, inside_clip
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
@@ -170,7 +171,7 @@ def chars_edges_and_marks(plumber_page: pdfplumber.page.Page) -> tuple[list[dict
     frame = page_frame(plumber_page)
     device = CharCollector(plumber_page.pdf.rsrcmgr, plumber_page.page_number, frame)
     try:
-        PDFPageInterpreter(plumber_page.pdf.rsrcmgr, device).process_page(plumber_page.page_obj)
+        ClipInterpreter(plumber_page.pdf.rsrcmgr, device).process_page(plumber_page.page_obj)
     except Exception as exc:  # pdfplumber wraps whatever the interpreter raises; classify_exception expects that shape
         raise PdfminerException(exc) from exc
     layout = device.get_result()
@@ -279,6 +280,12 @@ def page_frame(plumber_page: pdfplumber.page.Page) -> PageFrame:
     return PageFrame(plumber_page.height, mediabox_x0, mediabox_top, plumber_page.initial_doctop)
 
 
+def unframed_centre(char: dict, frame: PageFrame) -> tuple[float, float]:
+    """A char dict's centre back in pdfminer's page space (the inverse of `shifted` and `flipped`)."""
+    x = (char["x0"] + char["x1"]) / 2 - frame.mediabox_x0
+    return x, frame.height + frame.mediabox_top - (char["top"] + char["bottom"]) / 2
+
+
 def char_dict(char: LTChar, frame: PageFrame) -> dict:
     """The fields of pdfplumber's char dict that word grouping and glued-word splitting read, without its many other attributes."""
     x0, x1 = shifted(frame, char.x0, char.x1)
@@ -332,6 +339,7 @@ class CharCollector(PDFPageAggregator):
         self.marked: list[int | None] = []  # the open marked-content sections' ids, innermost last
         self.forms = 0  # form XObjects being drawn: their marked-content ids are numbered in their own stream
         self.mcid: int | None = None  # the id of the innermost open section that has one
+        self.clip: ClipBox | None = None  # the clipping rectangle in force (`readers.clip`), pdfminer's space
 
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         """Open a marked-content section, keeping its MCID when it is the page's own."""
@@ -373,7 +381,18 @@ class CharCollector(PDFPageAggregator):
         self.add_char(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
         return adv
 
+    def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]) -> None:
+        """Record a drawn path as pdfminer does, cut to the clip in force (`readers.clip`)."""
+        drawn = len(self.cur_item._objs)
+        super().paint_path(gstate, stroke, fill, evenodd, path)
+        if self.clip is not None:
+            shapes = self.cur_item._objs[drawn:]
+            del self.cur_item._objs[drawn:]
+            self.cur_item._objs.extend(kept for shape in shapes if (kept := clipped_shape(shape, self.clip)) is not None)
+
     def add_char(self, char: dict) -> None:
-        """Keep a glyph's char dict with the marked-content id it is drawn under."""
+        """Keep a glyph's char dict with the marked-content id it is drawn under, unless it is clipped out of sight."""
+        if self.clip is not None and not inside_clip(self.clip, *unframed_centre(char, self.frame)):
+            return
         char["mcid"] = self.mcid
         self.chars.append(char)
