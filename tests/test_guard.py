@@ -138,6 +138,11 @@ def test_type_error_raised_inside_pdfminer_is_corrupt_pdf() -> None:
     assert "malformed object" in report.message
 
 
+def test_a_name_error_in_our_callback_is_internal_even_wrapped_by_the_parser() -> None:
+    """pdfminer calls our char collector back and wraps what it raises: a bug there is no corrupt file."""
+    assert classify_exception(PdfminerException(NameError("name 'ClipInterpreter' is not defined")), Path("r.pdf")).reason == "internal_error"
+
+
 def test_type_error_in_our_own_code_is_an_internal_error_not_a_corrupt_pdf() -> None:
     with pytest.raises(TypeError) as caught:
         len(None)  # type: ignore[arg-type]

@@ -24,6 +24,8 @@ from extract.settings import Limits
 PDF_MAGIC = b"%PDF-"
 PDF_MAGIC_WINDOW_BYTES = 1024  # readers accept the header anywhere in the first kilobyte
 PDF_LIBRARY_MODULES = ("pdfminer", "pdfplumber", "pypdfium2")
+# Errors only code makes, whatever the input: never a corrupt file.
+CODE_ERRORS = (NameError, ImportError, SyntaxError)
 _CORRUPTION_HINTS: tuple[tuple[str, str], ...] = (
     ("RecursionError", "reference loop in the file structure (recursion limit reached)"),
     ("PDFNoValidXRef", "cross-reference table is broken"),
@@ -129,7 +131,10 @@ def corruption_detail(cause: BaseException) -> str:
 
 
 def is_corruption(outer: BaseException, cause: BaseException) -> bool:
-    """True for what broken files make parsers raise, as opposed to a bug in our own code."""
+    """True for what broken files make parsers raise, as opposed to a bug in our own code (a name
+    that is not defined is never the file's doing, even raised from a callback the parser made)."""
+    if isinstance(cause, CODE_ERRORS):
+        return False
     names = class_names(cause)
     if "PSException" in names or "MalformedPDFException" in names or isinstance(cause, zlib.error):
         return True
