@@ -11,7 +11,7 @@ SHELL := /bin/bash
 PIP_INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
 QUIET_PIP = 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: run test browser forge-tools install install-test bench bench-producers bench-held-out clean
+.PHONY: run test browser forge-tools held-out-tools install install-test bench bench-producers bench-held-out clean
 
 run: $(VENV)/.installed
 	@$(BIN)/evidence-extract run --raw $(RAW) --curated $(CURATED)
@@ -81,9 +81,18 @@ PRODUCER_SEEDS ?= 3
 bench-producers: $(VENV)/.installed-test forge-tools
 	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
 
-# Producers the forge does not draw with (Chromium printing the forge's HTML, MuPDF laying it out), measured apart.
-bench-held-out: $(VENV)/.installed-held-out browser
+# Producers the forge does not draw with (Chromium printing the forge's HTML, MuPDF and wkhtmltopdf laying it out), measured apart.
+bench-held-out: $(VENV)/.installed-held-out browser held-out-tools
 	$(BIN)/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
+
+held-out-tools:
+	@command -v wkhtmltopdf >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing wkhtmltopdf for the held-out producers..."; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null; \
+	  else \
+	    echo "make bench-held-out needs wkhtmltopdf: sudo apt-get install wkhtmltopdf"; exit 1; \
+	  fi; }
 
 $(VENV)/.installed-held-out: $(VENV)/.installed-test
 	@echo "Installing the held-out producers' tools into $(VENV)/..."

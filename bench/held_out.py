@@ -1,15 +1,19 @@
-"""Producers the forge does not draw with, measured apart from the tests: Chromium and MuPDF laying out the forge's HTML.
+"""Producers the forge does not draw with, measured apart from the tests: Chromium, MuPDF and wkhtmltopdf laying out the forge's HTML.
 
     .venv/bin/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
-The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are printed to PDF by
-headless Chromium (`chromium --print-to-pdf`, Skia's PDF backend: glyphs positioned one by one,
-list discs drawn as shapes), tagged (Chromium's default) and untagged, and laid out by MuPDF's
-own HTML engine (PyMuPDF's `Story`: equal-width columns, ligature glyphs, outside list markers,
-no running headers, a table header printed once). Nothing in the extractor was made for them:
-they are here to tell whether what the forge taught holds on producers it never saw. Both lay
-pages out by themselves, so where a row lands is not known: the truth's page fields are left
-out of the comparison, every other field is compared as `bench.producers` does.
+The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are laid out by three
+engines the forge never draws with:
+- headless Chromium (`chromium --print-to-pdf`, Skia's PDF backend: glyphs positioned one by one,
+  list discs drawn as shapes), tagged (its default) and untagged;
+- MuPDF's own HTML engine (PyMuPDF's `Story`: equal-width columns, ligature glyphs, outside list
+  markers, no running headers, a table header printed once);
+- wkhtmltopdf (QtWebKit: one long canvas cut into pages through a clip, so a line at a page break
+  is drawn on both pages; system fonts, since it draws web fonts as outlines).
+Nothing in the extractor was made for them: they are here to tell whether what the forge taught
+holds on producers it never saw. They lay pages out by themselves, so where a row lands is not
+known: the truth's page fields are left out of the comparison, every other field is compared as
+`bench.producers` does.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ def mupdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
     OUT.mkdir(parents=True, exist_ok=True)
     pdf = (OUT / f"mupdf-{seed}-{variant}.pdf").absolute()
     if not pdf.exists():
-        style = re.sub(r"@page\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", css(spec, drawn)).replace(f"{font_dir().as_uri()}/", "")
+        style = without_page_rules(css(spec, drawn)).replace(f"{font_dir().as_uri()}/", "")
         story = pymupdf.Story(html=body_html(spec, drawn, 0), user_css=style, archive=pymupdf.Archive(str(font_dir())))
         writer = pymupdf.DocumentWriter(str(pdf))
         page = pymupdf.paper_rect("letter")
@@ -74,6 +78,29 @@ def mupdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
         writer.close()
     truth = ground_truth(spec, 1, {})
     return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
+def wkhtmltopdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
+    """The seed's report laid out by wkhtmltopdf (QtWebKit; system fonts, since it draws web fonts
+    as outlines), cached under bench/out/held-out, its truth without pages, its report id."""
+    spec = case_spec(Case("weasyprint", variant, seed))
+    drawn = VARIANTS[variant]
+    OUT.mkdir(parents=True, exist_ok=True)
+    stem = f"wkhtmltopdf-{seed}-{variant}"
+    html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
+    if not pdf.exists():
+        text_faces = r"@font-face\s*\{\s*font-family:\s*Forge;[^{}]*\}"  # the symbol font stays: its bullets are drawn as shapes
+        style = re.sub(r"\bForge\b(?!Symbol)", "'DejaVu Sans'", re.sub(text_faces, "", without_page_rules(css(spec, drawn))))
+        html.write_text(f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
+        margins = ("-T", "25mm", "-B", "22mm", "-L", "19mm", "-R", "19mm")
+        subprocess.run(["wkhtmltopdf", "-q", "--enable-local-file-access", "-s", "Letter", *margins, str(html), str(pdf)], capture_output=True, timeout=180, check=True)
+    truth = ground_truth(spec, 1, {})
+    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
+def without_page_rules(style: str) -> str:
+    """A stylesheet without its @page rules (running headers and margins), which these engines do not lay out."""
+    return re.sub(r"@page\s*\{(?:[^{}]|\{[^{}]*\})*\}", "", style)
 
 
 def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
@@ -94,7 +121,7 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.held_out", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="+", type=int, default=[2000, 2001, 2002, 2003, 2004])
-    parser.add_argument("--producers", nargs="+", choices=("chromium", "mupdf"), default=["chromium", "mupdf"])
+    parser.add_argument("--producers", nargs="+", choices=("chromium", "mupdf", "wkhtmltopdf"), default=["chromium", "mupdf", "wkhtmltopdf"])
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -102,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "chromium tagged": lambda seed, variant: print_to_pdf(seed, variant, True),
         "chromium untagged": lambda seed, variant: print_to_pdf(seed, variant, False),
         "mupdf": mupdf_pdf,
+        "wkhtmltopdf": wkhtmltopdf_pdf,
     }
     lines = ["| producer | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
     totals = {}
