@@ -47,6 +47,7 @@ def test_seed_abbreviation_footnote_cleans_to_the_printed_words() -> None:
         ("non-random ized studies", "non-randomized studies"),
         ("technology ;", "technology;"),
         ("co -morbidity and pre -treatment", "co-morbidity and pre-treatment"),
+        ("one economic ev aluation,1 and two ev idence-based guidelines3-4", "one economic evaluation,1 and two evidence-based guidelines3-4"),
     ],
 )
 def test_repair_spacing_joins_fragments_into_words(broken: str, repaired: str) -> None:

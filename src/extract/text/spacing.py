@@ -59,6 +59,8 @@ MIN_ZIPF_SHORT_PART_AT_ARTIFACT = 4.0
 
 _LEADING_PUNCT = "\"“‘'([{<«"
 _TRAILING_PUNCT = "\"”’'.,;:!?)]}>»"
+# Citation numbers a superscript left on the word it follows (`evaluation,1`, `guidelines3-4`, `trial2`).
+_CITATION_TAIL = re.compile(r"(?<=[^\W\d_])[.,;:)]?\d{1,3}(?:[-–,]\d{1,3})*$")
 _LEXICAL_SEGMENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # The capital after a surname prefix marks no abbreviation, so `McAv oy` can join like any name.
 _SURNAME_PREFIX = re.compile(r"^(?:Ma?c|[OD]['’])(?=[A-Z][a-z])")
@@ -132,10 +134,14 @@ def word_zipf(word: str) -> float:
 
 
 def _core(token: str) -> tuple[str, str, str]:
-    """Split a token into leading punctuation, core and trailing punctuation."""
+    """Split a token into leading punctuation, core and trailing punctuation (a citation number
+    printed onto a word, `evaluation,1` or `guidelines3-4`, trails with it)."""
     start, end = 0, len(token)
     while start < end and token[start] in _LEADING_PUNCT:
         start += 1
+    citation = _CITATION_TAIL.search(token, start)
+    if citation is not None:
+        end = citation.start()
     while end > start and token[end - 1] in _TRAILING_PUNCT:
         end -= 1
     return token[:start], token[start:end], token[end:]
