@@ -1,15 +1,17 @@
-"""Producers the forge does not draw with, measured apart from the tests: Chromium, MuPDF and wkhtmltopdf laying out the forge's HTML.
+"""Producers the forge does not draw with, measured apart from the tests: four engines laying out the forge's HTML.
 
     .venv/bin/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
-The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are laid out by three
+The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are laid out by four
 engines the forge never draws with:
 - headless Chromium (`chromium --print-to-pdf`, Skia's PDF backend: glyphs positioned one by one,
   list discs drawn as shapes), tagged (its default) and untagged;
 - MuPDF's own HTML engine (PyMuPDF's `Story`: equal-width columns, ligature glyphs, outside list
   markers, no running headers, a table header printed once);
 - wkhtmltopdf (QtWebKit: one long canvas cut into pages through a clip, so a line at a page break
-  is drawn on both pages; system fonts, since it draws web fonts as outlines).
+  is drawn on both pages; system fonts, since it draws web fonts as outlines);
+- LibreOffice opening the HTML as a web page (Writer/Web: cells centred vertically in their row,
+  no borders drawn).
 Nothing in the extractor was made for them: they are here to tell whether what the forge taught
 holds on producers it never saw. They lay pages out by themselves, so where a row lands is not
 known: the truth's page fields are left out of the comparison, every other field is compared as
@@ -89,13 +91,36 @@ def wkhtmltopdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
     stem = f"wkhtmltopdf-{seed}-{variant}"
     html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
     if not pdf.exists():
-        text_faces = r"@font-face\s*\{\s*font-family:\s*Forge;[^{}]*\}"  # the symbol font stays: its bullets are drawn as shapes
-        style = re.sub(r"\bForge\b(?!Symbol)", "'DejaVu Sans'", re.sub(text_faces, "", without_page_rules(css(spec, drawn))))
-        html.write_text(f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
+        html.write_text(f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
         margins = ("-T", "25mm", "-B", "22mm", "-L", "19mm", "-R", "19mm")
         subprocess.run(["wkhtmltopdf", "-q", "--enable-local-file-access", "-s", "Letter", *margins, str(html), str(pdf)], capture_output=True, timeout=180, check=True)
     truth = ground_truth(spec, 1, {})
     return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
+def libreoffice_html_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
+    """The seed's report opened by LibreOffice as a web page and exported to PDF (Writer/Web: cells
+    centred vertically, borders from CSS not drawn), cached under bench/out/held-out, its truth
+    without pages, its report id."""
+    spec = case_spec(Case("weasyprint", variant, seed))
+    drawn = VARIANTS[variant]
+    OUT.mkdir(parents=True, exist_ok=True)
+    stem = f"libreoffice-html-{seed}-{variant}"
+    html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
+    if not pdf.exists():
+        html.write_text(f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
+        command = ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(OUT / 'lo-profile').absolute().as_uri()}",
+                   "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", str(OUT.absolute()), str(html)]
+        subprocess.run(command, capture_output=True, timeout=300, check=True)
+    truth = ground_truth(spec, 1, {})
+    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
+def system_font_css(spec: Any, drawn: Any) -> str:
+    """The forge's stylesheet without @page rules and with the system's DejaVu Sans for its text
+    (the symbol font stays: its bullets are drawn as shapes where web fonts are not embedded)."""
+    text_faces = r"@font-face\s*\{\s*font-family:\s*Forge;[^{}]*\}"
+    return re.sub(r"\bForge\b(?!Symbol)", "'DejaVu Sans'", re.sub(text_faces, "", without_page_rules(css(spec, drawn))))
 
 
 def without_page_rules(style: str) -> str:
@@ -121,7 +146,8 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.held_out", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="+", type=int, default=[2000, 2001, 2002, 2003, 2004])
-    parser.add_argument("--producers", nargs="+", choices=("chromium", "mupdf", "wkhtmltopdf"), default=["chromium", "mupdf", "wkhtmltopdf"])
+    producers = ("chromium", "mupdf", "wkhtmltopdf", "libreoffice-html")
+    parser.add_argument("--producers", nargs="+", choices=producers, default=list(producers))
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -130,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "chromium untagged": lambda seed, variant: print_to_pdf(seed, variant, False),
         "mupdf": mupdf_pdf,
         "wkhtmltopdf": wkhtmltopdf_pdf,
+        "libreoffice-html": libreoffice_html_pdf,
     }
     lines = ["| producer | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
     totals = {}
