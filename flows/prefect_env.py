@@ -52,7 +52,9 @@ MIN_SERVER_START_S = 120.0
 class ServerStartFailed(RuntimeError):
     """The run's temporary Prefect server exited or did not answer in time."""
 
-QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket")
+# Loggers whose messages are housekeeping, not news for the person running: the web server's, and
+# Prefect's event queue telling, as a run ends on a busy machine, that it is still draining.
+QUIET_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic", "httpx", "httpcore", "docket", "EventsWorker")
 
 
 def prefect_settings(home: Path) -> dict[str, str]:

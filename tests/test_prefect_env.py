@@ -89,3 +89,15 @@ def test_free_port_can_be_bound() -> None:
     port = free_port()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", port))
+
+
+def test_the_event_queue_draining_at_a_run_end_says_nothing_to_the_person(tmp_path: Path) -> None:
+    """'EventsWorker - Still processing items: 1 items remaining...' reached a resident run's stderr on a busy machine."""
+    import logging
+
+    from flows.prefect_env import configure_prefect
+
+    configure_prefect(tmp_path / ".prefect")
+    drain = logging.getLogger("EventsWorker")
+    assert not drain.isEnabledFor(logging.WARNING)
+    assert drain.isEnabledFor(logging.CRITICAL)
