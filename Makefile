@@ -22,12 +22,16 @@ test: $(VENV)/.installed-test browser forge-tools
 # The review page's browser test drives Debian's Chromium (Playwright's own browser download
 # is not used). As root (CI) it is installed here; elsewhere the message says what to run.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	$(call debian_command,chromium,chromium,make test's browser test)
+
+# $(call debian_command,COMMAND,PACKAGE,WHAT NEEDS IT): install a Debian package when its command is
+# missing, as root (CI); elsewhere say what to run.
+debian_command = @command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Chromium for the review page's browser test..."; \
-	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing $(2) for $(3)..."; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "make test needs Chromium for the browser test: sudo apt-get install chromium"; exit 1; \
+	    echo "$(3) needs $(2): sudo apt-get install $(2)"; exit 1; \
 	  fi; }
 
 # The forge's producers convert Word documents with LibreOffice, lay HTML out with WeasyPrint
@@ -81,18 +85,12 @@ PRODUCER_SEEDS ?= 3
 bench-producers: $(VENV)/.installed-test forge-tools
 	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
 
-# Producers the forge does not draw with (Chromium printing the forge's HTML, MuPDF and wkhtmltopdf laying it out), measured apart.
+# Producers the forge does not draw with (Chromium, MuPDF, wkhtmltopdf and LibreOffice laying out the forge's HTML), measured apart.
 bench-held-out: $(VENV)/.installed-held-out browser held-out-tools
 	$(BIN)/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
 held-out-tools:
-	@command -v wkhtmltopdf >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing wkhtmltopdf for the held-out producers..."; \
-	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null; \
-	  else \
-	    echo "make bench-held-out needs wkhtmltopdf: sudo apt-get install wkhtmltopdf"; exit 1; \
-	  fi; }
+	$(call debian_command,wkhtmltopdf,wkhtmltopdf,make bench-held-out)
 
 $(VENV)/.installed-held-out: $(VENV)/.installed-test
 	@echo "Installing the held-out producers' tools into $(VENV)/..."

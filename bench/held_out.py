@@ -27,7 +27,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bench.producers import errors, score
 from tests.forge.cache import Case, case_spec
@@ -41,32 +41,40 @@ VARIANT_NAMES = ("plain", "spaced", "rules-none", "rules-lines", "rules-shading"
 PAGE_FIELDS = ("source_page",)
 
 
-def print_to_pdf(seed: int, variant: str, tagged: bool) -> tuple[Path, GroundTruth, str]:
-    """The seed's report printed by Chromium (cached under bench/out/held-out), its truth without pages, its report id."""
+Drawn = tuple[Path, GroundTruth, str]  # the PDF, its truth without pages, its report id
+Writer = Callable[[Any, Any, Path, Path], None]  # (spec, variant, html path, pdf path): lays the report out
+
+
+def held_out_pdf(stem: str, seed: int, variant: str, write: Writer) -> Drawn:
+    """The seed's report drawn by one held-out engine, cached under bench/out/held-out as `{stem}-{seed}-{variant}`."""
     spec = case_spec(Case("weasyprint", variant, seed))
-    drawn = VARIANTS[variant]
     OUT.mkdir(parents=True, exist_ok=True)
-    stem = f"chromium-{'tagged' if tagged else 'untagged'}-{seed}-{variant}"
-    html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
+    html, pdf = (OUT / f"{stem}-{seed}-{variant}.html").absolute(), (OUT / f"{stem}-{seed}-{variant}.pdf").absolute()
     if not pdf.exists():
+        write(spec, VARIANTS[variant], html, pdf)
+    truth = ground_truth(spec, 1, {})
+    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+
+def print_to_pdf(seed: int, variant: str, tagged: bool) -> Drawn:
+    """Chromium printing the forge's HTML, tagged or not."""
+
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
         html.write_text(f"<html><head><base href='{font_dir().as_uri()}/'><style>{css(spec, drawn)}</style></head>"
                         f"<body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
         command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                    *(() if tagged else ("--disable-pdf-tagging",)), f"--print-to-pdf={pdf}", html.as_uri()]
         subprocess.run(command, capture_output=True, timeout=180, check=True)
-    truth = ground_truth(spec, 1, {})
-    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+    return held_out_pdf(f"chromium-{'tagged' if tagged else 'untagged'}", seed, variant, write)
 
 
-def mupdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
-    """The seed's report laid out by MuPDF's HTML engine (cached under bench/out/held-out), its truth without pages, its report id."""
-    import pymupdf  # the held-out extra (`make bench-held-out` installs it); the extractor never imports it
+def mupdf_pdf(seed: int, variant: str) -> Drawn:
+    """MuPDF's own HTML engine laying the forge's HTML out."""
 
-    spec = case_spec(Case("weasyprint", variant, seed))
-    drawn = VARIANTS[variant]
-    OUT.mkdir(parents=True, exist_ok=True)
-    pdf = (OUT / f"mupdf-{seed}-{variant}.pdf").absolute()
-    if not pdf.exists():
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
+        import pymupdf  # the held-out extra (`make bench-held-out` installs it); the extractor never imports it
+
         style = without_page_rules(css(spec, drawn)).replace(f"{font_dir().as_uri()}/", "")
         story = pymupdf.Story(html=body_html(spec, drawn, 0), user_css=style, archive=pymupdf.Archive(str(font_dir())))
         writer = pymupdf.DocumentWriter(str(pdf))
@@ -78,42 +86,37 @@ def mupdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
             story.draw(device)
             writer.end_page()
         writer.close()
-    truth = ground_truth(spec, 1, {})
-    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+    return held_out_pdf("mupdf", seed, variant, write)
 
 
-def wkhtmltopdf_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
-    """The seed's report laid out by wkhtmltopdf (QtWebKit; system fonts, since it draws web fonts
-    as outlines), cached under bench/out/held-out, its truth without pages, its report id."""
-    spec = case_spec(Case("weasyprint", variant, seed))
-    drawn = VARIANTS[variant]
-    OUT.mkdir(parents=True, exist_ok=True)
-    stem = f"wkhtmltopdf-{seed}-{variant}"
-    html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
-    if not pdf.exists():
-        html.write_text(f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
+def wkhtmltopdf_pdf(seed: int, variant: str) -> Drawn:
+    """wkhtmltopdf (QtWebKit) laying the forge's HTML out, in system fonts (it draws web fonts as outlines)."""
+
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
+        html.write_text(system_font_page(spec, drawn), encoding="utf-8")
         margins = ("-T", "25mm", "-B", "22mm", "-L", "19mm", "-R", "19mm")
-        subprocess.run(["wkhtmltopdf", "-q", "--enable-local-file-access", "-s", "Letter", *margins, str(html), str(pdf)], capture_output=True, timeout=180, check=True)
-    truth = ground_truth(spec, 1, {})
-    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+        command = ["wkhtmltopdf", "-q", "--enable-local-file-access", "-s", "Letter", *margins, str(html), str(pdf)]
+        subprocess.run(command, capture_output=True, timeout=180, check=True)
+
+    return held_out_pdf("wkhtmltopdf", seed, variant, write)
 
 
-def libreoffice_html_pdf(seed: int, variant: str) -> tuple[Path, GroundTruth, str]:
-    """The seed's report opened by LibreOffice as a web page and exported to PDF (Writer/Web: cells
-    centred vertically, borders from CSS not drawn), cached under bench/out/held-out, its truth
-    without pages, its report id."""
-    spec = case_spec(Case("weasyprint", variant, seed))
-    drawn = VARIANTS[variant]
-    OUT.mkdir(parents=True, exist_ok=True)
-    stem = f"libreoffice-html-{seed}-{variant}"
-    html, pdf = (OUT / f"{stem}.html").absolute(), (OUT / f"{stem}.pdf").absolute()
-    if not pdf.exists():
-        html.write_text(f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>", encoding="utf-8")
+def libreoffice_html_pdf(seed: int, variant: str) -> Drawn:
+    """LibreOffice opening the forge's HTML as a web page (Writer/Web: cells centred vertically, CSS borders not drawn)."""
+
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
+        html.write_text(system_font_page(spec, drawn), encoding="utf-8")
         command = ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(OUT / 'lo-profile').absolute().as_uri()}",
-                   "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", str(OUT.absolute()), str(html)]
+                   "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", str(pdf.parent), str(html)]
         subprocess.run(command, capture_output=True, timeout=300, check=True)
-    truth = ground_truth(spec, 1, {})
-    return pdf, replace(truth, studies=tuple({k: v for k, v in row.items() if k not in PAGE_FIELDS} for row in truth.studies)), spec.report_id
+
+    return held_out_pdf("libreoffice-html", seed, variant, write)
+
+
+def system_font_page(spec: Any, drawn: Any) -> str:
+    """The forge's HTML page in the system's DejaVu Sans (`system_font_css`)."""
+    return f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>"
 
 
 def system_font_css(spec: Any, drawn: Any) -> str:
