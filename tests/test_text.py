@@ -167,6 +167,8 @@ def test_clean_findings_drops_empty_findings_and_keeps_the_lead_in() -> None:
         ("NK", True), ("30.8%", True), ("non-randomized", True), ("heparin", True),
         ("erse", False), ("nin", False), ("e", False), ("v", False), ("ersus", False),
         ("ev", False), ("reproductiv", False),
+        # a name with its number is printed so; a citation number on a word leaves the word to judge
+        ("B12", True), ("p53", True), ("T2", True), ("evaluation,1", True), ("aluation,1", False),
     ],
 )
 def test_is_word_tells_fragments_from_words(token: str, expected: bool) -> None:

@@ -41,28 +41,21 @@ class ClipInterpreter(PDFPageInterpreter):
         self.clipping = False
 
     def get_current_state(self) -> Any:
+        """The graphics state `q` saves, with the clip in force."""
         return (*super().get_current_state(), self.clip)
 
     def set_current_state(self, state: Any) -> None:
+        """The graphics state `Q` restores, with the clip saved with it."""
         super().set_current_state(state[:3])
-        self._set_clip(state[3] if len(state) > 3 else self.clip)
+        self._set_clip(state[3])
 
     def do_W(self) -> None:
-        """The current path clips once it is ended (nonzero rule: its box is what matters here)."""
+        """The current path clips once it is ended (`_ending_then_clipping`; nonzero rule: its box is what matters here)."""
         self.clipping = True
 
     def do_W_a(self) -> None:
         """The current path clips once it is ended (even-odd rule)."""
         self.clipping = True
-
-    def do_n(self) -> None:
-        """End the path, clipping to it when `W` asked for it."""
-        if self.clipping:
-            self.clipping = False
-            box = path_box(self.curpath, self.ctm)
-            if box is not None:
-                self._set_clip(box if self.clip is None else intersection(self.clip, box))
-        super().do_n()
 
     def do_Do(self, xobjid_arg: Any) -> None:
         """Draw an XObject; the clip in force here is in force again after it."""
@@ -73,6 +66,26 @@ class ClipInterpreter(PDFPageInterpreter):
     def _set_clip(self, clip: ClipBox | None) -> None:
         self.clip = clip
         self.device.clip = clip
+
+
+def _ending_then_clipping(operator: str) -> Any:
+    """pdfminer's operator that ends a path (`n`, or one that paints it: `re W f` fills and clips),
+    clipping to the path when `W` asked for it; the clip holds from the next operator on."""
+    paint = getattr(PDFPageInterpreter, operator)
+
+    def ended(self: ClipInterpreter) -> None:
+        box = path_box(self.curpath, self.ctm) if self.clipping else None
+        self.clipping = False
+        paint(self)
+        if box is not None:
+            self._set_clip(box if self.clip is None else intersection(self.clip, box))
+
+    ended.__doc__ = paint.__doc__
+    return ended
+
+
+for _operator in ("do_n", "do_S", "do_s", "do_f", "do_F", "do_f_a", "do_B", "do_B_a", "do_b", "do_b_a"):
+    setattr(ClipInterpreter, _operator, _ending_then_clipping(_operator))
 
 
 def path_box(path: list[tuple[Any, ...]], ctm: Any) -> ClipBox | None:
@@ -93,7 +106,7 @@ def intersection(a: ClipBox, b: ClipBox) -> ClipBox:
 
 
 def inside_clip(clip: ClipBox | None, x: float, y: float) -> bool:
-    """Whether a point (page space) is visible through the clip; everything is when nothing clips."""
+    """Whether a point (in the rectangle's own frame) is visible through the clip; everything is when nothing clips."""
     return clip is None or (clip[0] <= x <= clip[2] and clip[1] <= y <= clip[3])
 
 

@@ -280,12 +280,6 @@ def page_frame(plumber_page: pdfplumber.page.Page) -> PageFrame:
     return PageFrame(plumber_page.height, mediabox_x0, mediabox_top, plumber_page.initial_doctop)
 
 
-def unframed_centre(char: dict, frame: PageFrame) -> tuple[float, float]:
-    """A char dict's centre back in pdfminer's page space (the inverse of `shifted` and `flipped`)."""
-    x = (char["x0"] + char["x1"]) / 2 - frame.mediabox_x0
-    return x, frame.height + frame.mediabox_top - (char["top"] + char["bottom"]) / 2
-
-
 def char_dict(char: LTChar, frame: PageFrame) -> dict:
     """The fields of pdfplumber's char dict that word grouping and glued-word splitting read, without its many other attributes."""
     x0, x1 = shifted(frame, char.x0, char.x1)
@@ -339,7 +333,8 @@ class CharCollector(PDFPageAggregator):
         self.marked: list[int | None] = []  # the open marked-content sections' ids, innermost last
         self.forms = 0  # form XObjects being drawn: their marked-content ids are numbered in their own stream
         self.mcid: int | None = None  # the id of the innermost open section that has one
-        self.clip: ClipBox | None = None  # the clipping rectangle in force (`readers.clip`), pdfminer's space
+        self._clip: ClipBox | None = None
+        self.visible: ClipBox | None = None  # the clipping rectangle in force, in the char dicts' frame
 
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         """Open a marked-content section, keeping its MCID when it is the page's own."""
@@ -381,6 +376,20 @@ class CharCollector(PDFPageAggregator):
         self.add_char(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
         return adv
 
+    @property
+    def clip(self) -> ClipBox | None:
+        """The clipping rectangle in force, in pdfminer's page space, as `readers.clip` sets it."""
+        return self._clip
+
+    @clip.setter
+    def clip(self, clip: ClipBox | None) -> None:
+        self._clip = clip
+        if clip is None:
+            self.visible = None
+        else:
+            (x0, x1), (top, bottom) = shifted(self.frame, clip[0], clip[2]), flipped(self.frame, clip[1], clip[3])
+            self.visible = (x0, top, x1, bottom)
+
     def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]) -> None:
         """Record a drawn path as pdfminer does, cut to the clip in force (`readers.clip`)."""
         drawn = len(self.cur_item._objs)
@@ -392,7 +401,7 @@ class CharCollector(PDFPageAggregator):
 
     def add_char(self, char: dict) -> None:
         """Keep a glyph's char dict with the marked-content id it is drawn under, unless it is clipped out of sight."""
-        if self.clip is not None and not inside_clip(self.clip, *unframed_centre(char, self.frame)):
+        if not inside_clip(self.visible, (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2):
             return
         char["mcid"] = self.mcid
         self.chars.append(char)

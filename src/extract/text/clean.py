@@ -30,6 +30,7 @@ _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
 # Latin typographic ligatures (ﬁ, ﬂ, ﬀ, ﬃ, ﬄ, ﬅ, ﬆ) are one glyph a producer drew for two or three
 # letters; the letters are the text. Readers expand them as text leaves the PDF.
 LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+_CHARACTER_FIXES = {**_INVISIBLE_CHARS, **LIGATURES}
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, newline kept
@@ -69,7 +70,7 @@ def clean_findings(text: str) -> str:
 
 def normalize_characters(text: str) -> str:
     """NFC-normalise, expand ligature glyphs and drop control and invisible characters, keeping printed symbols as they are."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE_CHARS).translate(LIGATURES)
+    text = unicodedata.normalize("NFC", text).translate(_CHARACTER_FIXES)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     return _CONTROL_CHARS.sub("", text)
 

@@ -59,8 +59,9 @@ MIN_ZIPF_SHORT_PART_AT_ARTIFACT = 4.0
 
 _LEADING_PUNCT = "\"“‘'([{<«"
 _TRAILING_PUNCT = "\"”’'.,;:!?)]}>»"
-# Citation numbers a superscript left on the word it follows (`evaluation,1`, `guidelines3-4`, `trial2`).
-_CITATION_TAIL = re.compile(r"(?<=[^\W\d_])[.,;:)]?\d{1,3}(?:[-–,]\d{1,3})*$")
+# Citation numbers a superscript left on the word it follows (`evaluation,1`, `guidelines3-4`, `trial2`);
+# after three letters at least, so a name with its number (`B12`, `p53`, `T2`) stays one token.
+_CITATION_TAIL = re.compile(r"(?<=[^\W\d_]{3})[.,;:)]?\d{1,3}(?:[-–,]\d{1,3})*$")
 _LEXICAL_SEGMENT = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # The capital after a surname prefix marks no abbreviation, so `McAv oy` can join like any name.
 _SURNAME_PREFIX = re.compile(r"^(?:Ma?c|[OD]['’])(?=[A-Z][a-z])")
