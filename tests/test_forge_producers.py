@@ -208,6 +208,29 @@ def test_rows_split_across_pages_unless_kept_whole(forge_cache: RenderCache) -> 
         assert bool(split) == variant.split_rows, (name, variant, split)
 
 
+def lines_set_between_lines(rendered: Rendered, size: float) -> int:
+    """How many lines of table text start a third to nine tenths of a line below the line above them on table
+    pages (a paragraph's spacing sets lines apart by less, a line's pitch by more):
+    none where cells sit at their rows' tops, some where a short cell is centred beside a taller one."""
+    found = 0
+    with pdfplumber.open(rendered.pdf) as document:
+        for number in table_pages(rendered):
+            words = document.pages[number - 1].extract_words(extra_attrs=["size"])
+            tops = sorted({round(w["top"], 1) for w in words if abs(w["size"] - size) < 0.05})
+            found += sum(1 for upper, lower in zip(tops, tops[1:]) if 0.3 * size < lower - upper < 0.9 * size)
+    return found
+
+
+def test_cells_sit_at_their_rows_top_or_centred_in_them(forge_cache: RenderCache) -> None:
+    spec = long_spec()
+    names = [name for name in PRODUCERS if "cells-middle" in PRODUCERS[name].variants]
+    jobs = [(spec, name, variant) for name in names for variant in (VARIANTS["plain"], VARIANTS["cells-middle"])]
+    assert len(names) >= 4
+    for (_, name, variant), (rendered, _) in zip(jobs, forge_cache.render(jobs)):
+        between = lines_set_between_lines(rendered, spec.table_size)
+        assert (between > 0) == (variant.cells == "middle"), (name, variant, between)
+
+
 def test_list_markers_made_by_the_producer_still_print(sampled: dict) -> None:
     case, rendered = case_of(sampled, "markers-auto")
     spec = case_spec(case)

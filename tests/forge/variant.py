@@ -28,6 +28,9 @@ class Variant:
     bullets extract), or a drawn shape with no character in the text layer.
     `markers`: list numbers and letters typed into the text, or made by the producer's lists.
     `spacing`: the f/v/y character-spacing artifact; None follows the spec.
+    `cells`: where a cell's text sits in a row taller than it: at the top, or centred between the
+    row's top and bottom (as word processors' "centre vertically" and HTML's `vertical-align:
+    middle` set it), so a short cell's lines start below its row's top.
     """
 
     rules: Rules | None = None
@@ -38,6 +41,7 @@ class Variant:
     tagged: bool = False
     landscape: bool = False
     spacing: bool | None = None
+    cells: Literal["top", "middle"] = "top"
 
 
 VARIANTS: Mapping[str, Variant] = {
@@ -55,6 +59,7 @@ VARIANTS: Mapping[str, Variant] = {
     "tagged": Variant(tagged=True),
     "landscape": Variant(landscape=True),
     "spaced": Variant(spacing=True),
+    "cells-middle": Variant(cells="middle"),
 }
 
 

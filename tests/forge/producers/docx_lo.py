@@ -46,7 +46,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 
 NAME = "libreoffice"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-shading", "rules-none", "bullets-glyph",
-                      "markers-auto", "header-once", "rows-whole", "tagged", "landscape", "spaced"})
+                      "markers-auto", "header-once", "rows-whole", "tagged", "landscape", "spaced", "cells-middle"})
 FORMATS = {"numbered": ("decimal", "%1."), "lettered_paren": ("lowerLetter", "%1)"),
            "lettered_dot": ("lowerLetter", "%1.")}
 Job = tuple[ReportSpec, Variant, Path]
@@ -248,6 +248,8 @@ class DocxWriter:
         row = table.add_row()
         for cell, width in zip(row.cells, self.widths):
             cell.width = width
+            if self.variant.cells == "middle":
+                cell._tc.get_or_add_tcPr().append(element("w:vAlign", val="center"))
         if not self.variant.split_rows:
             row._tr.get_or_add_trPr().append(element("w:cantSplit"))
         return row

@@ -35,7 +35,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 NAME = "fpdf2"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-rects", "rules-strokes", "rules-shading",
                       "rules-none", "bullets-glyph", "bullets-shape", "header-once", "rows-whole",
-                      "landscape", "spaced"})
+                      "landscape", "spaced", "cells-middle"})
 PAD = 3.5
 TOP, BOTTOM, SIDE = 72.0, 64.0, 54.0
 HEADER_RGB, GROUP_RGB, GREY = (217, 227, 242), (237, 237, 237), (89, 89, 89)
@@ -131,8 +131,9 @@ class Writer:
             pdf.set_fill_color(*fill)
             pdf.rect(left, top, right - left, height, style="F")
         for lines, x0 in zip(cells, edges):
+            drop = (height - 2 * PAD - len(lines) * leading) / 2 if self.variant.cells == "middle" else 0.0
             for index, line in enumerate(lines):
-                self.draw_line(line, x0 + PAD, top + PAD + (index + 1) * leading - size * 0.22)
+                self.draw_line(line, x0 + PAD, top + PAD + drop + (index + 1) * leading - size * 0.22)
         self.rules(edges, top, height, rules)
         self.y = top + height
 

@@ -45,7 +45,8 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 NAME = "typst"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-shading", "rules-none", "bullets-glyph",
                       "bullets-shape", "markers-auto", "header-once", "rows-whole", "tagged",
-                      "landscape", "spaced"})
+                      "landscape", "spaced", "cells-middle"})
+VERTICAL = {"top": "top", "middle": "horizon"}
 NUMBERINGS = {"numbered": "1.", "lettered_paren": "a)", "lettered_dot": "a."}
 MARKERS = {"text": '[•]', "glyph": f'text(font: "{SYMBOL_FAMILY}")[{SYMBOL_BULLET}]',
            "shape": "box(baseline: -2.2pt, circle(radius: 1.6pt, fill: black, stroke: none))"}
@@ -133,7 +134,7 @@ def table_markup(block: StudyTable, rules: str, variant: Variant, artifact: bool
                          f"{mark(f'e-{t}-{r}-{c}')}]")
     note = f"\n#par(text(8pt)[{txt(block.note, artifact)}])" if block.note else ""
     return (f"#block(sticky: true, above: 8pt, below: 3pt)[#strong[{txt(block.caption, artifact)}]]\n"
-            f"#table(columns: ({columns},), inset: 3.5pt, stroke: {stroke}, align: left + top,\n  "
+            f"#table(columns: ({columns},), inset: 3.5pt, stroke: {stroke}, align: left + {VERTICAL[variant.cells]},\n  "
             + ",\n  ".join(cells) + f"\n){note}")
 
 
@@ -142,7 +143,7 @@ def criteria_markup(block: CriteriaTable, variant: Variant, artifact: bool) -> s
     cells = ",\n  ".join(f"[#strong[{txt(name, artifact)}]], [{cell_markup(cell, variant, artifact)}]"
                          for name, cell in block.rows)
     return (f"#block(sticky: true, above: 8pt, below: 3pt)[#strong[{txt(block.caption, artifact)}]]\n"
-            f"#table(columns: (22fr, 78fr), inset: 3.5pt, stroke: 0.5pt + black, align: left + top,\n  {cells}\n)")
+            f"#table(columns: (22fr, 78fr), inset: 3.5pt, stroke: 0.5pt + black, align: left + {VERTICAL[variant.cells]},\n  {cells}\n)")
 
 
 def list_markup(block: MarkedList, variant: Variant, artifact: bool) -> str:

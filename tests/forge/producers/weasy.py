@@ -42,7 +42,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 NAME = "weasyprint"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-shading", "rules-none", "bullets-glyph",
                       "bullets-shape", "markers-auto", "header-once", "rows-whole", "tagged",
-                      "landscape", "spaced"})
+                      "landscape", "spaced", "cells-middle"})
 COUNTER_STYLES = {"numbered": "decimal", "lettered_paren": "paren-alpha", "lettered_dot": "lower-alpha"}
 
 
@@ -179,7 +179,7 @@ h1 {{ font-size: 16pt; margin: 0 0 10pt 0; }} h2 {{ font-size: 12pt; margin: 10p
 .a {{ letter-spacing: {3.6}pt; }}
 sup {{ font-size: 62%; vertical-align: super; line-height: 0; }}
 table {{ width: 100%; border-collapse: collapse; font-size: {spec.table_size}pt; table-layout: fixed; }}
-td, th {{ padding: 3.5pt; vertical-align: top; text-align: left; }}
+td, th {{ padding: 3.5pt; vertical-align: {variant.cells}; text-align: left; }}
 td p, th p {{ margin: 0; }} ul, ol {{ margin: 0; padding-left: 9pt; }} ol {{ padding-left: 18pt; margin-bottom: 6pt; }}
 {bullet}
 table.lines td, table.lines th {{ border: 0.5pt solid black; }}
