@@ -16,7 +16,8 @@ from extract.settings import DEFAULT_TABLE_SETTINGS
 from extract.tables.ruled import first_ruled_block
 from extract.tables.grid import snap_positions
 from extract.tables.stitch import split_superscript_ref
-from extract.tables.aligned import RowBreaks, _header_band, block_columns, row_blocks, row_gap_em, split_known_headers
+from extract.tables.aligned import _header_band, block_columns, row_blocks, split_known_headers
+from extract.tables.row_breaks import RowBreaks, row_gap_em
 from extract.tables.pages import tables_from_pages
 from extract.layout.words import words_to_text
 

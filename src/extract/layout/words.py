@@ -8,6 +8,12 @@ from typing import Sequence
 from extract.model import BBox, Word
 from extract.settings import TableSettings
 
+# A word smaller than this share of its line's median size is a superscript or subscript.
+SCRIPT_SIZE_SHARE = 0.8
+# Words of one size join a line only overlapping it by this share at least: a cell centred in its row
+# sets its lines half a line's pitch off a taller cell's, overlapping them by half or less.
+SAME_SIZE_LINE_OVERLAP = 0.6
+
 
 def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple[Word, ...]]:
     """Group words into visual lines (a raised superscript joins its line), each sorted left to right.
@@ -15,16 +21,17 @@ def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple
     A line is kept as its vertical extent and its words: every cell of every table is read
     through here, and a box made per word joined cost more than the grouping.
     """
-    lines: list[list] = []  # [top, bottom, words] of each line, in the order lines were opened
+    lines: list[list] = []  # [top, bottom, words, largest size] of each line, in the order lines were opened
     for word in sorted(words, key=lambda w: (w.bbox.top, w.bbox.x0)):
         line = _line_for(lines, word, settings.line_overlap)
         if line is None:
-            lines.append([word.bbox.top, word.bbox.bottom, [word]])
+            lines.append([word.bbox.top, word.bbox.bottom, [word], word.size])
         else:
             line[0], line[1] = min(line[0], word.bbox.top), max(line[1], word.bbox.bottom)
             line[2].append(word)
+            line[3] = max(line[3], word.size)
     ordered = sorted(lines, key=lambda line: line[0])
-    return [tuple(sorted(members, key=lambda w: w.bbox.x0)) for _, _, members in ordered]
+    return [tuple(sorted(line[2], key=lambda w: w.bbox.x0)) for line in ordered]
 
 
 def words_to_text(words: Sequence[Word], settings: TableSettings) -> str:
@@ -39,21 +46,23 @@ def vertical_overlap(a: BBox, b: BBox) -> float:
 
 
 def _line_for(lines: Sequence[list], word: Word, line_overlap: float) -> list | None:
-    """The open line a word overlaps enough to join (as `vertical_overlap` measures it); only lines reaching down to it are looked at."""
+    """The open line a word overlaps enough to join (as `vertical_overlap` measures it); only lines reaching down to it are looked at.
+
+    A raised or lowered script joins at `line_overlap`; a word the size of the line's own words at
+    SAME_SIZE_LINE_OVERLAP, or more where `line_overlap` asks for more.
+    """
     top, bottom = word.bbox.top, word.bbox.bottom
     reach = top - 3 * max(word.size, 1.0)
     for position in range(len(lines) - 1, -1, -1):
         line = lines[position]
         shared = min(line[1], bottom) - max(line[0], top)
-        if shared / max(min(line[1] - line[0], bottom - top), 0.1) >= line_overlap:
+        same_size = SCRIPT_SIZE_SHARE * line[3] <= word.size and SCRIPT_SIZE_SHARE * word.size <= line[3]
+        needed = max(line_overlap, SAME_SIZE_LINE_OVERLAP) if same_size else line_overlap
+        if shared / max(min(line[1] - line[0], bottom - top), 0.1) >= needed:
             return line
         if line[1] < reach:
             return None
     return None
-
-
-# A word smaller than this share of its line's median size is a superscript or subscript.
-SCRIPT_SIZE_SHARE = 0.8
 
 
 def body_box(words: Sequence[Word]) -> BBox:

@@ -9,32 +9,27 @@ spacing within a cell.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from statistics import median
 from typing import Sequence
 
 from extract.fields import is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
-from extract.layout.words import body_box, box_of, words_to_lines
+from extract.layout.words import box_of, words_to_lines
 from extract.model import BBox, Page, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
 from extract.tables.headers import is_known_header, opens_known_header
-from extract.tables.verdict import opens_a_name
+from extract.tables.row_breaks import RowBreaks, row_gap_em, row_rules
 from extract.text.clean import is_bullet_glyph
 
 
-YEAR = re.compile(r"\b(?:19|20)\d{2}[a-z]?\b")  # a year, with the letter that tells two of one author apart (2018a)
 OVERFLOW_WEIGHT = 2.0
 # A header's cells wrap over at most this many lines.
 MAX_HEADER_LINES = 4
-# Gaps between a table's lines, in font sizes: a cell's lines sit closer than this …
-MAX_CELL_LINE_GAP_EM = 0.45
-# … rows are told from them by a jump at least this wide between the sorted gaps …
-MIN_CLUSTER_JUMP_EM = 0.15
-# … and gaps wider than this say nothing about either (a paragraph or the table's end).
-MAX_LINE_GAP_EM = 1.5
+# The line naming most header cells is looked for among the table's first lines: cells centred in a
+# header row set their lines between those of taller cells.
+HEADER_SEARCH_LINES = 6
 
 
 def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | None, settings: TableSettings) -> PageGrid | None:
@@ -120,9 +115,17 @@ def split_at_aligned_starts(
 
 
 def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
-    """How many inner column starts one run of a line runs across."""
-    box = box_of(segment)
-    return sum(1 for start in bounds[1:-1] if box.x0 < start - settings.snap_pt < box.x1)
+    """How many inner column starts one run of a line runs across, where no word of it opens that column.
+
+    Where a producer sets columns a couple of points apart, a row's cells read as one run; each
+    of its cells but the first opens where its header does (within half the snap), which a run of
+    prose does only by chance. A run reaches over a start as a word does (`_straddled_starts`).
+    """
+    box, snap = box_of(segment), settings.snap_pt
+    return sum(
+        1 for start in bounds[1:-1]
+        if box.x0 < start - snap and box.x1 > start + snap / 2 and not any(abs(w.bbox.x0 - (start + snap)) <= snap / 2 for w in segment)
+    )
 
 
 def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> bool:
@@ -132,8 +135,14 @@ def _crosses_columns(line: Sequence[Word], bounds: Sequence[float], settings: Ta
 
 
 def _straddled_starts(line: Sequence[Word], bounds: Sequence[float], settings: TableSettings) -> int:
-    """How many inner column starts fall inside a word: cell text never runs over a column start."""
-    return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - settings.snap_pt < w.bbox.x1 for w in line))
+    """How many inner column starts a word runs over: cell text never does.
+
+    A word runs over a start when it begins before it (by more than the snap: a column's text may
+    start a little left of its header's) and ends past it (by half the snap: where a producer sets
+    columns a couple of points apart, a cell's last word may end just short of the next column's text).
+    """
+    snap = settings.snap_pt
+    return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - snap and w.bbox.x1 > start + snap / 2 for w in line))
 
 
 def min_straddled_starts(inner_starts: int) -> int:
@@ -158,19 +167,41 @@ def aligned_bounds(header: Sequence[tuple[Word, ...]], page: Page, settings: Tab
 
 def _header_band(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, settings: TableSettings) -> tuple[list[tuple[Word, ...]], int]:
     """The header line's segments and where the body starts (after the header's wrapped lines, before any rule)."""
-    for index, line in enumerate(lines[:3]):
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         if _opens_a_study(line, settings):
             break  # rows have begun: a header comes before them (`guideline` … `recommendation` below is a cell's words)
         segments = header_segments(line, settings)
         if segments is None:
             continue
         fonts = {w.fontname for s in segments for w in s}
-        end = index + 1
-        while end < len(lines) and {w.fontname for w in lines[end]} <= fonts and not rows_at.between(lines[end - 1], lines[end]):
+
+        def goes_on(upper: int, lower: int) -> bool:
+            return {w.fontname for w in lines[upper] + lines[lower]} <= fonts and not rows_at.between(lines[upper], lines[lower])
+
+        start, end = index, index + 1
+        while start > 0 and goes_on(start - 1, start):
+            start -= 1
+        while end < len(lines) and goes_on(end - 1, end):
             end += 1
-        segments = split_at_aligned_starts(segments, lines[index + 1 : end], settings)
-        return segments, index + header_line_count(lines[index:end], segments, settings)
+        above = lines[start:index]
+        segments = _with_cells_of(split_at_aligned_starts(segments, lines[index + 1 : end], settings), above, settings)
+        count = header_line_count(lines[index:end], segments, settings, above)
+        return _with_cells_of(segments, lines[index + 1 : index + count], settings), index + count
     return [], 0
+
+
+def _with_cells_of(segments: Sequence[tuple[Word, ...]], others: Sequence[tuple[Word, ...]], settings: TableSettings) -> list[tuple[Word, ...]]:
+    """The header's cells and the cells only its other lines set: a column whose header is centred
+    in the header row, or set higher or lower, is named on a line beside the one with most known headers.
+    A run the header's other lines set counts only where it spans no part of a cell already known."""
+    cells = list(segments)
+    for line in others:
+        for segment in line_segments(line, settings):
+            for run in split_known_headers(segment) or [segment]:
+                box = box_of(run)
+                if all(box.x1 < box_of(c).x0 - settings.snap_pt or box.x0 > box_of(c).x1 + settings.snap_pt for c in cells):
+                    cells.append(run)
+    return sorted(cells, key=lambda cell: box_of(cell).x0)
 
 
 def _opens_a_study(line: Sequence[Word], settings: TableSettings) -> bool:
@@ -179,21 +210,26 @@ def _opens_a_study(line: Sequence[Word], settings: TableSettings) -> bool:
     return parts.first_author is not None and parts.year is not None
 
 
-def header_line_count(lines: Sequence[tuple[Word, ...]], segments: Sequence[tuple[Word, ...]], settings: TableSettings) -> int:
+def header_line_count(
+    lines: Sequence[tuple[Word, ...]], segments: Sequence[tuple[Word, ...]], settings: TableSettings, above: Sequence[tuple[Word, ...]] = (),
+) -> int:
     """How many of the lines set in the header's font, with no row break, the header's cells take: as many
     as name the most known headers (a wrapped `Intervention / and / Comparator` names one only when whole).
 
     Where the body is set like the header (a text export has one font) and as close, the lines
     that only continue header cells are the ones that do not spoil them; ties keep all the lines
-    the header's font and spacing gave, or, past MAX_HEADER_LINES, the fewest.
+    the header's font and spacing gave, or, past MAX_HEADER_LINES, the fewest. Lines `above` the
+    first are the header's in any case (cells centred higher), and the cells only the lines taken
+    set count as columns (`_with_cells_of`).
     """
     if len(lines) == 1:
         return 1
-    bounds = (*(min(w.bbox.x0 for w in segment) - settings.snap_pt for segment in segments), math.inf)
     scores = {}
     for count in range(1, min(len(lines), MAX_HEADER_LINES) + 1):
-        texts = ["" for _ in segments]
-        for line in lines[:count]:
+        cells = _with_cells_of(segments, lines[1:count], settings)
+        bounds = (*(min(w.bbox.x0 for w in cell) - settings.snap_pt for cell in cells), math.inf)
+        texts = ["" for _ in cells]
+        for line in [*above, *lines[:count]]:
             for word in line:
                 texts[column_index(bounds, word.bbox.x0)] += " " + word.text
         scores[count] = sum(is_known_header(text) for text in texts)
@@ -201,70 +237,6 @@ def header_line_count(lines: Sequence[tuple[Word, ...]], segments: Sequence[tupl
     if len(lines) <= MAX_HEADER_LINES and scores[len(lines)] == best:
         return len(lines)
     return min(count for count, score in scores.items() if score == best)
-
-
-def row_rules(page: Page, lines: Sequence[tuple[Word, ...]]) -> tuple[float, ...]:
-    """Heights of the horizontal rules that cross the lines' span (half its width or more): drawn row borders."""
-    if not lines:
-        return ()
-    span = box_of([w for line in lines for w in line])
-    return tuple(sorted(
-        (r.bbox.top + r.bbox.bottom) / 2 for r in page.rulings
-        if r.orientation == "h" and min(r.bbox.x1, span.x1) - max(r.bbox.x0, span.x0) >= 0.5 * span.width
-    ))
-
-
-@dataclass(frozen=True)
-class RowBreaks:
-    """Where one page's stretch of a table starts new rows: at drawn rules, at gaps wider than `gap_em`,
-    and, once the first column's end is known, where that column starts a new author after a year."""
-
-    rules: tuple[float, ...]
-    gap_em: float
-    first_column_end: float | None = None
-
-    def between(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
-        """Whether the lower line starts a new row: a rule is drawn between the two, the gap is a row's,
-        or the first column opens a new author cell under one that has its year already."""
-        above, below = body_box(upper).bottom, body_box(lower).top
-        if any(above - 0.5 <= y <= below + 0.5 for y in self.rules):
-            return True
-        if below - above > self.gap_em * median(w.size for w in lower):
-            return True
-        return self.first_column_end is not None and self._opens_author(upper, lower)
-
-    def _opens_author(self, upper: Sequence[Word], lower: Sequence[Word]) -> bool:
-        """The lower line's first-column text opens a name, and the row above already holds a year there.
-
-        Some producers and text exports set rows no further apart than a cell's lines; every
-        study row starts with its author, so a new author after a complete one starts a row.
-        """
-        end = self.first_column_end or 0.0
-        opening = sorted((w for w in lower if w.bbox.x0 < end), key=lambda w: w.bbox.x0)
-        above = " ".join(w.text for w in sorted(upper, key=lambda w: (w.bbox.top, w.bbox.x0)) if w.bbox.x0 < end)
-        return bool(opening) and YEAR.search(above) is not None and opens_a_name(" ".join(w.text for w in opening))
-
-
-def row_gap_em(lines: Sequence[tuple[Word, ...]], settings: TableSettings) -> float:
-    """The gap (in font sizes) that separates rows on this page: above the tightest cluster of line gaps, which are a cell's.
-
-    Producers set a cell's lines anywhere from a tenth to four tenths of the font size apart, and
-    rows a little or a lot further; a fixed threshold fits some and merges the rows of others. The
-    line gaps of a table's stretch fall in two clusters, a cell's and a row's: the first wide jump
-    between the sorted gaps separates them. With no such jump, or when even the tightest gaps are
-    a row's (one-line cells), the reader's own setting, or half the tightest gap, is the threshold.
-    """
-    gaps = sorted({
-        round((body_box(lower).top - body_box(upper).bottom) / max(median(w.size for w in lower), 1.0), 2)
-        for upper, lower in zip(lines, lines[1:])
-    })
-    gaps = [gap for gap in gaps if -0.5 < gap < MAX_LINE_GAP_EM]
-    if not gaps:
-        return settings.row_gap_em
-    if gaps[0] >= MAX_CELL_LINE_GAP_EM:
-        return gaps[0] / 2
-    jump = next(((low + high) / 2 for low, high in zip(gaps, gaps[1:]) if high - low >= MIN_CLUSTER_JUMP_EM), None)
-    return settings.row_gap_em if jump is None else jump
 
 
 def _is_note(line: Sequence[Word], body_size: float) -> bool:

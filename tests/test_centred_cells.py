@@ -1,0 +1,88 @@
+"""Cells centred vertically in their row (word processors' "centre vertically", HTML's `vertical-align:
+middle`): a short cell's lines sit half a line's pitch off a taller cell's, in the header and in the body.
+
+Each test builds the words a centred row puts on the page; the forge's `cells-middle` variant draws the
+same through every producer (tests/test_roundtrip_producers.py, bench/PRODUCERS.md).
+"""
+
+from __future__ import annotations
+
+from extract.layout.words import words_to_lines
+from extract.model import BBox, Word
+from extract.settings import DEFAULT_TABLE_SETTINGS
+from extract.tables.aligned import _header_band
+from extract.tables.row_breaks import RowBreaks, column_gaps, row_gap_em
+
+SIZE = 9.0
+PITCH = 9.7  # a tight leading: a cell's lines 0.7 pt apart
+
+
+def run(texts: str, x0: float, top: float, bold: bool = False, size: float = SIZE) -> tuple[Word, ...]:
+    """Words set one space apart from x0 on one line."""
+    words, x = [], x0
+    for text in texts.split():
+        words.append(Word(text, BBox(x, top, x + 0.5 * size * len(text), top + size), "Helvetica-Bold" if bold else "Helvetica", size))
+        x += 0.5 * size * (len(text) + 1)
+    return tuple(words)
+
+
+def centred_row(top: float, tall: list[str], short: list[str]) -> list[Word]:
+    """A row whose second cell (x 300) has more lines than its first (x 60), which is centred beside it."""
+    words = [w for index, text in enumerate(tall) for w in run(text, 300, top + index * PITCH)]
+    drop = (len(tall) - len(short)) * PITCH / 2
+    return words + [w for index, text in enumerate(short) for w in run(text, 60, top + drop + index * PITCH)]
+
+
+def test_a_centred_cells_lines_stay_apart_from_the_taller_cells_beside_them() -> None:
+    """Half a pitch off, a line overlaps its neighbours by about half: it is a line of its own, not
+    the link that chains every line of the row into one."""
+    words = centred_row(100, ["Mortality fell", "by a quarter", "at one year", "in both arms"], ["Okafor", "(2019)", "[12]"])
+    lines = words_to_lines(words, DEFAULT_TABLE_SETTINGS)
+    assert len(lines) == 7
+    assert [w.text for w in lines[1]] == ["Okafor"] and [w.text for w in lines[3]] == ["(2019)"]
+
+
+def test_a_raised_reference_still_joins_its_line() -> None:
+    """A superscript overlaps its line by less than a centred line does, yet it is part of the line."""
+    body = run("Okafor et al.", 60, 100)
+    superscript = run("12", body[-1].bbox.x1, 97, size=SIZE * 0.6)
+    [line] = words_to_lines([*body, *superscript], DEFAULT_TABLE_SETTINGS)
+    assert [w.text for w in line] == ["Okafor", "et", "al.", "12"]
+
+
+def test_rows_are_told_apart_by_their_gap_when_centred_lines_interleave() -> None:
+    """Lines overlapping by half a pitch say nothing of a row's spacing: the rows still part at the
+    gap between them, and nowhere inside one."""
+    first = centred_row(100, ["Mortality fell", "by a quarter", "at one year", "in both arms"], ["Okafor", "(2019)"])
+    second_top = 100 + 4 * PITCH + 7
+    second = centred_row(second_top, ["No difference", "in relapse", "was found"], ["Lindqvist", "(2021)"])
+    tops = sorted({w.bbox.top for w in first + second})
+    lines = [tuple(w for w in first + second if w.bbox.top == top) for top in tops]
+    assert len(lines) == 9  # the first row's short cell sits on its tall cell's lines, the second's between them
+    breaks = RowBreaks((), row_gap_em(lines, DEFAULT_TABLE_SETTINGS))
+    parted = [index + 1 for index, (upper, lower) in enumerate(zip(lines, lines[1:])) if breaks.between(upper, lower)]
+    assert len(parted) == 1 and lines[parted[0]][0].bbox.top >= second_top - 0.1
+
+
+def test_a_header_cell_centred_above_the_line_naming_most_headers_is_a_column() -> None:
+    """`Main Findings and Authors'` / `Conclusions` (two lines) beside one-line headers centred between
+    them: only the lines above and below the one naming most headers set that column's start."""
+    upper = run("Main Findings and Authors'", 400, 100, True)
+    middle = (*run("Study, Year", 60, 100 + PITCH / 2, True), *run("Population", 160, 100 + PITCH / 2, True),
+              *run("Intervention", 280, 100 + PITCH / 2, True))
+    lower = run("Conclusions", 400, 100 + PITCH, True)
+    body = (*run("Okafor (2019)", 60, 130), *run("Adults", 160, 130), *run("Iron", 280, 130), *run("Fewer relapses", 400, 130))
+    lines = [upper, middle, lower, body]
+    segments, body_start = _header_band(lines, RowBreaks((), 0.6), DEFAULT_TABLE_SETTINGS)
+    assert [" ".join(w.text for w in s) for s in segments] == ["Study, Year", "Population", "Intervention", "Main Findings and Authors'"]
+    assert body_start == 3
+
+
+def test_gaps_are_measured_down_each_column_not_between_neighbouring_lines() -> None:
+    """Three cells centred by their content's height (Typst) sit at three different offsets, so
+    neighbouring lines overlap by anything; down each column the lines stay 0.7 pt apart."""
+    words = [w for index in range(5) for w in run("Mortality fell", 300, 100 + index * PITCH)]
+    words += [w for index in range(3) for w in run("Adults aged", 160, 103.1 + index * PITCH)]
+    words += [w for index in range(2) for w in run("Okafor", 60, 107.9 + index * PITCH)]
+    lines = words_to_lines(words, DEFAULT_TABLE_SETTINGS)
+    assert {round(gap, 2) for gap in column_gaps(lines)} == {round(0.7 / SIZE, 2)}
