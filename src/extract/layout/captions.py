@@ -42,18 +42,20 @@ def continues_table_pages(segments: Sequence[TextLine], in_table: bool, left_mar
 
 def _starts_inside_table(segments: Sequence[TextLine], left_margin: float) -> bool:
     """A page starts inside a table when it does not open with a caption and its first line is a row
-    (several column runs, or indented) or at least two of its opening lines are rows of several runs.
+    (several column runs, or indented) or at least two of its opening lines are.
 
     The first line alone can mislead: the end of a heading or of a cell carried over from the page
-    before may stand alone on it; the lines after it still show the table's columns.
+    before may stand alone on it, and a repeated header whose cells are centred in their row sets
+    its first column's first word alone; the lines after it still show the table's columns.
     """
     lines = opening_lines(segments)
     if not lines or any(CAPTION.match(s.text) for s in lines[0]):
         return False
-    first = lines[0]
-    if len(first) >= 2 or min(s.bbox.x0 for s in first) - left_margin > TABLE_INDENT_PT:
-        return True
-    return sum(len(line) >= 2 for line in lines) >= MIN_OPENING_ROWS
+
+    def is_row(line: list[TextLine]) -> bool:
+        return len(line) >= 2 or min(s.bbox.x0 for s in line) - left_margin > TABLE_INDENT_PT
+
+    return is_row(lines[0]) or sum(map(is_row, lines)) >= MIN_OPENING_ROWS
 
 
 def opening_lines(segments: Sequence[TextLine]) -> list[list[TextLine]]:

@@ -7,6 +7,7 @@ since page numbers change from page to page.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import Iterable, Sequence
@@ -77,13 +78,53 @@ def edge_lines(runs: Sequence[TextLine], height: float, settings: LayoutSettings
 
 
 def furniture_flags(runs: Sequence[TextLine], height: float, keys: frozenset[tuple[str, str]], settings: LayoutSettings) -> list[bool]:
-    """For each run, whether the line it sits on is running furniture."""
-    furniture: set[int] = set()
+    """For each run, whether the line it sits on is running furniture.
+
+    Furniture is outermost: from each edge inwards, blocks of edge lines (lines touching or
+    overlapping the next) are furniture until the first that is not. A block is furniture when
+    every line of it is and none of its lines is a table's header: a table's header repeated at
+    the top of each page it continues on repeats like a running header, but its cells start where
+    the columns of the page's body start (`_opens_body_columns`).
+    """
     near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None]
-    for line in runs_to_lines(near):
-        if is_furniture(join_runs(line), height, keys, settings):
-            furniture.update(id(run) for run in line)
+    body_starts = sorted({round(run.bbox.x0) for run in runs if edge_zone(run.bbox, height, settings) is None})
+    lines = runs_to_lines(near)
+    furniture: set[int] = set()
+    for zone in ("top", "bottom"):
+        in_zone = [line for line in lines if edge_zone(join_runs(line).bbox, height, settings) == zone]
+        blocks = _edge_blocks(in_zone)
+        for block in blocks if zone == "top" else reversed(blocks):
+            if not all(is_furniture(join_runs(line), height, keys, settings) and not _opens_body_columns(line, body_starts) for line in block):
+                break
+            furniture.update(id(run) for line in block for run in line)
     return [id(run) in furniture for run in runs]
+
+
+# Edge lines closer than this share of a line's height belong to one block (a table's header whose
+# cells are centred in their row sets its lines overlapping).
+EDGE_BLOCK_GAP_SHARE = 0.5
+# A line whose runs beyond its first start where this many of the body's runs start is a table's header.
+MIN_ALIGNED_RUNS = 2
+
+
+def _edge_blocks(lines: Sequence[list[TextLine]]) -> list[list[list[TextLine]]]:
+    """Edge lines, top to bottom, in blocks of lines that touch or overlap the line before."""
+    blocks: list[list[list[TextLine]]] = []
+    bottom = -math.inf
+    for line in lines:
+        box = join_runs(line).bbox
+        if blocks and box.top - bottom < EDGE_BLOCK_GAP_SHARE * box.height:
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+        bottom = max(bottom, box.bottom) if len(blocks[-1]) > 1 else box.bottom
+    return blocks
+
+
+def _opens_body_columns(line: Sequence[TextLine], body_starts: Sequence[int]) -> bool:
+    """Whether the line's runs after its first start where runs of the page's body start: column heads."""
+    aligned = sum(1 for run in line[1:] if any(abs(run.bbox.x0 - start) <= 1 for start in body_starts))
+    return aligned >= MIN_ALIGNED_RUNS
 
 
 # In text without geometry, a running header or footer is a line among the first or last few of

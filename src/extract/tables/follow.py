@@ -49,16 +49,20 @@ def follow_page(
     """The table's grid on `page` (cut off at `bottom`, where the next caption starts), and how to go on.
 
     The table ends at the first page that is not the next one, holds no grid of it, or does not
-    start with it; and on the page where it ends by itself or meets another caption.
+    start with it; and on the page where it ends by itself or meets another caption. A caption
+    with nothing below it on its page (printed at the page's foot) looks for its table at the top
+    of the next page.
     """
     closed = replace(following, open=False)
     if not following.open or page.page_no != following.next_page:
         return closed, None
-    continued = following.previous is not None
+    continued = page.page_no != following.caption.page_no
     top = body_top(page) if continued else following.caption.bbox.bottom
     if continued and bottom <= top + settings.snap_pt:
         return closed, None
     grid = page_grid(page, top, bottom, following.previous, settings, strategies)
+    if grid is None and not continued and bottom >= page.height and not _words_below(page, top):
+        return replace(following, next_page=page.page_no + 1), None
     if grid is None or (continued and not _starts_page(grid, page, settings)):
         return closed, None
     ends = grid.ends_table or bottom < page.height
@@ -78,6 +82,11 @@ def _starts_page(grid: PageGrid, page: Page, settings: TableSettings) -> bool:
     """True when a continued table's grid holds the page's first line (nothing printed above it)."""
     tops = [w.bbox.top for row in grid.rows[:1] for cell in row.cells for w in cell]
     return bool(tops) and min(tops) <= body_top(page) + settings.snap_pt
+
+
+def _words_below(page: Page, top: float) -> bool:
+    """Whether anything is printed on the page below `top`."""
+    return any(w.bbox.top >= top for w in page.words)
 
 
 def body_top(page: Page) -> float:
