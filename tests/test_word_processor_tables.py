@@ -16,10 +16,11 @@ from extract.extraction import extract_report
 from extract.layout.captions import continues_table_pages
 from extract.layout.furniture import furniture_flags
 from extract.layout.lines import TextLine
-from extract.model import BBox, Word
+from extract.model import BBox, Cell, RawRow, Word
 from extract.rows import study_records
 from extract.settings import DEFAULT_LAYOUT, DEFAULT_TABLE_SETTINGS, Limits
 from extract.tables.aligned import _crosses_columns, _is_full_width
+from extract.tables.stitch import continues_row
 
 SIZE = 10.0
 MARGIN = 58.0
@@ -67,6 +68,8 @@ def test_furniture_is_only_what_lies_between_the_edge_and_the_body() -> None:
     assert flags == [False, False, False]
     runs = [run("Iron for asthma", MARGIN, 20.0), run("Results", MARGIN, 40.0), run("Body text", MARGIN, 200.0)]
     assert furniture_flags(runs, 792.0, frozenset({("top", "ironforasthma")}), DEFAULT_LAYOUT) == [True, False, False]
+    off_page = [run("Body text", MARGIN, 200.0), run("Iron for asthma", MARGIN, 760.0), run("a note drawn below the page", MARGIN, 990.0)]
+    assert furniture_flags(off_page, 792.0, frozenset({("bottom", "ironforasthma")}), DEFAULT_LAYOUT) == [False, True, False]
 
 
 def test_a_page_opening_with_a_centred_header_continues_the_table() -> None:
@@ -118,3 +121,12 @@ def test_a_caption_at_a_pages_foot_finds_its_table_on_the_next_page(tmp_path: Pa
     assert table.report.strategy == "aligned" and table.report.pages == (2,)
     records = study_records(path.stem, (table,))
     assert [(r["first_author"], r["year"], r["population"]) for r in records] == [("Okafor", 2019, "Adults"), ("Lindqvist", 2021, "Children")]
+
+
+def test_an_author_cell_broken_by_a_page_is_one_row() -> None:
+    """`Urquhart et` at the foot of one page, `al. (2017)` at the top of the next: the rest of the
+    same author, not a study by `al`; a new author under a yearless one still starts a row."""
+    above = RawRow({"author": Cell("Urquhart et", 4)}, None, 7)
+    assert continues_row(above, {"author": Cell("al. (2017) 8", 5), "results": Cell("in pain scores", 5)})
+    assert not continues_row(above, {"author": Cell("Lindqvist (2021) 9", 5)})
+    assert continues_row(RawRow({"author": Cell("Smith", 4)}, None, 1), {"author": Cell("(2019)", 5)})

@@ -84,9 +84,10 @@ def furniture_flags(runs: Sequence[TextLine], height: float, keys: frozenset[tup
     overlapping the next) are furniture until the first that is not. A block is furniture when
     every line of it is and none of its lines is a table's header: a table's header repeated at
     the top of each page it continues on repeats like a running header, but its cells start where
-    the columns of the page's body start (`_opens_body_columns`).
+    the columns of the page's body start (`_opens_body_columns`). Text drawn off the page is no
+    edge line (it is reported apart, as `coordinates_out_of_page`).
     """
-    near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None]
+    near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None and run.bbox.bottom > 0 and run.bbox.top < height]
     body_starts = sorted({round(run.bbox.x0) for run in runs if edge_zone(run.bbox, height, settings) is None})
     lines = runs_to_lines(near)
     furniture: set[int] = set()

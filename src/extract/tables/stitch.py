@@ -15,6 +15,7 @@ from extract.model import Cell, ParsingReport, RawRow, Table, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, Caption, GridRow, PageGrid, names_a_design
 from extract.tables.headers import field_for_header, header_text, is_known_header
+from extract.tables.verdict import opens_a_name
 from extract.text.clean import clean_text
 
 
@@ -69,13 +70,15 @@ def is_header_fragment(cells: dict[str, Cell]) -> bool:
 
 def continues_row(previous: RawRow, cells: dict[str, Cell]) -> bool:
     """Whether a grid row's cells are the rest of the row above: it has no author cell, or its author
-    cell holds no name while the row above's holds no year (an author cell broken by a page)."""
+    cell opens with no name while the row above's holds no year (an author cell broken by a page:
+    `Urquhart et` / `al. (2017)`)."""
     if "author" not in cells:
         return "ref" not in cells
     above = previous.cells.get("author")
     if above is None or split_author_year_ref(above.text).year is not None:
         return False
-    return split_author_year_ref(cells["author"].text).first_author is None
+    below = cells["author"].text
+    return split_author_year_ref(below).first_author is None or not opens_a_name(below)
 
 
 def _fields_for_grid(grid: PageGrid, inherited: tuple[str | None, ...], settings: TableSettings) -> tuple[tuple[str | None, ...], tuple[str, ...] | None, int]:
