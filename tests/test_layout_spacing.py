@@ -68,6 +68,17 @@ def test_no_word_is_read_across_a_capital_after_a_small_letter() -> None:
     assert soft_gap_breaks(["NY", "HA"]) == (False,)  # capitals after capitals: an abbreviation stays whole
 
 
+def test_no_word_is_read_across_a_bracket() -> None:
+    """Two cells a couple of points apart with no space glyph between them (LibreOffice's web
+    layout): a year in brackets and the next cell's word are two tokens, though a token holding
+    digits reads as printed; a name inside brackets is still closed up."""
+    from extract.text.spacing import soft_gap_breaks
+
+    assert soft_gap_breaks(["(2018)", "Prospectiv", "e"]) == (True, False)
+    assert soft_gap_breaks(["Smith", "(2018)"]) == (True,)
+    assert soft_gap_breaks(["(Ny", "borg)"]) == (False,)
+
+
 def test_bare_gap_cuts_fall_where_a_glyph_leaves_word_width_blank() -> None:
     from extract.layout.spacing import bare_gap_cuts
 

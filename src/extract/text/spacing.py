@@ -91,7 +91,7 @@ def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
     the one with the fewest words wins; when there is none (`Trembla` + `y`, `Lindq` + `v` +
     `ist`), the token is one word, whatever the lexicon says of it. No word is read across a
     gap where a capital follows a small letter (`Summary` + `of` + `Included`): the capitals
-    joined pieces gain would make any run of words read as one abbreviation.
+    joined pieces gain would make any run of words read as one abbreviation; nor across a bracket.
     """
     count = len(pieces)
     fewest: list[tuple[int, ...] | None] = [()] + [None] * count  # word ends of the best reading of pieces[:end]
@@ -108,8 +108,13 @@ def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
 
 
 def _opens_a_capital(pieces: Sequence[str]) -> bool:
-    """Whether a piece after the first opens with a capital after one ending in a small letter."""
-    return any(left[-1:].islower() and right[:1].isupper() for left, right in zip(pieces, pieces[1:]))
+    """Whether a piece after the first opens with a capital after one ending in a small letter, or
+    follows a closing bracket or opens with an opening one: a word does not go on across a bracket
+    (`(2018)` + `Prospective`, two cells set a couple of points apart)."""
+    return any(
+        (left[-1:].islower() and right[:1].isupper()) or left[-1:] in ")]" or right[:1] in "(["
+        for left, right in zip(pieces, pieces[1:])
+    )
 
 
 def _reads_as_word(token: str) -> bool:
