@@ -641,6 +641,26 @@ def test_a_short_cell_glued_to_the_first_line_of_the_cell_beside_it_is_parted() 
     assert glued_cells("Mortality fell by 10% Admissions fell by 5%", columns) is None
 
 
+def test_two_cells_printed_line_by_line_in_turn_are_parted() -> None:
+    """pdftotext prints two narrow cells side by side a line of each in turn after running their
+    first lines together, and where the left one's first line ended in a line-break hyphen it
+    takes the hyphen out and runs the two into one word."""
+    from extract.tables.rejoin import glued_cells
+
+    columns = ("author", "study_design", "population", "results")
+    assert glued_cells("Evidence-based Not specified in\nguideline\nthe abstract", columns) == (
+        "Evidence-based\nguideline",
+        "Not specified in\nthe abstract",
+    )
+    assert glued_cells("EvidenceWomen who had\nbased guideline\nexperienced three episodes of\nmajor depressive disorder", columns) == (
+        "Evidence-\nbased guideline",
+        "Women who had\nexperienced three episodes of\nmajor depressive disorder",
+    )
+    # one cell read in turn with lines of no other cell stays whole: its parts fit no column as a cell must
+    assert glued_cells("Cost per QALY was\nsignificantly improved with subcutaneous\nbiologic therapy", columns) is None
+    assert glued_cells("McAvoy and colleagues\nenrolled adults", columns) is None
+
+
 def test_a_header_run_read_once_is_a_header_again_where_a_later_page_repeats_it() -> None:
     doc = document(
         "Table 3: Summary of Included Guidelines",

@@ -92,6 +92,8 @@ MAX_GLUED_WORDS = 5
 # … and fits its own column at least this well, as the rest fits another one.
 MIN_GLUED_LEFT_FIT = 1.0
 MIN_GLUED_RIGHT_FIT = 2.5
+# Cells read apart from lines printed in turn: the left must fit as well as the right.
+MIN_INTERLEAVED_LEFT_FIT = 2.5
 _NOT_GIVEN = re.compile(r"not\s+(specified|reported|stated|available|applicable|described)\b", re.IGNORECASE)
 
 
@@ -112,22 +114,66 @@ def with_glued_cells_parted(pieces: Sequence[Piece], columns: Sequence[str]) -> 
 def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
     """The short cell and the rest when the block's first line reads as two cells of different
     columns: a complete short phrase that fits one column well, then a capitalised start whose
-    text (with the block's other lines) fits another well or says it was not given."""
+    text (with the block's other lines) fits another well or says it was not given.
+
+    Where the cell on the left has more lines, a text tool prints the two cells' next lines in
+    turn (`Evidence-based Not specified in` / `guideline` / `the abstract`), and where the left
+    cell's first line ended in a line-break hyphen it may have run the two cells into one word
+    (`EvidenceWomen who had`): both are read apart when nothing simpler fits and the left cell
+    fits its column as well as the right must (`interleaved_lines`, `first_line_cuts`).
+    """
     first, *others = text.split("\n")
-    words = first.split(" ")
     if len(columns) < 2 or is_bullet_glyph(first[:1]):
         return None
-    for cut in range(1, min(len(words) - 1, MAX_GLUED_WORDS) + 1):
-        left, right = " ".join(words[:cut]), " ".join(words[cut:])
-        if not right[:1].isupper() or ends_mid_sentence(left):
-            continue
-        rest = "\n".join([right, *others])
-        left_field = max(columns, key=lambda field: column_fit(left, field))
-        if column_fit(left, left_field) < MIN_GLUED_LEFT_FIT:
-            continue
-        if _NOT_GIVEN.match(right):
-            return left, rest
-        right_field = max(columns, key=lambda field: column_fit(rest, field))
-        if right_field != left_field and column_fit(rest, right_field) >= MIN_GLUED_RIGHT_FIT:
-            return left, rest
+    for left_count in range(len(others) + 1):
+        for left, right in first_line_cuts(first, hyphenated=left_count > 0):
+            more_left, more_right = interleaved_lines(others, left_count)
+            if left_count == 0 and ends_mid_sentence(left):
+                continue
+            left_fit = MIN_INTERLEAVED_LEFT_FIT if left_count else MIN_GLUED_LEFT_FIT
+            cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
+            if cells is not None:
+                return cells
+    return None
+
+
+def first_line_cuts(first: str, hyphenated: bool) -> list[tuple[str, str]]:
+    """Where a glued first line may part, left to right: after each of its first words, before a
+    capitalised one; and, with `hyphenated`, inside a word where a capital follows small letters,
+    a line-break hyphen the text tool took out put back (`Evidence` + `Women` from `EvidenceWomen`)."""
+    words = first.split(" ")
+    cuts = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, min(len(words) - 1, MAX_GLUED_WORDS) + 1)]
+    if hyphenated:
+        for index, word in enumerate(words[:MAX_GLUED_WORDS]):
+            glued = _DEHYPHENATED.search(word)
+            if glued is not None:
+                cuts.append((" ".join([*words[:index], word[: glued.start(2)] + "-"]), " ".join([word[glued.start(2):], *words[index + 1 :]])))
+    return [(left, right) for left, right in cuts if right[:1].isupper()]
+
+
+# Small letters, then a capital opening a word: a word the text tool ran into the next cell's.
+_DEHYPHENATED = re.compile(r"([a-z]{3,})([A-Z][a-z])")
+
+
+def interleaved_lines(lines: Sequence[str], left_count: int) -> tuple[list[str], list[str]]:
+    """The lines after a glued first line, as a text tool prints two cells side by side: the left
+    cell's next line, then the right's, in turn, until one has none left (`left_count` are the left's)."""
+    right_count = len(lines) - left_count
+    order = [side for turn in range(max(left_count, right_count)) for side in ("left", "right")
+             if (side == "left" and turn < left_count) or (side == "right" and turn < right_count)]
+    left = [line for line, side in zip(lines, order) if side == "left"]
+    right = [line for line, side in zip(lines, order) if side == "right"]
+    return left, right
+
+
+def _two_cells(left: str, right: str, columns: Sequence[str], min_left_fit: float) -> tuple[str, str] | None:
+    """The two cells when the left fits one column well and the right another (or says it was not given)."""
+    left_field = max(columns, key=lambda field: column_fit(left, field))
+    if column_fit(left, left_field) < min_left_fit:
+        return None
+    if _NOT_GIVEN.match(right):
+        return left, right
+    right_field = max(columns, key=lambda field: column_fit(right, field))
+    if right_field != left_field and column_fit(right, right_field) >= MIN_GLUED_RIGHT_FIT:
+        return left, right
     return None
