@@ -91,6 +91,20 @@ def test_cells_set_close_together_are_a_row_not_a_paragraph() -> None:
     assert _is_full_width(prose, bounds, DEFAULT_TABLE_SETTINGS)
 
 
+def test_on_a_character_grid_a_word_at_a_column_start_opens_nothing() -> None:
+    """A text export sets every word on a column of characters, so a note under the table may
+    start words exactly where cells start; it is still prose across the table."""
+    from dataclasses import replace
+
+    from extract.readers.monospace import MONOSPACE_FONT
+
+    bounds = (MARGIN - 3, 117.0, 227.0, 340.0, 595.0)
+    note = (*words("CI = confidence", MARGIN), *words("interval; OR = odds ratio; RR", 120.0), *words("= relative risk", 230.0))
+    assert _crosses_columns(note, bounds, DEFAULT_TABLE_SETTINGS) is False  # set in a proportional font: read as cells
+    on_grid = tuple(replace(w, fontname=MONOSPACE_FONT) for w in note)
+    assert _crosses_columns(on_grid, bounds, DEFAULT_TABLE_SETTINGS) and _is_full_width(on_grid, bounds, DEFAULT_TABLE_SETTINGS)
+
+
 def draw_caption_at_foot(path: Path) -> None:
     """A caption at the foot of page 1, its unruled table at the top of page 2."""
     canvas = Canvas(str(path), pagesize=letter)

@@ -17,6 +17,7 @@ from extract.fields import is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.layout.words import SCRIPT_SIZE_SHARE, box_of, words_to_lines
 from extract.model import BBox, Page, Word
+from extract.readers.monospace import MONOSPACE_FONT
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, GridRow, PageGrid, column_index, names_a_design
 from extract.tables.headers import is_known_header, opens_known_header
@@ -120,12 +121,17 @@ def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settin
 
     Where a producer sets columns a couple of points apart, a row's cells read as one run; each
     of its cells but the first opens where its header does (within half the snap), which a run of
-    prose does only by chance. A run reaches over a start as a word does (`_straddled_starts`).
+    prose does only by chance. Not so on a text export's character grid, where every word starts
+    on a column of characters and so, often, where a cell would: there, and for a design heading,
+    which runs across the table whatever its words line up with, every start counts. A run
+    reaches over a start as a word does (`_straddled_starts`).
     """
     box, snap = box_of(segment), settings.snap_pt
+    every_start = names_a_design(" ".join(w.text for w in segment)) or all(w.fontname == MONOSPACE_FONT for w in segment)
     return sum(
         1 for start in bounds[1:-1]
-        if box.x0 < start - snap and box.x1 > start + snap / 2 and not any(abs(w.bbox.x0 - (start + snap)) <= snap / 2 for w in segment)
+        if box.x0 < start - snap and box.x1 > start + snap / 2
+        and (every_start or not any(abs(w.bbox.x0 - (start + snap)) <= snap / 2 for w in segment))
     )
 
 
