@@ -86,3 +86,23 @@ def test_gaps_are_measured_down_each_column_not_between_neighbouring_lines() -> 
     words += [w for index in range(2) for w in run("Okafor", 60, 107.9 + index * PITCH)]
     lines = words_to_lines(words, DEFAULT_TABLE_SETTINGS)
     assert {round(gap, 2) for gap in column_gaps(lines)} == {round(0.7 / SIZE, 2)}
+
+
+def test_a_column_only_a_lower_header_line_names_is_counted_with_the_header() -> None:
+    """`Population` and `Intervention` centred lower than `Study, Year` and `Main Findings`: the
+    header takes both lines, since counted with those columns both lines name more headers."""
+    upper = (*run("Study, Year", 60, 100, True), *run("Main Findings", 400, 100, True))
+    lower = (*run("Population", 160, 100 + PITCH / 2, True), *run("Intervention", 280, 100 + PITCH / 2, True))
+    body = (*run("Okafor (2019)", 60, 130), *run("Adults", 160, 130), *run("Iron", 280, 130), *run("Fewer relapses", 400, 130))
+    segments, body_start = _header_band([upper, lower, body], RowBreaks((), 0.6), DEFAULT_TABLE_SETTINGS)
+    assert [" ".join(w.text for w in s) for s in segments] == ["Study, Year", "Population", "Intervention", "Main Findings"]
+    assert body_start == 2
+
+
+def test_cell_lines_set_half_a_font_size_apart_are_still_a_cells() -> None:
+    """A word processor's web layout sets a cell's lines half a font size apart and rows 1.3 apart:
+    the half is a cell's spacing, not every line a row of its own."""
+    tops = [100.0, 114.5, 129.0, 156.0, 170.5]  # two rows: three lines, then two
+    lines = [run(f"line {index}", 60, top, size=10.0) for index, top in enumerate(tops)]
+    breaks = RowBreaks((), row_gap_em(lines, DEFAULT_TABLE_SETTINGS))
+    assert [breaks.between(upper, lower) for upper, lower in zip(lines, lines[1:])] == [False, False, True, False]

@@ -19,7 +19,7 @@ from extract.layout.lines import TextLine
 from extract.model import BBox, Cell, RawRow, Word
 from extract.rows import study_records
 from extract.settings import DEFAULT_LAYOUT, DEFAULT_TABLE_SETTINGS, Limits
-from extract.tables.aligned import _crosses_columns, _is_full_width
+from extract.tables.aligned import _crosses_columns, _is_full_width, _straddled_starts
 from extract.tables.stitch import continues_row
 
 SIZE = 10.0
@@ -89,6 +89,18 @@ def test_cells_set_close_together_are_a_row_not_a_paragraph() -> None:
     assert not _crosses_columns(row, bounds, DEFAULT_TABLE_SETTINGS) and not _is_full_width(row, bounds, DEFAULT_TABLE_SETTINGS)
     prose = words("CI confidence interval OR odds ratio QALY quality-adjusted life-year", MARGIN)
     assert _is_full_width(prose, bounds, DEFAULT_TABLE_SETTINGS)
+    # a cell's last word ending a point past the column's bound, short of the next column's text, runs over nothing
+    close = (*words("al.", MARGIN), Word("(2017)", BBox(88.0, 100.0, 118.0, 100.0 + SIZE), "DejaVuSans", SIZE), *words("acquired", 120.4))
+    assert _straddled_starts(close, bounds, DEFAULT_TABLE_SETTINGS) == 0
+
+
+def test_a_design_heading_runs_across_the_table_whatever_its_words_line_up_with() -> None:
+    """`Randomized Controlled Trials` whose second word happens to start where a column does is
+    still a heading across the table, not a row of cells."""
+    bounds = (MARGIN - 3, 117.0, 227.0, 340.0, 595.0)
+    heading = words("Randomized Controlled Trials", 65.0)  # `Controlled` starts at 120, where column 2's text does
+    assert heading[1].bbox.x0 == 120.0 and _crosses_columns(heading, bounds, DEFAULT_TABLE_SETTINGS)
+    assert not _crosses_columns(words("Okafor al. Iron therapy", 65.0), bounds, DEFAULT_TABLE_SETTINGS)
 
 
 def test_on_a_character_grid_a_word_at_a_column_start_opens_nothing() -> None:

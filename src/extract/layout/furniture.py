@@ -89,15 +89,14 @@ def furniture_flags(runs: Sequence[TextLine], height: float, keys: frozenset[tup
     """
     near = [run for run in runs if edge_zone(run.bbox, height, settings) is not None and run.bbox.bottom > 0 and run.bbox.top < height]
     body_starts = sorted({round(run.bbox.x0) for run in runs if edge_zone(run.bbox, height, settings) is None})
-    lines = runs_to_lines(near)
+    lines = [(line, join_runs(line)) for line in runs_to_lines(near)]
     furniture: set[int] = set()
     for zone in ("top", "bottom"):
-        in_zone = [line for line in lines if edge_zone(join_runs(line).bbox, height, settings) == zone]
-        blocks = _edge_blocks(in_zone)
+        blocks = _edge_blocks([(line, joined) for line, joined in lines if edge_zone(joined.bbox, height, settings) == zone])
         for block in blocks if zone == "top" else reversed(blocks):
-            if not all(is_furniture(join_runs(line), height, keys, settings) and not _opens_body_columns(line, body_starts) for line in block):
+            if not all(is_furniture(joined, height, keys, settings) and not _opens_body_columns(line, body_starts) for line, joined in block):
                 break
-            furniture.update(id(run) for line in block for run in line)
+            furniture.update(id(run) for line, _ in block for run in line)
     return [id(run) in furniture for run in runs]
 
 
@@ -108,17 +107,21 @@ EDGE_BLOCK_GAP_SHARE = 0.5
 MIN_ALIGNED_RUNS = 2
 
 
-def _edge_blocks(lines: Sequence[list[TextLine]]) -> list[list[list[TextLine]]]:
-    """Edge lines, top to bottom, in blocks of lines that touch or overlap the line before."""
-    blocks: list[list[list[TextLine]]] = []
-    bottom = -math.inf
+EdgeLine = tuple[list[TextLine], TextLine]  # a line's runs, and the runs joined
+
+
+def _edge_blocks(lines: Sequence[EdgeLine]) -> list[list[EdgeLine]]:
+    """Edge lines, top to bottom, in blocks of lines that touch or overlap the block so far."""
+    blocks: list[list[EdgeLine]] = []
+    bottom = -math.inf  # the lowest edge of the block so far
     for line in lines:
-        box = join_runs(line).bbox
+        box = line[1].bbox
         if blocks and box.top - bottom < EDGE_BLOCK_GAP_SHARE * box.height:
             blocks[-1].append(line)
+            bottom = max(bottom, box.bottom)
         else:
             blocks.append([line])
-        bottom = max(bottom, box.bottom) if len(blocks[-1]) > 1 else box.bottom
+            bottom = box.bottom
     return blocks
 
 

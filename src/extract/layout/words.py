@@ -65,11 +65,16 @@ def _line_for(lines: Sequence[list], word: Word, line_overlap: float) -> list | 
     return None
 
 
+def body_words(words: Sequence[Word]) -> list[Word]:
+    """The words set at their line's own size: a superscript or subscript left out."""
+    size = median(word.size for word in words)
+    return [word for word in words if word.size >= SCRIPT_SIZE_SHARE * size]
+
+
 def body_box(words: Sequence[Word]) -> BBox:
     """The box of the words set at their line's own size: a superscript (`al.¹`) that hangs
     below or above the line does not move its edges, so gaps between lines stay a cell's or a row's."""
-    size = median(word.size for word in words)
-    return box_of([word for word in words if word.size >= SCRIPT_SIZE_SHARE * size])
+    return box_of(body_words(words))
 
 
 def box_of(words: Sequence[Word]) -> BBox:

@@ -130,8 +130,7 @@ def _boundaries_crossed(segment: Sequence[Word], bounds: Sequence[float], settin
     every_start = names_a_design(" ".join(w.text for w in segment)) or all(w.fontname == MONOSPACE_FONT for w in segment)
     return sum(
         1 for start in bounds[1:-1]
-        if box.x0 < start - snap and box.x1 > start + snap / 2
-        and (every_start or not any(abs(w.bbox.x0 - (start + snap)) <= snap / 2 for w in segment))
+        if _reaches_over(box, start, snap) and (every_start or not any(abs(w.bbox.x0 - (start + snap)) <= snap / 2 for w in segment))
     )
 
 
@@ -148,8 +147,13 @@ def _straddled_starts(line: Sequence[Word], bounds: Sequence[float], settings: T
     start a little left of its header's) and ends past it (by half the snap: where a producer sets
     columns a couple of points apart, a cell's last word may end just short of the next column's text).
     """
-    snap = settings.snap_pt
-    return sum(1 for start in bounds[1:-1] if any(w.bbox.x0 < start - snap and w.bbox.x1 > start + snap / 2 for w in line))
+    return sum(1 for start in bounds[1:-1] if any(_reaches_over(w.bbox, start, settings.snap_pt) for w in line))
+
+
+def _reaches_over(box: BBox, start: float, snap: float) -> bool:
+    """Whether a word or run begins before a column start (by more than the snap) and ends past it
+    (by half the snap), as `_straddled_starts` says."""
+    return box.x0 < start - snap and box.x1 > start + snap / 2
 
 
 def min_straddled_starts(inner_starts: int) -> int:

@@ -125,12 +125,12 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
     first, *others = text.split("\n")
     if len(columns) < 2 or is_bullet_glyph(first[:1]):
         return None
+    glued = [(left, right) for left, right in first_line_cuts(first, hyphenated=False) if not ends_mid_sentence(left)]
+    cuts = first_line_cuts(first, hyphenated=True) if others else []
     for left_count in range(len(others) + 1):
-        for left, right in first_line_cuts(first, hyphenated=left_count > 0):
-            more_left, more_right = interleaved_lines(others, left_count)
-            if left_count == 0 and ends_mid_sentence(left):
-                continue
-            left_fit = MIN_INTERLEAVED_LEFT_FIT if left_count else MIN_GLUED_LEFT_FIT
+        more_left, more_right = interleaved_lines(others, left_count)
+        left_fit = MIN_INTERLEAVED_LEFT_FIT if left_count else MIN_GLUED_LEFT_FIT
+        for left, right in cuts if left_count else glued:
             cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
             if cells is not None:
                 return cells
@@ -159,10 +159,14 @@ def interleaved_lines(lines: Sequence[str], left_count: int) -> tuple[list[str],
     """The lines after a glued first line, as a text tool prints two cells side by side: the left
     cell's next line, then the right's, in turn, until one has none left (`left_count` are the left's)."""
     right_count = len(lines) - left_count
-    order = [side for turn in range(max(left_count, right_count)) for side in ("left", "right")
-             if (side == "left" and turn < left_count) or (side == "right" and turn < right_count)]
-    left = [line for line, side in zip(lines, order) if side == "left"]
-    right = [line for line, side in zip(lines, order) if side == "right"]
+    printed = iter(lines)
+    left: list[str] = []
+    right: list[str] = []
+    for turn in range(max(left_count, right_count)):
+        if turn < left_count:
+            left.append(next(printed))
+        if turn < right_count:
+            right.append(next(printed))
     return left, right
 
 

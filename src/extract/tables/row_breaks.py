@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Sequence
 
-from extract.layout.words import SCRIPT_SIZE_SHARE, body_box, box_of
+from extract.layout.words import body_box, body_words, box_of
 from extract.model import Page, Word
 from extract.settings import TableSettings
 from extract.tables.verdict import opens_a_name
@@ -100,7 +100,7 @@ def column_gaps(lines: Sequence[tuple[Word, ...]]) -> list[float]:
     centred in their rows, consecutive lines belong to different columns and overlap by any amount,
     while the lines of one column keep a cell's spacing, and a row's between rows.
     """
-    bodies = [_body_words(line) for line in lines]
+    bodies = [body_words(line) for line in lines]
     gaps = []
     for index, upper in enumerate(bodies):
         for lower in bodies[index + 1 : index + 1 + COLUMN_LOOKAHEAD]:
@@ -109,12 +109,6 @@ def column_gaps(lines: Sequence[tuple[Word, ...]]) -> list[float]:
             if pairs:
                 break
     return gaps
-
-
-def _body_words(line: Sequence[Word]) -> list[Word]:
-    """A line's words set at its own size (a superscript left out)."""
-    size = median(word.size for word in line)
-    return [word for word in line if word.size >= SCRIPT_SIZE_SHARE * size]
 
 
 def _beside(a: Word, b: Word) -> bool:

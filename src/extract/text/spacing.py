@@ -98,7 +98,7 @@ def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
     for end in range(1, count + 1):
         for start in range(end):
             before = fewest[start]
-            if before is not None and not _opens_a_capital(pieces[start:end]) and _reads_as_word("".join(pieces[start:end])):
+            if before is not None and not _parted_words(pieces[start:end]) and _reads_as_word("".join(pieces[start:end])):
                 if fewest[end] is None or len(before) + 1 < len(fewest[end] or ()):
                     fewest[end] = (*before, end)
     ends = fewest[count]
@@ -107,12 +107,12 @@ def soft_gap_breaks(pieces: Sequence[str]) -> tuple[bool, ...]:
     return tuple(gap in ends for gap in range(1, count))
 
 
-def _opens_a_capital(pieces: Sequence[str]) -> bool:
+def _parted_words(pieces: Sequence[str]) -> bool:
     """Whether a piece after the first opens with a capital after one ending in a small letter, or
     follows a closing bracket or opens with an opening one: a word does not go on across a bracket
     (`(2018)` + `Prospective`, two cells set a couple of points apart)."""
     return any(
-        (left[-1:].islower() and right[:1].isupper()) or left[-1:] in ")]" or right[:1] in "(["
+        (left[-1:].islower() and right[:1].isupper()) or left.endswith((")", "]")) or right.startswith(("(", "["))
         for left, right in zip(pieces, pieces[1:])
     )
 
