@@ -245,3 +245,17 @@ def test_text_exports_give_the_report_text(sampled: dict, tool: str) -> None:
     text = text_export(rendered.pdf, tool)
     assert squeeze(case_spec(case).tables[0].label) in squeeze(text)
     assert ("  " in text) == (tool == "pdftotext-layout") or tool != "pdftotext"
+
+
+def test_a_row_cut_as_one_canvas_can_leave_its_author_off_its_first_page(forge_cache: RenderCache) -> None:
+    """Cut like one long canvas, a centred row's first page can hold only its tall cells' first
+    lines; split into pieces laid out alone, every row's author is on the page the row starts on."""
+    base = long_spec()
+    spec = dataclasses.replace(base, tables=(dataclasses.replace(base.tables[0], rows=long_table_rows(14, 1)),))
+    names = [name for name in PRODUCERS if "cells-middle-cut" in PRODUCERS[name].variants]
+    jobs = [(spec, name, VARIANTS[variant]) for name in names for variant in ("cells-middle", "cells-middle-cut")]
+    assert names
+    for (_, name, variant), (rendered, truth) in zip(jobs, forge_cache.render(jobs)):
+        texts = page_texts(rendered.pdf)
+        moved = [s["first_author"] for s in truth.studies if squeeze(s["first_author"]) not in texts[s["source_page"] - 1]]
+        assert bool(moved) == (variant.split_rows == "canvas"), (name, variant, moved)

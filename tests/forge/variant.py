@@ -28,6 +28,10 @@ class Variant:
     bullets extract), or a drawn shape with no character in the text layer.
     `markers`: list numbers and letters typed into the text, or made by the producer's lists.
     `spacing`: the f/v/y character-spacing artifact; None follows the spec.
+    `split_rows`: a row a page break falls in is split, each piece laid out on its own page
+    (True); moved whole to the next page where it fits one (False); or laid out whole and cut by
+    the page like one long canvas ("canvas"), so that with centred cells a row's top piece can
+    hold its tall cells' first lines while its short cells, the author's too, sit on the next page.
     `cells`: where a cell's text sits in a row taller than it: at the top, or centred between the
     row's top and bottom (as word processors' "centre vertically" and HTML's `vertical-align:
     middle` set it), so a short cell's lines start below its row's top.
@@ -37,7 +41,7 @@ class Variant:
     bullets: Literal["text", "glyph", "shape"] = "text"
     markers: Literal["typed", "auto"] = "typed"
     repeat_header: bool = True
-    split_rows: bool = True
+    split_rows: bool | Literal["canvas"] = True
     tagged: bool = False
     landscape: bool = False
     spacing: bool | None = None
@@ -60,6 +64,7 @@ VARIANTS: Mapping[str, Variant] = {
     "landscape": Variant(landscape=True),
     "spaced": Variant(spacing=True),
     "cells-middle": Variant(cells="middle"),
+    "cells-middle-cut": Variant(cells="middle", split_rows="canvas"),
 }
 
 

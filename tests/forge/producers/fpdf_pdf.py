@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from tests.forge.content import (
     Cell,
@@ -35,7 +36,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 NAME = "fpdf2"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-rects", "rules-strokes", "rules-shading",
                       "rules-none", "bullets-glyph", "bullets-shape", "header-once", "rows-whole",
-                      "landscape", "spaced", "cells-middle"})
+                      "landscape", "spaced", "cells-middle", "cells-middle-cut"})
 PAD = 3.5
 TOP, BOTTOM, SIDE = 72.0, 64.0, 54.0
 HEADER_RGB, GROUP_RGB, GREY = (217, 227, 242), (237, 237, 237), (89, 89, 89)
@@ -124,18 +125,50 @@ class Writer:
     def row(self, cells: tuple[list[Line], ...], edges: list[float], size: float, rules: str,
             fill: tuple[int, int, int] | None) -> None:
         """Lines of one row (or a piece of one) with its fill and rules at the cursor."""
+        height = max(len(lines) for lines in cells) * size * 1.25 + 2 * PAD
+        self.piece(self.placed(cells, height, size), edges, height, size, rules, fill)
+
+    def placed(self, cells: tuple[list[Line], ...], height: float, size: float) -> list[list[tuple[float, Line]]]:
+        """Each cell's lines with their tops below the row's top: from the top, or centred in `height`."""
+        leading = size * 1.25
+        drops = [(height - 2 * PAD - len(lines) * leading) / 2 if self.variant.cells == "middle" else 0.0 for lines in cells]
+        return [[(PAD + drop + index * leading, line) for index, line in enumerate(lines)] for lines, drop in zip(cells, drops)]
+
+    def piece(self, placed: list[list[tuple[float, Line]]], edges: list[float], height: float, size: float, rules: str,
+              fill: tuple[int, int, int] | None) -> None:
+        """A row box `height` tall at the cursor, each cell's lines at their offsets, with its fill and rules."""
         pdf, leading = self.pdf, size * 1.25
-        height = max(len(lines) for lines in cells) * leading + 2 * PAD
         top, left, right = self.y, edges[0], edges[-1]
         if fill is not None and rules in ("lines", "rects", "strokes", "shading"):
             pdf.set_fill_color(*fill)
             pdf.rect(left, top, right - left, height, style="F")
-        for lines, x0 in zip(cells, edges):
-            drop = (height - 2 * PAD - len(lines) * leading) / 2 if self.variant.cells == "middle" else 0.0
-            for index, line in enumerate(lines):
-                self.draw_line(line, x0 + PAD, top + PAD + drop + (index + 1) * leading - size * 0.22)
+        for lines, x0 in zip(placed, edges):
+            for offset, line in lines:
+                self.draw_line(line, x0 + PAD, top + offset + leading - size * 0.22)
         self.rules(edges, top, height, rules)
         self.y = top + height
+
+    def canvas_row(self, cells: tuple[list[Line], ...], edges: list[float], size: float, rules: str,
+                   next_page: Callable[[], None]) -> list[int]:
+        """A row laid out whole, cells centred in its full height, then cut by the pages like one long
+        canvas: each page shows the stretch of the row that reaches it, and a line the cut would
+        slice moves whole to the next page. Returns the pages that got lines of the row."""
+        leading = size * 1.25
+        height = max(len(lines) for lines in cells) * leading + 2 * PAD
+        placed, start, pages = self.placed(cells, height, size), 0.0, []
+        while start < height:
+            if self.room() < 2 * leading + 2 * PAD:
+                next_page()
+            end = min(height, start + self.room())
+            here = [[(offset - start, line) for offset, line in lines if start <= offset and offset + leading <= end] for lines in placed]
+            if any(here):
+                pages.append(self.pdf.page_no())
+            self.piece(here, edges, end - start, size, rules, None)
+            left = [offset for lines in placed for offset, _ in lines if offset + leading > end]
+            start = min(left, default=height)
+            if start < height:
+                next_page()
+        return pages
 
     def rules(self, edges: list[float], top: float, height: float, rules: str) -> None:
         """Cell borders as the variant draws them."""
@@ -197,6 +230,10 @@ class Writer:
             fits_a_page = tallest * leading + 2 * PAD < self.pdf.h - TOP - BOTTOM - header_h
             if not self.variant.split_rows and fits_a_page and self.room() < tallest * leading + 2 * PAD:
                 next_page()
+            if self.variant.split_rows == "canvas":
+                drawn = self.canvas_row(remaining, edges, size, rules, next_page)
+                pages[entry.key] = (drawn[0], drawn[-1])
+                continue
             while any(remaining):
                 fitting = int((self.room() - 2 * PAD) // leading)
                 if fitting < min(max(len(x) for x in remaining), 2):
