@@ -28,6 +28,11 @@ _EXTRA_PREFIX = "extra:"
 _PROVENANCE_COLUMN = {"author": "first_author", "ref": "ref_no"}
 
 
+def first_page(row: RawRow) -> int | None:
+    """The page a row starts on: its first cell's (text input has none)."""
+    return min((cell.page_no for cell in row.cells.values() if cell.page_no is not None), default=None)
+
+
 def study_records(report_id: str, tables: Sequence[Table]) -> list[dict]:
     """One contract record per study row of every table, in table and row order."""
     return [study_record(report_id, table, row) for table in tables for row in table.rows]
@@ -47,7 +52,7 @@ def study_record(report_id: str, table: Table, row: RawRow) -> dict:
         design=row_design(row),
         design_label=design_label(row),
         results=_cleaned(row, "results", clean_findings),
-        source_page=row.cells["author"].page_no if "author" in row.cells else None,
+        source_page=first_page(row),
         table_label=clean_text(table.label) if table.label else table.label,
         extra=extra_json(row),
     )

@@ -1,16 +1,18 @@
 """Page grids to a table's rows: repeated headers dropped, design headings carried, rows broken by a page joined.
 
 Whatever strategy cut a page, its grid is stitched the same way, and only the rows so far, the
-column fields and the current design heading are kept between pages.
+column fields, the current design heading and a row piece held from the page's foot are kept
+between pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from statistics import median
 from typing import Sequence
 
 from extract.fields import split_author_year_ref
-from extract.layout.words import box_of, vertical_overlap, words_to_text
+from extract.layout.words import body_words, box_of, vertical_overlap, words_to_text
 from extract.model import Cell, ParsingReport, RawRow, Table, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, Caption, GridRow, PageGrid, names_a_design
@@ -18,15 +20,31 @@ from extract.tables.headers import field_for_header, header_text, is_known_heade
 from extract.tables.verdict import opens_a_name
 from extract.text.clean import clean_text
 
+# A row cut at its top by a page (`cut_at_top`): lines stand at least this far above its author, in
+# font sizes, and the author's middle sits at least this far above the middle of the row's piece.
+CUT_LINES_ABOVE_EM = 0.5
+CUT_OFF_CENTRE_EM = 0.3
+
+
+@dataclass(frozen=True)
+class HeldPiece:
+    """A page's last grid row, with no author, kept until the next page says whose row it is."""
+
+    cells: dict[str, Cell]
+    label: str | None
+    after_heading: bool
+
 
 @dataclass(frozen=True)
 class StitchedRows:
-    """A table's raw rows so far, and what the next page's grid inherits: column fields and group label."""
+    """A table's raw rows so far, and what the next page's grid inherits: column fields, group label,
+    and a held piece of a row from the foot of the page before."""
 
     header: tuple[str, ...] = ()
     fields: tuple[str | None, ...] = ()
     label: str | None = None
     rows: tuple[RawRow, ...] = ()
+    held: HeldPiece | None = None
 
 
 def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings) -> StitchedRows:
@@ -34,26 +52,64 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
 
     Every study row has an author cell, so a grid row without one is the rest of the row above:
     broken by a page, or cut by a paragraph gap inside a cell that a strategy took for a row gap.
+    The exception is a page's last grid row when the next page's first row was cut at its top
+    (`cut_at_top`): then it is that row's top, and is held until the next page is read.
     """
     fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
-    header, label, rows = merged_header(stitched.header, printed), stitched.label, list(stitched.rows)
+    header, label, rows, held = merged_header(stitched.header, printed), stitched.label, list(stitched.rows), stitched.held
     after_heading = False
-    for position, grid_row in enumerate(grid.rows[start:]):
+    body = grid.rows[start:]
+    for position, grid_row in enumerate(body):
         if is_header_row(grid_row, settings) or (position == 0 and is_header_remnant(grid_row, settings)):
             continue
         heading = group_label(grid_row, settings)
+        cells = row_cells(grid_row, fields, settings) if heading is None else {}
+        if held is not None:
+            if "author" in cells and cut_at_top(grid_row, fields):
+                cells = join_broken_row(RawRow(held.cells, held.label, 0), cells).cells
+            else:
+                rows = added_row(rows, held.cells, held.label, held.after_heading)
+            held = None
         if heading is not None:
             label, after_heading = heading, True
             continue
-        cells = row_cells(grid_row, fields, settings)
         if not cells or (not rows and is_header_fragment(cells)):
             continue
-        if rows and not after_heading and continues_row(rows[-1], cells):
-            rows[-1] = join_broken_row(rows[-1], cells)
+        if position == len(body) - 1 and not grid.ends_table and "author" not in cells and "ref" not in cells:
+            held = HeldPiece(cells, label, after_heading)
             continue
-        rows.append(RawRow(cells, label, len(rows)))
+        rows = added_row(rows, cells, label, after_heading)
         after_heading = False
-    return StitchedRows(header, fields, label, tuple(rows))
+    return StitchedRows(header, fields, label, tuple(rows), held)
+
+
+def added_row(rows: list[RawRow], cells: dict[str, Cell], label: str | None, after_heading: bool) -> list[RawRow]:
+    """The rows with a grid row's cells added: joined to the row above when they continue it, else a row of their own."""
+    if rows and not after_heading and continues_row(rows[-1], cells):
+        return rows[:-1] + [join_broken_row(rows[-1], cells)]
+    return rows + [RawRow(cells, label, len(rows))]
+
+
+def cut_at_top(row: GridRow, fields: Sequence[str | None]) -> bool:
+    """Whether a page's first row is the lower piece of a row a page break cut with its cells centred.
+
+    A producer that draws a row whole and cuts it at the page's edge leaves the tall cells' first
+    lines on the page before, while the author, centred in the whole row, comes down onto this
+    page: here lines stand above the author, yet the author sits higher than the middle of what
+    is left of the row. Cells set at the row's top put the author on its first line; cells
+    centred in a row drawn whole on the page put it at the row's middle.
+    """
+    if "author" not in fields:
+        return False
+    author = body_words(row.cells[fields.index("author")]) if row.cells[fields.index("author")] else []
+    words = [w for cell in row.cells for w in cell]
+    if not author or any(w.bbox is None for w in words):
+        return False
+    whole, own = box_of(body_words(words)), box_of(author)
+    size = median(w.size for w in author)
+    above = own.top - whole.top > CUT_LINES_ABOVE_EM * size
+    raised = (whole.top + whole.bottom) / 2 - (own.top + own.bottom) / 2 > CUT_OFF_CENTRE_EM * size
+    return above and raised
 
 
 def is_header_remnant(row: GridRow, settings: TableSettings) -> bool:
@@ -202,7 +258,10 @@ def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummar
     if not summary.pages or "author" not in {field_for_header(header_text(h)) for h in stitched.header if h}:
         return None
     report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
-    return Table(clean_text(caption.text), stitched.header, with_yearless_rows_joined(stitched.rows), report)
+    rows, held = list(stitched.rows), stitched.held
+    if held is not None:
+        rows = added_row(rows, held.cells, held.label, held.after_heading)
+    return Table(clean_text(caption.text), stitched.header, with_yearless_rows_joined(rows), report)
 
 
 def with_yearless_rows_joined(rows: Sequence[RawRow]) -> tuple[RawRow, ...]:
