@@ -113,6 +113,9 @@ def test_population_and_indication_are_told_apart() -> None:
         "Adults aged 40 years\nwith heart failure", "indication"
     )
     assert column_fit("Chronic heart failure", "indication") > column_fit("Chronic heart failure", "population")
+    # out- and inpatients are people too
+    for text in ("Outpatients with chronic kidney disease", "Inpatients with sepsis"):
+        assert column_fit(text, "population") > column_fit(text, "indication")
 
 
 def test_not_reported_cells_fit_every_column_alike() -> None:
@@ -659,6 +662,38 @@ def test_two_cells_printed_line_by_line_in_turn_are_parted() -> None:
     # one cell read in turn with lines of no other cell stays whole: its parts fit no column as a cell must
     assert glued_cells("Cost per QALY was\nsignificantly improved with subcutaneous\nbiologic therapy", columns) is None
     assert glued_cells("McAvoy and colleagues\nenrolled adults", columns) is None
+
+
+def test_two_cells_printed_side_by_side_on_shared_lines_are_parted() -> None:
+    """Where two narrow cells' lines share their baselines, pdftotext prints each line of the left
+    cell and the right cell's line beside it as one line; the part that runs as long as the right
+    cell's own lines is the right cell's. A line no longer than a cell's line is read in turn."""
+    from extract.tables.rejoin import glued_cells
+
+    columns = ("author", "study_design", "population", "results")
+    assert glued_cells("EvidenceWomen who had\nbased guideline experienced ≥3\nepisodes of\ncommunity acquired\npneumonia", columns) == (
+        "Evidence-\nbased guideline",
+        "Women who had\nexperienced ≥3\nepisodes of\ncommunity acquired\npneumonia",
+    )
+    assert glued_cells("EvidenceOutpatients with\nbased guideline neonatal\njaundice and\ncomorbidities", columns) == (
+        "Evidence-\nbased guideline",
+        "Outpatients with\nneonatal\njaundice and\ncomorbidities",
+    )
+    assert glued_cells("Randomized Women who had\ncontrolled trial\nexperienced three episodes of\nmajor depressive disorder", columns) == (
+        "Randomized\ncontrolled trial",
+        "Women who had\nexperienced three episodes of\nmajor depressive disorder",
+    )
+
+
+def test_a_cell_saying_it_was_not_given_is_told_through_the_spacing_artifact() -> None:
+    """`Not specif ied in` (the f/v/y artifact, not yet repaired) still says nothing was given."""
+    from extract.tables.rejoin import glued_cells
+
+    columns = ("author", "study_design", "population", "results")
+    assert glued_cells("EvidenceNot specif ied in\nbased guideline the abstract", columns) == (
+        "Evidence-\nbased guideline",
+        "Not specif ied in\nthe abstract",
+    )
 
 
 def test_a_header_run_read_once_is_a_header_again_where_a_later_page_repeats_it() -> None:

@@ -50,7 +50,7 @@ _FINDING = re.compile(
     re.IGNORECASE,
 )
 _POPULATION_START = re.compile(
-    r"^\W*(\d[\d,]*\s+)?(patients?|women|men|adults?|children|infants?|neonates?|newborns?|adolescents?"
+    r"^\W*(\d[\d,]*\s+)?((out|in)?patients?|women|men|adults?|children|infants?|neonates?|newborns?|adolescents?"
     r"|participants?|people|persons?|individuals?|subjects?|pregnant|mothers?|girls?|boys?|elderly|older"
     r"|residents?|veterans?|healthy|volunteers?|users?|couples?|cases?|n\s*=)\b",
     re.IGNORECASE,

@@ -94,7 +94,9 @@ MIN_GLUED_LEFT_FIT = 1.0
 MIN_GLUED_RIGHT_FIT = 2.5
 # Cells read apart from lines printed in turn: the left must fit as well as the right.
 MIN_INTERLEAVED_LEFT_FIT = 2.5
-_NOT_GIVEN = re.compile(r"not\s+(specified|reported|stated|available|applicable|described)\b", re.IGNORECASE)
+# Said of a cell with nothing to give; matched with the text's spaces taken out, so a word the
+# character-spacing artifact pulled apart (`specif ied`) still reads.
+_NOT_GIVEN = re.compile(r"not(specified|reported|stated|available|applicable|described)", re.IGNORECASE)
 
 
 def with_glued_cells_parted(pieces: Sequence[Piece], columns: Sequence[str]) -> tuple[Piece, ...]:
@@ -120,7 +122,9 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
     turn (`Evidence-based Not specified in` / `guideline` / `the abstract`), and where the left
     cell's first line ended in a line-break hyphen it may have run the two cells into one word
     (`EvidenceWomen who had`): both are read apart when nothing simpler fits and the left cell
-    fits its column as well as the right must (`interleaved_lines`, `first_line_cuts`).
+    fits its column as well as the right must (`interleaved_lines`, `first_line_cuts`). Where the
+    two cells' lines share baselines, their next lines come side by side on one line instead
+    (`side_by_side_lines`).
     """
     first, *others = text.split("\n")
     if len(columns) < 2 or is_bullet_glyph(first[:1]):
@@ -128,12 +132,13 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
     glued = [(left, right) for left, right in first_line_cuts(first, hyphenated=False) if not ends_mid_sentence(left)]
     cuts = first_line_cuts(first, hyphenated=True) if others else []
     for left_count in range(len(others) + 1):
-        more_left, more_right = interleaved_lines(others, left_count)
         left_fit = MIN_INTERLEAVED_LEFT_FIT if left_count else MIN_GLUED_LEFT_FIT
         for left, right in cuts if left_count else glued:
-            cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
-            if cells is not None:
-                return cells
+            readings = [side_by_side_lines(others, left_count, right), interleaved_lines(others, left_count)] if left_count else [([], others)]
+            for more_left, more_right in filter(None, readings):
+                cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
+                if cells is not None:
+                    return cells
     return None
 
 
@@ -170,12 +175,42 @@ def interleaved_lines(lines: Sequence[str], left_count: int) -> tuple[list[str],
     return left, right
 
 
+# A line holds the lines of two cells side by side when it is this much longer than the longest
+# line of the right cell's own.
+MIN_SIDE_BY_SIDE_RATIO = 1.3
+
+
+def side_by_side_lines(lines: Sequence[str], left_count: int, right_first: str) -> tuple[list[str], list[str]] | None:
+    """The lines after a glued first line, as a text tool prints two cells whose lines share their
+    baselines: each of the first `left_count` lines is a line of the left cell then one of the right
+    (`based guideline experienced ≥3`), the rest are the right cell's; None when a line is no longer
+    than one cell's line could be.
+
+    The right cell's own lines (`right_first`, the lines after the paired ones) tell how long its
+    lines run; a paired line parts before the longest tail of words that fits that length.
+    """
+    paired, rest = lines[:left_count], lines[left_count:]
+    widest = max(len(line) for line in [right_first, *rest])
+    left: list[str] = []
+    right: list[str] = []
+    for line in paired:
+        if len(line) <= MIN_SIDE_BY_SIDE_RATIO * widest:
+            return None
+        words = line.split(" ")
+        cut = next((cut for cut in range(1, len(words)) if len(" ".join(words[cut:])) <= widest), None)
+        if cut is None:
+            return None
+        left.append(" ".join(words[:cut]))
+        right.append(" ".join(words[cut:]))
+    return left, right + list(rest)
+
+
 def _two_cells(left: str, right: str, columns: Sequence[str], min_left_fit: float) -> tuple[str, str] | None:
     """The two cells when the left fits one column well and the right another (or says it was not given)."""
     left_field = max(columns, key=lambda field: column_fit(left, field))
     if column_fit(left, left_field) < min_left_fit:
         return None
-    if _NOT_GIVEN.match(right):
+    if _NOT_GIVEN.match("".join(right.split())):
         return left, right
     right_field = max(columns, key=lambda field: column_fit(right, field))
     if right_field != left_field and column_fit(right, right_field) >= MIN_GLUED_RIGHT_FIT:
