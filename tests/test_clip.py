@@ -90,22 +90,3 @@ def lines_of(words: tuple) -> list[list]:
     for word in words:
         lines.setdefault(round(word.bbox.top), []).append(word)
     return [lines[top] for top in sorted(lines)]
-
-
-def test_a_raised_reference_left_alone_by_a_page_cut_is_no_row() -> None:
-    """A line cut off by the clip at a page's foot can leave its raised reference number visible
-    (its centre sits higher than the line's); alone on the table's last line it is dropped, not
-    read as the last row's reference. A line of body text there is kept."""
-    from extract.model import BBox, Word
-    from extract.tables.aligned import _without_cut_off_scripts
-    from extract.tables.row_breaks import RowBreaks
-
-    def line(text: str, top: float, size: float) -> tuple[Word, ...]:
-        return (Word(text, BBox(60, top, 60 + size * len(text), top + size), "Helvetica", size),)
-
-    rows = [line("D'Amico et al. (2016)", 690.4, 6.9), line("major depressive disorder", 713.4, 6.9)]
-    breaks = RowBreaks((), 0.55)
-    assert _without_cut_off_scripts([*rows, line("7", 726.5, 4.0)], breaks) == rows
-    assert _without_cut_off_scripts([*rows, line("Lindqvist", 727.2, 6.9)], breaks) == [*rows, line("Lindqvist", 727.2, 6.9)]
-    wrapped = line("12", 719.5, 4.0)  # a reference wrapped under its author, raised into the line's spacing
-    assert _without_cut_off_scripts([*rows, wrapped], breaks) == [*rows, wrapped]

@@ -53,10 +53,10 @@ FOOT = grid_row(1, (), cell(["• Relapse was rarer with", "the new treatment"],
 REST = ["than with placebo", "• No difference in", "quality of life", "between the arms", "• Costs were lower", "with the new treatment"]
 
 
-def stitched(second_page: GridRow | None) -> list[dict]:
-    """The study records of a table whose first page ends with FOOT and whose second page, if it has
-    one, opens with `second_page`."""
-    grids = [PageGrid(1, "aligned", BOUNDS, (HEADER, ABOVE, FOOT), second_page is None, 0.8)]
+def stitched(second_page: GridRow | None, foot: GridRow = FOOT) -> list[dict]:
+    """The study records of a table whose first page ends with `foot` and whose second page, if it
+    has one, opens with `second_page`."""
+    grids = [PageGrid(1, "aligned", BOUNDS, (HEADER, ABOVE, foot), second_page is None, 0.8)]
     if second_page is not None:
         grids.append(PageGrid(2, "aligned", BOUNDS, (second_page,), True, 0.8))
     rows, summary = StitchedRows(), GridSummary()
@@ -97,6 +97,30 @@ def test_a_foot_piece_of_a_table_that_ends_on_its_page_joins_the_row_above() -> 
     records = stitched(None)
     assert [r["first_author"] for r in records] == ["Okafor"]
     assert records[0]["results"].endswith("Relapse was rarer with the new treatment")
+
+
+def lone_number(text: str) -> GridRow:
+    """A reference number set small, alone at the page's foot (what is left of a line cut off below it)."""
+    number = (Word(text, BBox(55, 726.5, 58, 730.6), "Helvetica", 5.0),)
+    return GridRow((number, ()), (BBox(50, 726.5, 200, 730.6), BBox(200, 726.5, 540, 730.6)), False, 1)
+
+
+def test_a_reference_number_left_at_a_page_foot_goes_to_the_next_pages_first_row() -> None:
+    """A line cut off by the page's edge can leave its raised reference number above the cut: the
+    number is the next page's first row's, whose author came down without it."""
+    second = grid_row(2, run("Lindqvist et al. (2021)", 55, 70), cell(REST, 205, 70))
+    records = stitched(second, lone_number("7"))
+    assert [(r["first_author"], r["ref_no"]) for r in records] == [("Okafor", None), ("Lindqvist", 7)]
+
+
+def test_a_reference_number_left_alone_is_no_row_and_no_ones_number_otherwise() -> None:
+    """Where the next row has its own number, or the table ends, the lone number is dropped: it is
+    neither a row nor the number of the row above."""
+    author = run("Lindqvist et al. (2021)", 55, 70)
+    raised = Word("8", BBox(author[-1].bbox.x1, 68, author[-1].bbox.x1 + 3, 73), "Helvetica", 5.0)
+    second = grid_row(2, (*author, raised), cell(REST, 205, 70))
+    assert [(r["first_author"], r["ref_no"]) for r in stitched(second, lone_number("7"))] == [("Okafor", None), ("Lindqvist", 8)]
+    assert [(r["first_author"], r["ref_no"]) for r in stitched(None, lone_number("7"))] == [("Okafor", None)]
 
 
 def test_forged_rows_cut_by_pages_as_one_canvas_read_back_whole(forge_cache: RenderCache) -> None:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from extract.fields import is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
-from extract.layout.words import SCRIPT_SIZE_SHARE, box_of, words_to_lines
+from extract.layout.words import box_of, words_to_lines
 from extract.model import BBox, Page, Word
 from extract.readers.monospace import MONOSPACE_FONT
 from extract.settings import TableSettings
@@ -47,7 +47,6 @@ def aligned_grid(page: Page, top: float, bottom: float, previous: PageGrid | Non
     else:
         return None
     kept, ended = _lines_until_end(body_lines, bounds, settings)
-    kept = _without_cut_off_scripts(kept, rows_at)
     rows = [_aligned_row(header_lines, bounds, page.page_no, False, settings)] if header_lines else []
     body_rows_at = replace(rows_at, first_column_end=bounds[1] - settings.snap_pt if len(bounds) > 2 else None)
     rows += [_aligned_row(group, bounds, page.page_no, _crosses_columns(group[0], bounds, settings), settings) for group in _row_groups(kept, body_rows_at, bounds)]
@@ -269,18 +268,6 @@ def _lines_until_end(lines: Sequence[tuple[Word, ...]], bounds: Sequence[float],
             return kept, True
         kept.append(line)
     return kept, False
-
-
-def _without_cut_off_scripts(lines: list[tuple[Word, ...]], rows_at: RowBreaks) -> list[tuple[Word, ...]]:
-    """The lines without a last one of superscripts alone a row's gap below the rest: what a page's
-    edge left of a line it cut off (a producer cutting one canvas into pages keeps a raised
-    reference number whose line's text fell below the page's clip). A reference wrapped onto a
-    line of its own inside a cell sits a cell's spacing below, and stays."""
-    if len(lines) < 2:
-        return lines
-    size = median(w.size for line in lines for w in line)
-    alone = all(w.size < SCRIPT_SIZE_SHARE * size for w in lines[-1])
-    return lines[:-1] if alone and rows_at.between(lines[-2], lines[-1]) else lines
 
 
 def _row_groups(lines: Sequence[tuple[Word, ...]], rows_at: RowBreaks, bounds: Sequence[float]) -> list[list[tuple[Word, ...]]]:

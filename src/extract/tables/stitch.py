@@ -53,7 +53,9 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     Every study row has an author cell, so a grid row without one is the rest of the row above:
     broken by a page, or cut by a paragraph gap inside a cell that a strategy took for a row gap.
     The exception is a page's last grid row when the next page's first row was cut at its top
-    (`cut_at_top`): then it is that row's top, and is held until the next page is read.
+    (`cut_at_top`): then it is that row's top, and is held until the next page is read. A lone
+    raised reference number at a page's foot is held too: it is the number of the next page's
+    first line, which the page's edge cut off; anywhere else at a foot it is no row.
     """
     fields, printed, start = _fields_for_grid(grid, stitched.fields, settings)
     header, label, rows, held = merged_header(stitched.header, printed), stitched.label, list(stitched.rows), stitched.held
@@ -62,25 +64,68 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     for position, grid_row in enumerate(body):
         if is_header_row(grid_row, settings) or (position == 0 and is_header_remnant(grid_row, settings)):
             continue
+        at_foot = position == len(body) - 1
+        if at_foot and is_cut_off_ref(grid_row, body, settings):
+            held = None if grid.ends_table else HeldPiece(lone_ref_cells(grid_row, settings), label, after_heading)
+            continue
         heading = group_label(grid_row, settings)
         cells = row_cells(grid_row, fields, settings) if heading is None else {}
         if held is not None:
-            if "author" in cells and cut_at_top(grid_row, fields):
-                cells = join_broken_row(RawRow(held.cells, held.label, 0), cells).cells
-            else:
-                rows = added_row(rows, held.cells, held.label, held.after_heading)
+            cells, rows = _with_held_piece(held, cells, rows, grid_row, fields)
             held = None
         if heading is not None:
             label, after_heading = heading, True
             continue
         if not cells or (not rows and is_header_fragment(cells)):
             continue
-        if position == len(body) - 1 and not grid.ends_table and "author" not in cells and "ref" not in cells:
+        if at_foot and not grid.ends_table and not _has_author(cells) and "ref" not in cells:
             held = HeldPiece(cells, label, after_heading)
             continue
         rows = added_row(rows, cells, label, after_heading)
         after_heading = False
     return StitchedRows(header, fields, label, tuple(rows), held)
+
+
+def _with_held_piece(
+    held: HeldPiece, cells: dict[str, Cell], rows: list[RawRow], grid_row: GridRow, fields: Sequence[str | None],
+) -> tuple[dict[str, Cell], list[RawRow]]:
+    """A page's first row's cells and the rows so far, once the piece held from the page before is placed.
+
+    A lone reference number is the raised number of a line the page's edge cut off, which came
+    down onto this page: it is this row's when its author has none, else nothing. A piece of
+    cells is this row's top when the row was cut at its top (`cut_at_top`), else the rest of
+    the row above.
+    """
+    if is_lone_ref(held.cells):
+        if _has_author(cells) and "ref" not in cells:
+            cells = {**cells, "ref": held.cells["ref"]}
+        return cells, rows
+    if _has_author(cells) and cut_at_top(grid_row, fields):
+        return join_broken_row(RawRow(held.cells, held.label, 0), cells).cells, rows
+    return cells, added_row(rows, held.cells, held.label, held.after_heading)
+
+
+def is_cut_off_ref(row: GridRow, rows: Sequence[GridRow], settings: TableSettings) -> bool:
+    """A grid row of nothing but a reference number set smaller than the table's text: the raised
+    number of a line the page's edge cut off (a reference wrapped inside its cell is no row of its own)."""
+    words = [w for cell in row.cells for w in cell]
+    sizes = [w.size for other in rows for cell in other.cells for w in cell]
+    return bool(words) and all(REF_TEXT.match(w.text) and w.size <= settings.superscript_ratio * median(sizes) for w in words)
+
+
+def lone_ref_cells(row: GridRow, settings: TableSettings) -> dict[str, Cell]:
+    """The cells of a cut-off reference number's row: the number as a `ref` cell."""
+    words = [w for cell in row.cells for w in cell]
+    return {"ref": Cell("".join(w.text for w in words), row.page_no, box_of(words))}
+
+
+def is_lone_ref(cells: dict[str, Cell]) -> bool:
+    """Cells holding a reference number and nothing else."""
+    return "ref" in cells and not any(cell.text.strip() for field, cell in cells.items() if field != "ref")
+
+
+def _has_author(cells: dict[str, Cell]) -> bool:
+    return "author" in cells and bool(cells["author"].text.strip())
 
 
 def added_row(rows: list[RawRow], cells: dict[str, Cell], label: str | None, after_heading: bool) -> list[RawRow]:
@@ -259,7 +304,7 @@ def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummar
         return None
     report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
     rows, held = list(stitched.rows), stitched.held
-    if held is not None:
+    if held is not None and not is_lone_ref(held.cells):
         rows = added_row(rows, held.cells, held.label, held.after_heading)
     return Table(clean_text(caption.text), stitched.header, with_yearless_rows_joined(rows), report)
 
