@@ -685,6 +685,31 @@ def test_two_cells_printed_side_by_side_on_shared_lines_are_parted() -> None:
     )
 
 
+def test_two_cells_whose_right_one_opens_below_the_left_ones_first_line_are_parted() -> None:
+    """pdftotext prints the left cell's first line, the right cell's opening line, then their next
+    lines side by side; what follows is the longer cell's, left or right, as the cells fit."""
+    from extract.tables.rejoin import glued_cells
+
+    columns = ("author", "study_design", "population", "intervention", "results")
+    assert glued_cells("Children aged 6\nTelemonitoring\nto 12 y ears with v s usual care\nmajor depressiv e\ndisorder", columns) == (
+        "Children aged 6\nto 12 y ears with\nmajor depressiv e\ndisorder",
+        "Telemonitoring\nv s usual care",
+    )
+    assert glued_cells("Children aged 6\nExtended-release\nto 12 years with naltrexone vs\nneonatal jaundice waiting list", columns) == (
+        "Children aged 6\nto 12 years with\nneonatal jaundice",
+        "Extended-release\nnaltrexone vs\nwaiting list",
+    )
+    # one cell whose line opens with a capital stays whole: its two parts fit no two columns
+    assert glued_cells("Adults aged 40 years\nCOPD and asthma\nwith two or more exacerbations in the past year", columns) is None
+
+
+def test_a_short_phrase_setting_one_treatment_against_another_is_an_intervention() -> None:
+    for text in ("Telemonitoring vs usual care", "Extended-release naltrexone v s waiting list", "Nerve block versus placebo"):
+        assert column_fit(text, "intervention") >= 2.5 > column_fit(text, "results"), text
+    finding = "Median time to relapse was 14.2 months vs 9.8 months with usual care"
+    assert column_fit(finding, "results") > column_fit(finding, "intervention")
+
+
 def test_a_cell_saying_it_was_not_given_is_told_through_the_spacing_artifact() -> None:
     """`Not specif ied in` (the f/v/y artifact, not yet repaired) still says nothing was given."""
     from extract.tables.rejoin import glued_cells

@@ -168,9 +168,17 @@ def _fit_study_design(flat: str, raw: str) -> float:
     return -1.0
 
 
+# One treatment set against another in a short phrase with no figures (`Telemonitoring vs usual
+# care`; `vs` as the spacing artifact may leave it, `v s`): a finding says more, with numbers.
+MAX_AGAINST_WORDS = 10
+_AGAINST = re.compile(r"\b(v\s?s\.?|versus|compared (with|to))\s", re.IGNORECASE)
+
+
 def _fit_intervention(flat: str, raw: str) -> float:
-    """Interventions name treatments, doses and schedules."""
+    """Interventions name treatments, doses and schedules, often set against their comparator."""
     score = min(0.7 * len(_DOSE.findall(flat)), 2.0)
+    if _AGAINST.search(flat) and _word_count(flat) <= MAX_AGAINST_WORDS and not _NUMBER.search(flat):
+        score += 2.5
     if _VERB.search(flat):
         score -= 1.0
     if _CONCLUSION_CUE.search(flat):

@@ -139,7 +139,7 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
                 cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
                 if cells is not None:
                     return cells
-    return None
+    return opened_below([first, *others], columns)
 
 
 def first_line_cuts(first: str, hyphenated: bool) -> list[tuple[str, str]]:
@@ -184,13 +184,17 @@ def side_by_side_lines(lines: Sequence[str], left_count: int, right_first: str) 
     """The lines after a glued first line, as a text tool prints two cells whose lines share their
     baselines: each of the first `left_count` lines is a line of the left cell then one of the right
     (`based guideline experienced ≥3`), the rest are the right cell's; None when a line is no longer
-    than one cell's line could be.
+    than one cell's line could be."""
+    rest = list(lines[left_count:])
+    parts = paired_parts(lines[:left_count], [right_first, *rest])
+    return None if parts is None else (parts[0], parts[1] + rest)
 
-    The right cell's own lines (`right_first`, the lines after the paired ones) tell how long its
-    lines run; a paired line parts before the longest tail of words that fits that length.
-    """
-    paired, rest = lines[:left_count], lines[left_count:]
-    widest = max(len(line) for line in [right_first, *rest])
+
+def paired_parts(paired: Sequence[str], own: Sequence[str]) -> tuple[list[str], list[str]] | None:
+    """Lines that each hold a line of the left cell then one of the right, parted: before the
+    longest tail of words as long as the cells' own lines (`own`) run; None when a line is no
+    longer than such a line could be, or has no such tail."""
+    widest = max(len(line) for line in own)
     left: list[str] = []
     right: list[str] = []
     for line in paired:
@@ -202,7 +206,29 @@ def side_by_side_lines(lines: Sequence[str], left_count: int, right_first: str) 
             return None
         left.append(" ".join(words[:cut]))
         right.append(" ".join(words[cut:]))
-    return left, right + list(rest)
+    return left, right
+
+
+def opened_below(lines: Sequence[str], columns: Sequence[str]) -> tuple[str, str] | None:
+    """Two cells side by side whose right one opens on a line of its own under the left's first
+    lines (`Children aged 6` / `Telemonitoring` / `to 12 years with vs usual care` / `major
+    depressive` / `disorder`): the long lines after the opening hold a line of each, and the
+    lines after those are the longer cell's, left or right, as the two cells fit their columns."""
+    for start in range(1, len(lines) - 1):
+        opening, above = lines[start], list(lines[:start])
+        if not opening[:1].isupper() or ends_mid_sentence("\n".join(above)):
+            continue
+        others = lines[start + 1 :]
+        for count in range(1, len(others) + 1):
+            parts = paired_parts(others[:count], [opening, *others[count:]])
+            if parts is None:
+                continue
+            rest = list(others[count:])
+            for left, right in ((above + parts[0] + rest, [opening, *parts[1]]), (above + parts[0], [opening, *parts[1], *rest])):
+                cells = _two_cells("\n".join(left), "\n".join(right), columns, MIN_INTERLEAVED_LEFT_FIT)
+                if cells is not None:
+                    return cells
+    return None
 
 
 def _two_cells(left: str, right: str, columns: Sequence[str], min_left_fit: float) -> tuple[str, str] | None:
