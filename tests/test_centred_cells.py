@@ -7,11 +7,16 @@ same through every producer (tests/test_roundtrip_producers.py, bench/PRODUCERS.
 
 from __future__ import annotations
 
+from extract.extraction import extract_report
 from extract.layout.words import words_to_lines
 from extract.model import BBox, Word
-from extract.settings import DEFAULT_TABLE_SETTINGS
+from extract.settings import DEFAULT_TABLE_SETTINGS, Limits
 from extract.tables.aligned import _header_band
 from extract.tables.row_breaks import RowBreaks, column_gaps, row_gap_em
+from tests.forge.cache import RenderCache
+from tests.forge.producers import PRODUCERS
+from tests.forge.random_spec import random_spec
+from tests.forge.variant import VARIANTS
 
 SIZE = 9.0
 PITCH = 9.7  # a tight leading: a cell's lines 0.7 pt apart
@@ -106,3 +111,14 @@ def test_cell_lines_set_half_a_font_size_apart_are_still_a_cells() -> None:
     lines = [run(f"line {index}", 60, top, size=10.0) for index, top in enumerate(tops)]
     breaks = RowBreaks((), row_gap_em(lines, DEFAULT_TABLE_SETTINGS))
     assert [breaks.between(upper, lower) for upper, lower in zip(lines, lines[1:])] == [False, False, True, False]
+
+
+def test_selection_criteria_centred_in_their_rows_read_back_from_every_producer(forge_cache: RenderCache) -> None:
+    """Table 1 with its cells centred: each producer's rendering reads back to the spec's criteria."""
+    spec = random_spec(2000)
+    names = [name for name in PRODUCERS if "cells-middle" in PRODUCERS[name].variants]
+    jobs = [(spec, name, VARIANTS["cells-middle"]) for name in names]
+    assert len(names) >= 4
+    for name, (rendered, truth) in zip(names, forge_cache.render(jobs)):
+        meta = extract_report(rendered.pdf, Limits()).meta
+        assert meta.selection_criteria == truth.report["selection_criteria"], name

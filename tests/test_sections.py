@@ -470,6 +470,68 @@ def test_criteria_rows_packed_tight_are_read_from_where_they_are_printed() -> No
     }
 
 
+def test_criteria_cells_centred_in_their_rows_go_to_the_label_beside_their_middle() -> None:
+    """Cells centred vertically: a tall cell's first lines stand above its label, and a short row's
+    label below the line of the row above; each cell (lines a line's spacing apart) goes to the
+    label nearest its middle. A label run on into its value on one line is a label too."""
+    from extract.meta.criteria import selection_criteria
+    from extract.meta.sections import Line
+    from extract.model import BBox
+
+    def line(text: str, x0: float, top: float, block: int) -> Line:
+        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 10), 2)
+
+    lines = [
+        line("Patients of any age with asthma or the following:", 139, 622, 0),
+        line("Population", 59, 640, 1),
+        line("• Recurrent urinary tract infection", 160, 643, 2),
+        line("• Severe asthma", 160, 657, 2),
+        line("Intervention Intravenous iron, alone or with usual care", 59, 681, 3),
+        line("Comparator", 59, 704, 4),
+        line("Placebo, usual care, no treatment", 139, 704, 5),
+        line("Health technology assessments, systematic reviews,", 139, 745, 6),
+        line("Study", 59, 751, 7),
+        line("Designs", 59, 761, 7),
+        line("randomized controlled trials", 139, 759, 6),
+    ]
+    assert selection_criteria(lines) == {
+        "population": "Patients of any age with asthma or the following: Recurrent urinary tract infection; Severe asthma",
+        "intervention": "Intravenous iron, alone or with usual care",
+        "comparator": "Placebo, usual care, no treatment",
+        "study_designs": "Health technology assessments, systematic reviews, randomized controlled trials",
+    }
+
+
+def test_criteria_labels_run_into_their_values_are_read_apart() -> None:
+    """A text layer can set a label cell and its value on one line with no space between them
+    (`ComparatorPlacebo`), a two-line label glued to each of its value's lines; a text export's
+    label and value set apart in columns are left to the column reading."""
+    from extract.meta.criteria import selection_criteria, with_labels_apart
+    from extract.meta.sections import Line
+
+    texts = [
+        "Population Patients of any age with asthma",
+        "ComparatorPlacebo, usual care",
+        "StudyHealth technology assessments, systematic reviews,",
+        "Designsrandomized controlled trials",
+        "Populations were small",
+    ]
+    assert with_labels_apart(texts) == [
+        "Population: Patients of any age with asthma",
+        "Comparator: Placebo, usual care",
+        "Study Designs: Health technology assessments, systematic reviews,",
+        "randomized controlled trials",
+        "Populations were small",
+    ]
+    assert with_labels_apart(["Population       Patients of any age"]) == ["Population       Patients of any age"]
+    lines = [Line(text, 0) for text in texts[:4]]
+    assert selection_criteria(lines) == {
+        "population": "Patients of any age with asthma",
+        "comparator": "Placebo, usual care",
+        "study_designs": "Health technology assessments, systematic reviews, randomized controlled trials",
+    }
+
+
 def text_meta(tmp_path: Path, text: str) -> ReportMeta:
     path = tmp_path / "report.txt"
     path.write_text(text, encoding="utf-8")

@@ -7,6 +7,8 @@ one; a cell's bullet items are joined with `; ` after its lead-in.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from statistics import median
 from typing import Mapping, Sequence
 
 from extract.meta.sections import (
@@ -101,7 +103,8 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
     waiting: list[str] = []  # labels printed one after another, their values still to come
     block: int | None = None
     value_column = 0  # where values start when labels and values are printed side by side
-    for line in lines:
+    for line, text in zip(lines, with_labels_apart([line.text for line in lines])):
+        line = replace(line, text=text)
         found = printed_label(line.text)
         if found and found[0] not in rows:
             criterion, inline, value_column = found
@@ -115,6 +118,45 @@ def criteria_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
             beside_value = value_column and not line.text[:value_column].strip()
             rows[waiting[0]].append(line.text[value_column:] if beside_value else line.text)
     return rows
+
+
+# The printed labels, longest first, and the multi-word ones as their first word and the rest.
+_LABELS_LONGEST_FIRST = sorted(PRINTED_CRITERION_LABELS, key=len, reverse=True)
+_STACKED_LABELS = [tuple(label.split(" ", 1)) for label in _LABELS_LONGEST_FIRST if " " in label]
+
+
+def with_labels_apart(texts: Sequence[str]) -> list[str]:
+    """Lines whose criterion label runs straight into its value, with nothing between the two but
+    the value's capital (`ComparatorPlacebo, usual care`, `Population Patients of any age`),
+    rewritten as `Label: value`; a label stacked on two lines with its value's lines glued to
+    each (`StudyHealth technology …` / `Designsrandomized studies`) too. A text layer that sets
+    the label cell and the value cell on one baseline with no space between them reads so."""
+    out = list(texts)
+    for index, text in enumerate(out):
+        stacked = _stacked_label(text, out[index + 1] if index + 1 < len(out) else "")
+        if stacked is not None:
+            out[index], out[index + 1] = stacked
+            continue
+        label = next((label for label in _LABELS_LONGEST_FIRST if _opens_value(text, label)), None)
+        if label is not None:
+            out[index] = f"{text[: len(label)]}: {text[len(label):].lstrip()}"
+    return out
+
+
+def _opens_value(text: str, label: str) -> bool:
+    """The line starts with the label, then (after one space or none) a capital opening its value;
+    a wider gap is a text export's column, which `column_label` reads."""
+    rest = text[len(label) :]
+    return text[: len(label)].lower() == label and (rest[:1].isupper() or rest[:1] == " " and rest[1:2].isupper())
+
+
+def _stacked_label(text: str, following: str) -> tuple[str, str] | None:
+    """A two-line label whose words open this line and the next, each glued to a line of the value."""
+    for first, rest in _STACKED_LABELS:
+        if _opens_value(text, first) and following[: len(rest)].lower() == rest:
+            label = f"{text[: len(first)]} {following[: len(rest)]}"
+            return f"{label}: {text[len(first):].lstrip()}", following[len(rest) :].lstrip()
+    return None
 
 
 def printed_label(line: str) -> tuple[str, str, int] | None:
@@ -198,35 +240,102 @@ ROW_TOP_TOLERANCE_PT = 3.0
 
 
 def placed_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
-    """The criteria table read by position: each label in the left column starts a row at its
-    top, and a line of the column to its right belongs to the last row started above it. Rows
-    packed tight run together as paragraphs, so reading order alone cannot tell them apart; a
-    line back in the label column that is no label ends the table. Empty when no label is found."""
+    """The criteria table read by position: labels in the left column, value lines in the column
+    to their right, a line back in the label column that is no label ending the table. Rows
+    packed tight run together as paragraphs, so reading order alone cannot tell them apart.
+    Empty when no label is found.
+
+    Where each label's row opens with a value line at its height and no value line stands above
+    the first label (cells set at their rows' tops), a value line belongs to the last row started
+    above it; otherwise cells are centred in their rows, and each value cell (lines a line's
+    spacing apart) belongs to the label nearest its middle.
+    """
     labels = row_labels(lines)
-    if not labels:
+    bare = [line for _, inline, parts in labels if not inline for line in parts]  # labels alone in their cells
+    if not bare:
         return {}
     label_ids = {id(line) for _, _, parts in labels for line in parts}
-    label_right = max(line.bbox.x1 for _, _, parts in labels for line in parts)  # type: ignore[union-attr]
+    label_right = max(line.bbox.x1 for line in bare)  # type: ignore[union-attr]
     label_left = min(line.bbox.x0 for _, _, parts in labels for line in parts)  # type: ignore[union-attr]
     rows: dict[str, list[tuple[tuple[int, float, float], str]]] = {criterion: [] for criterion, _, _ in labels}
     for criterion, inline, parts in labels:
         if inline:
             rows[criterion].append((_position(parts[0]), inline))
-    starts = [(_position(parts[0]), criterion) for criterion, _, parts in labels]
+    first = min(_position(parts[0]) for _, _, parts in labels)
+    values: list[Line] = []
     for line in lines:
         if id(line) in label_ids:
             continue
         box = line.bbox
         assert box is not None
         if box.x0 < label_right - 1.0:
-            if abs(box.x0 - label_left) < ROW_TOP_TOLERANCE_PT and _position(line) > starts[0][0]:
+            if abs(box.x0 - label_left) < ROW_TOP_TOLERANCE_PT and _position(line) > first:
                 break  # back in the label column: the table has ended
             continue
+        values.append(line)
+    first_label = min((parts[0] for _, _, parts in labels), key=_position)
+    tops_set = not any(_above(value, first_label) for value in values) and all(
+        inline or any(_level(value, parts[0]) for value in values) for _, inline, parts in labels
+    )
+    for criterion, line in _rows_started_above(labels, values) if tops_set else _nearest_rows(labels, values):
+        rows[criterion].append((_position(line), line.text))
+    return {criterion: [text for _, text in sorted(found)] for criterion, found in rows.items()}
+
+
+def _above(value: Line, label: Line) -> bool:
+    """A value line printed above a label's top on its page: a centred cell's first line."""
+    assert value.bbox is not None and label.bbox is not None
+    return value.page_no == label.page_no and value.bbox.top < label.bbox.top - ROW_TOP_TOLERANCE_PT
+
+
+def _level(value: Line, label: Line) -> bool:
+    """A value line printed at a label's height: the row's first line, in a row whose cells are set at its top."""
+    assert value.bbox is not None and label.bbox is not None
+    return value.page_no == label.page_no and abs(value.bbox.top - label.bbox.top) <= ROW_TOP_TOLERANCE_PT
+
+
+def _rows_started_above(labels: Sequence[tuple[str, str, list[Line]]], values: Sequence[Line]) -> list[tuple[str, Line]]:
+    """Each value line with the last row started above it (cells set at their rows' tops)."""
+    starts = [(_position(parts[0]), criterion) for criterion, _, parts in labels]
+    placed = []
+    for line in values:
         position = _position(line)
         above = [criterion for start, criterion in starts if (start[0], start[1] - ROW_TOP_TOLERANCE_PT) <= position[:2]]
         if above:
-            rows[above[-1]].append((position, line.text))
-    return {criterion: [text for _, text in sorted(found)] for criterion, found in rows.items()}
+            placed.append((above[-1], line))
+    return placed
+
+
+def _nearest_rows(labels: Sequence[tuple[str, str, list[Line]]], values: Sequence[Line]) -> list[tuple[str, Line]]:
+    """Each value line with the label nearest the middle of its cell (cells centred in their rows):
+    a cell is a run of value lines no further apart than the tightest spacing between them and
+    half a line more."""
+    ordered = sorted(values, key=_position)
+    gaps = [lower.bbox.top - upper.bbox.bottom for upper, lower in zip(ordered, ordered[1:]) if upper.page_no == lower.page_no]  # type: ignore[union-attr]
+    height = median(line.bbox.height for line in ordered) if ordered else 0.0  # type: ignore[union-attr]
+    cell_gap = min(gaps, default=0.0) + 0.5 * height
+    cells: list[list[Line]] = []
+    for line in ordered:
+        upper = cells[-1][-1] if cells else None
+        if upper is not None and upper.page_no == line.page_no and line.bbox.top - upper.bbox.bottom <= cell_gap:  # type: ignore[union-attr]
+            cells[-1].append(line)
+        else:
+            cells.append([line])
+    middles = [(criterion, _middle(parts)) for criterion, _, parts in labels]
+    placed = []
+    for cell in cells:
+        page, middle = _middle(cell)
+        near = [(abs(middle - at), criterion) for criterion, (on, at) in middles if on == page]
+        if near:
+            placed += [(min(near)[1], line) for line in cell]
+    return placed
+
+
+def _middle(lines: Sequence[Line]) -> tuple[int, float]:
+    """The page and the vertical middle of lines printed on one page."""
+    top = min(line.bbox.top for line in lines)  # type: ignore[union-attr]
+    bottom = max(line.bbox.bottom for line in lines)  # type: ignore[union-attr]
+    return lines[0].page_no or 0, (top + bottom) / 2
 
 
 def row_labels(lines: Sequence[Line]) -> list[tuple[str, str, list[Line]]]:
@@ -239,7 +348,7 @@ def row_labels(lines: Sequence[Line]) -> list[tuple[str, str, list[Line]]]:
         if skip:
             skip = False
             continue
-        found = criterion_label(line.text)
+        found = criterion_label(line.text) or criterion_label(with_labels_apart([line.text])[0])
         parts = [line]
         following = lines[index + 1] if index + 1 < len(lines) else None
         if found is None and following is not None and _stacked(line, following):
