@@ -66,7 +66,7 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
             continue
         at_foot = position == len(body) - 1
         if at_foot and is_cut_off_ref(grid_row, body, settings):
-            held = None if grid.ends_table else HeldPiece(lone_ref_cells(grid_row, settings), label, after_heading)
+            held = None if grid.ends_table else HeldPiece(lone_ref_cells(grid_row), label, after_heading)
             continue
         heading = group_label(grid_row, settings)
         cells = row_cells(grid_row, fields, settings) if heading is None else {}
@@ -113,7 +113,7 @@ def is_cut_off_ref(row: GridRow, rows: Sequence[GridRow], settings: TableSetting
     return bool(words) and all(REF_TEXT.match(w.text) and w.size <= settings.superscript_ratio * median(sizes) for w in words)
 
 
-def lone_ref_cells(row: GridRow, settings: TableSettings) -> dict[str, Cell]:
+def lone_ref_cells(row: GridRow) -> dict[str, Cell]:
     """The cells of a cut-off reference number's row: the number as a `ref` cell."""
     words = [w for cell in row.cells for w in cell]
     return {"ref": Cell("".join(w.text for w in words), row.page_no, box_of(words))}
