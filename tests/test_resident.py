@@ -224,8 +224,8 @@ def test_a_client_that_goes_away_interrupts_its_run_and_the_run_prints_no_more()
 
     def endless_run(argv: object) -> int:
         print("started", flush=True)
-        client_side.close()  # the person pressed Ctrl-C: the client is gone
-        try:
+        try:  # entered before the client goes, so the interrupt cannot land ahead of it
+            client_side.close()  # the person pressed Ctrl-C: the client is gone
             while True:
                 time.sleep(0.01)
         finally:
