@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
+from extract.layout.captions import CAPTION
 from extract.layout.lines import TextLine, join_runs, runs_to_lines
 from extract.model import BBox
 from extract.settings import LayoutSettings
@@ -41,9 +42,12 @@ def furniture_text(text: str) -> str:
 
 
 def furniture_key(line: TextLine, page_height: float, settings: LayoutSettings) -> tuple[str, str] | None:
-    """A line near the top or bottom edge keyed by its zone and furniture text, else None."""
+    """A line near the top or bottom edge keyed by its zone and furniture text, else None.
+
+    A table caption is never furniture: where each table starts a page, captions that differ only
+    in their numbers (`Table 2: … Question 1`, `Table 3: … Question 2`) open page after page."""
     zone = edge_zone(line.bbox, page_height, settings)
-    return None if zone is None else (zone, furniture_text(line.text))
+    return None if zone is None or CAPTION.match(line.text) else (zone, furniture_text(line.text))
 
 
 def furniture_keys(

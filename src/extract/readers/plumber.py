@@ -40,6 +40,7 @@ from extract.readers.clip import ClipBox, ClipInterpreter, clipped_shape, inside
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
+from extract.readers.symbol_font import builtin_encoding, joined_symbol_glyphs, symbol_text, symbol_width
 from extract.text.clean import BULLET, LIGATURES, is_bullet_glyph
 
 PlumberDocument = pdfplumber.PDF
@@ -84,7 +85,7 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
         word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no, breaks.by_glyph)
         if not inside_any(word, furniture)
     )
-    words = with_marker_mcids((*words, *drawn_bullets(marks, words)))
+    words = with_marker_mcids((*joined_symbol_glyphs(words), *drawn_bullets(marks, words)))
     rotation = int(plumber_page.rotation or 0)
     return Page(page_no, float(plumber_page.width), float(plumber_page.height), words, rulings, rotation, lattices=lattice_tables(edges))
 
@@ -335,6 +336,7 @@ class CharCollector(PDFPageAggregator):
         self.mcid: int | None = None  # the id of the innermost open section that has one
         self._clip: ClipBox | None = None
         self.visible: ClipBox | None = None  # the clipping rectangle in force, in the char dicts' frame
+        self.builtin_encodings: dict[int, dict[int, str] | None] = {}  # id of each font met → its own encoding, where pdfminer misreads it
 
     def begin_tag(self, tag: PSLiteral, props: Any = None) -> None:
         """Open a marked-content section, keeping its MCID when it is the page's own."""
@@ -368,11 +370,14 @@ class CharCollector(PDFPageAggregator):
             text = font.to_unichr(cid).translate(LIGATURES)
         except PDFUnicodeNotDefined:
             text = self.handle_undefined_char(font, cid)
+        width = None
+        if (encoding := self.builtin_encodings.setdefault(id(font), builtin_encoding(font))) is not None:
+            text, width = symbol_text(encoding, cid, text), symbol_width(font, encoding, cid)
         if font.is_vertical():
             glyph = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate)
             self.add_char(char_dict(glyph, self.frame))
             return glyph.adv
-        adv = font.char_width(cid) * fontsize * scaling
+        adv = (font.char_width(cid) if width is None else width) * fontsize * scaling
         self.add_char(horizontal_glyph_char(text, matrix, font, fontsize, scaling, rise, adv, self.frame))
         return adv
 

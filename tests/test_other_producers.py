@@ -1,0 +1,75 @@
+"""Ways of drawing a report that the forge's producers do not use, met in other producers' PDFs:
+each table starting a page with its caption in the top margin, and ≥, µ or list marks set in the
+standard Symbol or ZapfDingbats font with no encoding of their own, inside a word's line.
+
+Each test draws its PDF with reportlab's canvas, which writes the standard fonts as such PDFs do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen.canvas import Canvas
+
+from extract.extraction import extract_report
+from extract.rows import study_records
+from extract.settings import Limits
+
+ROWS = [("Okafor et al. (2019)", "Adults with asthma", "Relapse fell by 10%"), ("Lindqvist et al. (2021)", "Children with eczema", "No difference in itch")]
+
+
+def draw_table(canvas: Canvas, top: float, caption: str, rows: list[tuple[str, str, str]]) -> None:
+    """A caption, a header and rows of three columns from `top` (points from the page's top) down."""
+    height = letter[1]
+    canvas.setFont("Helvetica-Bold", 10)
+    canvas.drawString(54, height - top, caption)
+    for x, text in zip((54, 220, 400), ("Study, Year", "Population", "Main Findings")):
+        canvas.drawString(x, height - top - 20, text)
+    canvas.setFont("Helvetica", 10)
+    for index, row in enumerate(rows):
+        for x, text in zip((54, 220, 400), row):
+            canvas.drawString(x, height - top - 44 - 24 * index, text)
+
+
+def test_captions_opening_page_after_page_are_no_running_header(tmp_path: Path) -> None:
+    """Where each table starts a page with its caption in the top margin, the captions differ only
+    in their numbers, as a running header's page numbers do; they are captions all the same."""
+    pdf = tmp_path / "tables-on-their-own-pages.pdf"
+    canvas = Canvas(str(pdf), pagesize=letter)
+    for number in range(3):
+        draw_table(canvas, 36, f"Table {number + 2}: Summary of Included Studies for Research Question {number + 1}", ROWS)
+        canvas.showPage()
+    canvas.save()
+    tables = extract_report(pdf, Limits()).tables
+    assert [table.label for table in tables] == [f"Table {n + 2}: Summary of Included Studies for Research Question {n + 1}" for n in range(3)]
+    assert [len(table.rows) for table in tables] == [2, 2, 2]
+
+
+def test_symbols_in_the_standard_symbol_font_read_as_drawn_and_stay_in_their_word(tmp_path: Path) -> None:
+    """≥ drawn in the standard Symbol font (reportlab writes its code, 0xB3, with no /Encoding and no
+    ToUnicode) is ≥, not the StandardEncoding glyph of that code (‡), and joins the figures it is set
+    against; μ is code 0x6D there, not m. A Symbol bullet stays a word of its own."""
+    pdf = tmp_path / "symbol-font.pdf"
+    canvas = Canvas(str(pdf), pagesize=letter)
+    draw_table(canvas, 100, "Table 2: Summary of Included Studies for Research Question 1", [])
+    height = letter[1]
+    for index, (author, before, code, after) in enumerate([("Okafor et al. (2019)", "Patients aged ", "≥", "65 years"), ("Lindqvist et al. (2021)", "Iron 100 ", "μ", "g daily")]):
+        y = height - 144 - 24 * index
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(54, y, author)
+        canvas.drawString(220, y, before)
+        x = 220 + canvas.stringWidth(before, "Helvetica", 10)
+        canvas.setFont("Symbol", 10)
+        canvas.drawString(x, y, code)
+        x += canvas.stringWidth(code, "Symbol", 10)
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(x, y, after)
+        canvas.setFont("Symbol", 10)
+        canvas.drawString(400, y, "•")  # the Symbol font's bullet, code 0xB7
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(410, y, "Relapse fell")
+    canvas.save()
+    records = study_records("report", extract_report(pdf, Limits()).tables)
+    assert [r["population"] for r in records] == ["Patients aged ≥65 years", "Iron 100 μg daily"]
+    assert [r["results"] for r in records] == ["Relapse fell", "Relapse fell"]
