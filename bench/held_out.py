@@ -1,8 +1,8 @@
-"""Producers the forge does not draw with, measured apart from the tests: four engines laying out the forge's HTML.
+"""Producers the forge does not draw with, measured apart from the tests: five engines laying out the forge's HTML.
 
     .venv/bin/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
-The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are laid out by four
+The WeasyPrint producer's HTML and CSS (`tests/forge/producers/weasy.py`) are laid out by five
 engines the forge never draws with:
 - headless Chromium (`chromium --print-to-pdf`, Skia's PDF backend: glyphs positioned one by one,
   list discs drawn as shapes), tagged (its default) and untagged;
@@ -11,7 +11,10 @@ engines the forge never draws with:
 - wkhtmltopdf (QtWebKit: one long canvas cut into pages through a clip, so a line at a page break
   is drawn on both pages; system fonts, since it draws web fonts as outlines);
 - LibreOffice opening the HTML as a web page (Writer/Web: cells centred vertically in their row,
-  no borders drawn).
+  no borders drawn);
+- xhtml2pdf (reportlab's platypus: A4 pages with narrow margins, so each table's caption sits in
+  the top margin; ≥ set in the standard Symbol font with no encoding of its own, list bullets
+  in ZapfDingbats; CSS list discs not drawn).
 Nothing in the extractor was made for them: they are here to tell whether what the forge taught
 holds on producers it never saw. They lay pages out by themselves, so where a row lands is not
 known: the truth's page fields are left out of the comparison, every other field is compared as
@@ -114,6 +117,19 @@ def libreoffice_html_pdf(seed: int, variant: str) -> Drawn:
     return held_out_pdf("libreoffice-html", seed, variant, write)
 
 
+def xhtml2pdf_pdf(seed: int, variant: str) -> Drawn:
+    """xhtml2pdf laying the forge's HTML out with reportlab."""
+
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
+        from xhtml2pdf import pisa
+
+        html.write_text(system_font_page(spec, drawn), encoding="utf-8")
+        with pdf.open("wb") as out:
+            pisa.CreatePDF(html.read_text(encoding="utf-8"), dest=out, encoding="utf-8")
+
+    return held_out_pdf("xhtml2pdf", seed, variant, write)
+
+
 def system_font_page(spec: Any, drawn: Any) -> str:
     """The forge's HTML page in the system's DejaVu Sans (`system_font_css`)."""
     return f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>"
@@ -149,7 +165,7 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.held_out", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="+", type=int, default=[2000, 2001, 2002, 2003, 2004])
-    producers = ("chromium", "mupdf", "wkhtmltopdf", "libreoffice-html")
+    producers = ("chromium", "mupdf", "wkhtmltopdf", "libreoffice-html", "xhtml2pdf")
     parser.add_argument("--producers", nargs="+", choices=producers, default=list(producers))
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -160,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "mupdf": mupdf_pdf,
         "wkhtmltopdf": wkhtmltopdf_pdf,
         "libreoffice-html": libreoffice_html_pdf,
+        "xhtml2pdf": xhtml2pdf_pdf,
     }
     lines = ["| producer | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
     totals = {}
