@@ -73,3 +73,18 @@ def test_symbols_in_the_standard_symbol_font_read_as_drawn_and_stay_in_their_wor
     records = study_records("report", extract_report(pdf, Limits()).tables)
     assert [r["population"] for r in records] == ["Patients aged ≥65 years", "Iron 100 μg daily"]
     assert [r["results"] for r in records] == ["Relapse fell", "Relapse fell"]
+
+
+def test_a_symbol_fonts_bullet_is_levelled_with_its_item_and_its_math_joins_its_word() -> None:
+    """ZapfDingbats' box runs far above the text's: a bullet drawn in it takes the height of the word
+    it marks, so its line is no taller than its neighbours; a Symbol ≥ set against a figure is one
+    word with it, at the figure's height and font."""
+    from extract.model import BBox, Word
+    from extract.readers.symbol_font import joined_symbol_glyphs
+
+    bullet = Word("■", BBox(400, 93.3, 406, 104.2), "ZapfDingbats", 9.0)
+    item = Word("Relapse", BBox(410, 95.2, 440, 104.2), "Helvetica", 9.0)
+    symbol = Word("≥", BBox(298.8, 93.3, 303.7, 104.2), "Symbol", 9.0)
+    figure = Word("65", BBox(303.7, 95.2, 313.7, 104.2), "Helvetica", 9.0)
+    words = joined_symbol_glyphs([bullet, item, symbol, figure])
+    assert [(w.text, w.fontname, w.bbox.top) for w in words] == [("■", "ZapfDingbats", 95.2), ("Relapse", "Helvetica", 95.2), ("≥65", "Helvetica", 95.2)]

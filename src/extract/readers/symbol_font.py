@@ -67,7 +67,7 @@ def symbol_width(font: Any, encoding: dict[int, str], cid: int) -> float | None:
     return None if width is None else float(width) * font.hscale
 
 
-SYMBOL_FONT = re.compile(r"^([A-Z]{6}\+)?Symbol", re.IGNORECASE)
+SYMBOL_FONT = re.compile(r"^([A-Z]{6}\+)?(Symbol|ZapfDingbats|Wingdings)", re.IGNORECASE)
 # A symbol font's glyph touching a word (no further than this share of its size) is part of it.
 SYMBOL_TOUCH_EM = 0.15
 
@@ -75,9 +75,9 @@ SYMBOL_TOUCH_EM = 0.15
 def joined_symbol_glyphs(words: Sequence[Word]) -> list[Word]:
     """Words with a symbol font's glyphs joined to the word they touch (`≥` + `65`, `µ` + `g`): the
     word extraction parts words where the font changes, and a word processor sets ≥, ±, µ in the
-    Symbol font inside a word. A bullet glyph stays a word of its own. The glyph may sit a little
-    higher than its word and be read into another line, so its neighbour is looked for on the page;
-    the joined word keeps that neighbour's font and height."""
+    Symbol font inside a word. The glyph may sit a little higher than its word and be read into
+    another line, so its neighbour is looked for on the page; the joined word keeps that
+    neighbour's font and height. A bullet glyph stays a word of its own, levelled with its item's."""
     joined = list(words)
     for symbol in [w for w in words if SYMBOL_FONT.match(w.fontname) and not is_bullet_glyph(w.text)]:
         if symbol not in joined:
@@ -90,7 +90,25 @@ def joined_symbol_glyphs(words: Sequence[Word]) -> list[Word]:
                 joined[at] = replace(other, text=left.text + right.text, bbox=box)
                 joined.remove(symbol)
                 break
-    return joined
+    return [_levelled_bullet(w, joined) if SYMBOL_FONT.match(w.fontname) and is_bullet_glyph(w.text) else w for w in joined]
+
+
+# A symbol font's bullet is levelled with the first word of its item, this many font sizes to its right at most.
+BULLET_ITEM_GAP_EM = 2.0
+
+
+def _levelled_bullet(bullet: Word, words: Sequence[Word]) -> Word:
+    """A symbol font's bullet with the height of the word it marks: the font's box runs far above
+    the text's (ZapfDingbats' most), and would make the line look taller than its neighbours."""
+    item = [
+        w for w in words
+        if w is not bullet and 0 <= w.bbox.x0 - bullet.bbox.x1 <= BULLET_ITEM_GAP_EM * bullet.size
+        and min(w.bbox.bottom, bullet.bbox.bottom) - max(w.bbox.top, bullet.bbox.top) > 0.3 * min(w.bbox.height, bullet.bbox.height)
+    ]
+    if not item:
+        return bullet
+    first = min(item, key=lambda w: w.bbox.x0)
+    return replace(bullet, bbox=BBox(bullet.bbox.x0, first.bbox.top, bullet.bbox.x1, first.bbox.bottom))
 
 
 def _touching_symbol(left: Word, right: Word) -> bool:
