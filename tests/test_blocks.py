@@ -11,6 +11,7 @@ from extract.tables.pieces import author_and_rest, block_pieces, is_footnote, ta
 from extract.tables.column_fit import column_fit
 from extract.tables.headers import header_cells, header_cells_with_unknown
 from extract.tables.rebuild import order_inversions, tables_from_blocks
+from extract.tables.rejoin import glued_cells
 
 RIGHT, WRONG = 3.0, -1.0
 
@@ -630,8 +631,6 @@ def test_a_cell_cut_by_a_blank_line_after_a_line_break_hyphen_goes_on_in_the_nex
 
 
 def test_a_short_cell_glued_to_the_first_line_of_the_cell_beside_it_is_parted() -> None:
-    from extract.tables.rejoin import glued_cells
-
     columns = ("indication", "population", "results")
     assert glued_cells("Venous leg ulcers Women who had\nexperienced three episodes", columns) == (
         "Venous leg ulcers",
@@ -644,13 +643,15 @@ def test_a_short_cell_glued_to_the_first_line_of_the_cell_beside_it_is_parted() 
     assert glued_cells("Mortality fell by 10% Admissions fell by 5%", columns) is None
 
 
+# The columns of a guideline table whose design and population cells a text tool glues.
+GUIDELINE_COLUMNS = ("author", "study_design", "population", "results")
+
+
 def test_two_cells_printed_line_by_line_in_turn_are_parted() -> None:
     """pdftotext prints two narrow cells side by side a line of each in turn after running their
     first lines together, and where the left one's first line ended in a line-break hyphen it
     takes the hyphen out and runs the two into one word."""
-    from extract.tables.rejoin import glued_cells
-
-    columns = ("author", "study_design", "population", "results")
+    columns = GUIDELINE_COLUMNS
     assert glued_cells("Evidence-based Not specified in\nguideline\nthe abstract", columns) == (
         "Evidence-based\nguideline",
         "Not specified in\nthe abstract",
@@ -668,9 +669,7 @@ def test_two_cells_printed_side_by_side_on_shared_lines_are_parted() -> None:
     """Where two narrow cells' lines share their baselines, pdftotext prints each line of the left
     cell and the right cell's line beside it as one line; the part that runs as long as the right
     cell's own lines is the right cell's. A line no longer than a cell's line is read in turn."""
-    from extract.tables.rejoin import glued_cells
-
-    columns = ("author", "study_design", "population", "results")
+    columns = GUIDELINE_COLUMNS
     assert glued_cells("EvidenceWomen who had\nbased guideline experienced ≥3\nepisodes of\ncommunity acquired\npneumonia", columns) == (
         "Evidence-\nbased guideline",
         "Women who had\nexperienced ≥3\nepisodes of\ncommunity acquired\npneumonia",
@@ -688,8 +687,6 @@ def test_two_cells_printed_side_by_side_on_shared_lines_are_parted() -> None:
 def test_two_cells_whose_right_one_opens_below_the_left_ones_first_line_are_parted() -> None:
     """pdftotext prints the left cell's first line, the right cell's opening line, then their next
     lines side by side; what follows is the longer cell's, left or right, as the cells fit."""
-    from extract.tables.rejoin import glued_cells
-
     columns = ("author", "study_design", "population", "intervention", "results")
     assert glued_cells("Children aged 6\nTelemonitoring\nto 12 y ears with v s usual care\nmajor depressiv e\ndisorder", columns) == (
         "Children aged 6\nto 12 y ears with\nmajor depressiv e\ndisorder",
@@ -712,9 +709,7 @@ def test_a_short_phrase_setting_one_treatment_against_another_is_an_intervention
 
 def test_a_cell_saying_it_was_not_given_is_told_through_the_spacing_artifact() -> None:
     """`Not specif ied in` (the f/v/y artifact, not yet repaired) still says nothing was given."""
-    from extract.tables.rejoin import glued_cells
-
-    columns = ("author", "study_design", "population", "results")
+    columns = GUIDELINE_COLUMNS
     assert glued_cells("EvidenceNot specif ied in\nbased guideline the abstract", columns) == (
         "Evidence-\nbased guideline",
         "Not specif ied in\nthe abstract",

@@ -49,7 +49,8 @@ def test_captions_opening_page_after_page_are_no_running_header(tmp_path: Path) 
 def test_symbols_in_the_standard_symbol_font_read_as_drawn_and_stay_in_their_word(tmp_path: Path) -> None:
     """≥ drawn in the standard Symbol font (reportlab writes its code, 0xB3, with no /Encoding and no
     ToUnicode) is ≥, not the StandardEncoding glyph of that code (‡), and joins the figures it is set
-    against; μ is code 0x6D there, not m. A Symbol bullet stays a word of its own."""
+    against; μ is code 0x6D there, not m. A Symbol bullet stays a word of its own, and so does
+    ZapfDingbats' square, read as ■, not as the n of its code."""
     pdf = tmp_path / "symbol-font.pdf"
     canvas = Canvas(str(pdf), pagesize=letter)
     draw_table(canvas, 100, "Table 2: Summary of Included Studies for Research Question 1", [])
@@ -69,10 +70,14 @@ def test_symbols_in_the_standard_symbol_font_read_as_drawn_and_stay_in_their_wor
         canvas.drawString(400, y, "•")  # the Symbol font's bullet, code 0xB7
         canvas.setFont("Helvetica", 10)
         canvas.drawString(410, y, "Relapse fell")
+        canvas.setFont("ZapfDingbats", 10)
+        canvas.drawString(400, y - 12, "■")  # ZapfDingbats' square, code 0x6E (an n to StandardEncoding)
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(410, y - 12, "Itch eased")
     canvas.save()
     records = study_records("report", extract_report(pdf, Limits()).tables)
     assert [r["population"] for r in records] == ["Patients aged ≥65 years", "Iron 100 μg daily"]
-    assert [r["results"] for r in records] == ["Relapse fell", "Relapse fell"]
+    assert [r["results"] for r in records] == ["Relapse fell\nItch eased", "Relapse fell\nItch eased"]
 
 
 def test_a_symbol_fonts_bullet_is_levelled_with_its_item_and_its_math_joins_its_word() -> None:

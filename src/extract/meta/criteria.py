@@ -261,7 +261,8 @@ def placed_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
     for criterion, inline, parts in labels:
         if inline:
             rows[criterion].append((_position(parts[0]), inline))
-    first = min(_position(parts[0]) for _, _, parts in labels)
+    first_label = min((parts[0] for _, _, parts in labels), key=_position)
+    first = _position(first_label)
     values: list[Line] = []
     for line in lines:
         if id(line) in label_ids:
@@ -273,7 +274,6 @@ def placed_rows(lines: Sequence[Line]) -> dict[str, list[str]]:
                 break  # back in the label column: the table has ended
             continue
         values.append(line)
-    first_label = min((parts[0] for _, _, parts in labels), key=_position)
     tops_set = not any(_above(value, first_label) for value in values) and all(
         inline or any(_level(value, parts[0]) for value in values) for _, inline, parts in labels
     )

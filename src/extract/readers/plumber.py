@@ -38,9 +38,9 @@ from extract.text.spacing import soft_gap_breaks
 from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
 from extract.readers.clip import ClipBox, ClipInterpreter, clipped_shape, inside_clip
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
+from extract.readers.symbol_font import builtin_encoding, joined_symbol_glyphs, symbol_text, symbol_width
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
-from extract.readers.symbol_font import builtin_encoding, joined_symbol_glyphs, symbol_text, symbol_width
 from extract.text.clean import BULLET, LIGATURES, is_bullet_glyph
 
 PlumberDocument = pdfplumber.PDF

@@ -11,6 +11,7 @@ back to it (`joined_symbol_glyphs`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from typing import Any, Sequence
 
@@ -77,33 +78,61 @@ def joined_symbol_glyphs(words: Sequence[Word]) -> list[Word]:
     word extraction parts words where the font changes, and a word processor sets ≥, ±, µ in the
     Symbol font inside a word. The glyph may sit a little higher than its word and be read into
     another line, so its neighbour is looked for on the page; the joined word keeps that
-    neighbour's font and height. A bullet glyph stays a word of its own, levelled with its item's."""
-    joined = list(words)
-    for symbol in [w for w in words if SYMBOL_FONT.match(w.fontname) and not is_bullet_glyph(w.text)]:
-        if symbol not in joined:
+    neighbour's font and height. A bullet glyph stays a word of its own, levelled with its item's.
+
+    Word processors set every list bullet in a symbol font, so neighbours are looked up by
+    position (`_Beside`), not by a scan of the page's words for each glyph."""
+    joined: list[Word | None] = list(words)
+    beside = _Beside(words)
+    for at, word in enumerate(words):
+        if not SYMBOL_FONT.match(word.fontname):
             continue
-        for left, right in [(symbol, w) for w in joined] + [(w, symbol) for w in joined]:
-            if left is not right and _touching_symbol(left, right):
-                other = left if left is not symbol else right
-                box = BBox(left.bbox.x0, other.bbox.top, right.bbox.x1, other.bbox.bottom)  # the symbol font's box runs higher
-                at = joined.index(other)
-                joined[at] = replace(other, text=left.text + right.text, bbox=box)
-                joined.remove(symbol)
+        if is_bullet_glyph(word.text):
+            joined[at] = _levelled_bullet(word, [words[i] for i in beside.starting(word.bbox.x1, word.bbox.x1 + BULLET_ITEM_GAP_EM * word.size)])
+            continue
+        reach = SYMBOL_TOUCH_EM * word.size
+        after = [(at, i) for i in beside.starting(word.bbox.x1 - reach, word.bbox.x1 + reach)]
+        before = [(i, at) for i in beside.ending(word.bbox.x0 - reach, word.bbox.x0 + reach)]
+        for left, right in after + before:
+            other = right if left == at else left
+            kept = joined[other]
+            if other != at and kept is not None and _touching_symbol(words[left], words[right]):
+                box = BBox(min(kept.bbox.x0, word.bbox.x0), kept.bbox.top, max(kept.bbox.x1, word.bbox.x1), kept.bbox.bottom)  # the symbol font's box runs higher
+                joined[other] = replace(kept, text=kept.text + word.text if left == other else word.text + kept.text, bbox=box)
+                joined[at] = None
                 break
-    return [_levelled_bullet(w, joined) if SYMBOL_FONT.match(w.fontname) and is_bullet_glyph(w.text) else w for w in joined]
+    return [word for word in joined if word is not None]
+
+
+class _Beside:
+    """A page's words indexed by their left and right edges, to find the words starting or ending in a span."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self.by_start = sorted(range(len(words)), key=lambda i: words[i].bbox.x0)
+        self.starts = [words[i].bbox.x0 for i in self.by_start]
+        self.by_end = sorted(range(len(words)), key=lambda i: words[i].bbox.x1)
+        self.ends = [words[i].bbox.x1 for i in self.by_end]
+
+    def starting(self, low: float, high: float) -> list[int]:
+        """Indices of the words whose left edge lies between `low` and `high`."""
+        return self.by_start[bisect_left(self.starts, low) : bisect_right(self.starts, high)]
+
+    def ending(self, low: float, high: float) -> list[int]:
+        """Indices of the words whose right edge lies between `low` and `high`."""
+        return self.by_end[bisect_left(self.ends, low) : bisect_right(self.ends, high)]
 
 
 # A symbol font's bullet is levelled with the first word of its item, this many font sizes to its right at most.
 BULLET_ITEM_GAP_EM = 2.0
 
 
-def _levelled_bullet(bullet: Word, words: Sequence[Word]) -> Word:
-    """A symbol font's bullet with the height of the word it marks: the font's box runs far above
-    the text's (ZapfDingbats' most), and would make the line look taller than its neighbours."""
+def _levelled_bullet(bullet: Word, following: Sequence[Word]) -> Word:
+    """A symbol font's bullet with the height of the word it marks, the nearest of the words that
+    start just after it on its line: the font's box runs far above the text's (ZapfDingbats' most),
+    and would make the line look taller than its neighbours."""
     item = [
-        w for w in words
-        if w is not bullet and 0 <= w.bbox.x0 - bullet.bbox.x1 <= BULLET_ITEM_GAP_EM * bullet.size
-        and min(w.bbox.bottom, bullet.bbox.bottom) - max(w.bbox.top, bullet.bbox.top) > 0.3 * min(w.bbox.height, bullet.bbox.height)
+        w for w in following
+        if w is not bullet and min(w.bbox.bottom, bullet.bbox.bottom) - max(w.bbox.top, bullet.bbox.top) > 0.3 * min(w.bbox.height, bullet.bbox.height)
     ]
     if not item:
         return bullet

@@ -133,8 +133,9 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
     cuts = first_line_cuts(first, hyphenated=True) if others else []
     for left_count in range(len(others) + 1):
         left_fit = MIN_INTERLEAVED_LEFT_FIT if left_count else MIN_GLUED_LEFT_FIT
+        in_turn = interleaved_lines(others, left_count)
         for left, right in cuts if left_count else glued:
-            readings = [side_by_side_lines(others, left_count, right), interleaved_lines(others, left_count)] if left_count else [([], others)]
+            readings = [side_by_side_lines(others, left_count, right), in_turn] if left_count else [in_turn]
             for more_left, more_right in filter(None, readings):
                 cells = _two_cells("\n".join([left, *more_left]), "\n".join([right, *more_right]), columns, left_fit)
                 if cells is not None:

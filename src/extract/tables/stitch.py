@@ -96,13 +96,17 @@ def _with_held_piece(
     cells is this row's top when the row was cut at its top (`cut_at_top`), else the rest of
     the row above.
     """
-    if is_lone_ref(held.cells):
-        if _has_author(cells) and "ref" not in cells:
-            cells = {**cells, "ref": held.cells["ref"]}
-        return cells, rows
-    if _has_author(cells) and cut_at_top(grid_row, fields):
+    if _has_author(cells) and is_lone_ref(held.cells) and "ref" not in cells:
+        return {**cells, "ref": held.cells["ref"]}, rows
+    if _has_author(cells) and not is_lone_ref(held.cells) and cut_at_top(grid_row, fields):
         return join_broken_row(RawRow(held.cells, held.label, 0), cells).cells, rows
-    return cells, added_row(rows, held.cells, held.label, held.after_heading)
+    return cells, released(rows, held)
+
+
+def released(rows: list[RawRow], held: HeldPiece) -> list[RawRow]:
+    """The rows once a held piece is let go where no row below takes it: cells join the row above
+    (`added_row`); a lone reference number is no row and is dropped."""
+    return rows if is_lone_ref(held.cells) else added_row(rows, held.cells, held.label, held.after_heading)
 
 
 def is_cut_off_ref(row: GridRow, rows: Sequence[GridRow], settings: TableSettings) -> bool:
@@ -144,13 +148,11 @@ def cut_at_top(row: GridRow, fields: Sequence[str | None]) -> bool:
     is left of the row. Cells set at the row's top put the author on its first line; cells
     centred in a row drawn whole on the page put it at the row's middle.
     """
-    if "author" not in fields:
+    author_cell = row.cells[fields.index("author")] if "author" in fields else ()
+    if not author_cell:
         return False
-    author = body_words(row.cells[fields.index("author")]) if row.cells[fields.index("author")] else []
-    words = [w for cell in row.cells for w in cell]
-    if not author or any(w.bbox is None for w in words):
-        return False
-    whole, own = box_of(body_words(words)), box_of(author)
+    author = body_words(author_cell)
+    whole, own = box_of(body_words([w for cell in row.cells for w in cell])), box_of(author)
     size = median(w.size for w in author)
     above = own.top - whole.top > CUT_LINES_ABOVE_EM * size
     raised = (whole.top + whole.bottom) / 2 - (own.top + own.bottom) / 2 > CUT_OFF_CENTRE_EM * size
@@ -303,9 +305,7 @@ def stitched_table(caption: Caption, stitched: StitchedRows, summary: GridSummar
     if not summary.pages or "author" not in {field_for_header(header_text(h)) for h in stitched.header if h}:
         return None
     report = ParsingReport("+".join(summary.strategies), summary.pages, summary.confidence, summary.notes)
-    rows, held = list(stitched.rows), stitched.held
-    if held is not None and not is_lone_ref(held.cells):
-        rows = added_row(rows, held.cells, held.label, held.after_heading)
+    rows = list(stitched.rows) if stitched.held is None else released(list(stitched.rows), stitched.held)
     return Table(clean_text(caption.text), stitched.header, with_yearless_rows_joined(rows), report)
 
 
