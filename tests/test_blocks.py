@@ -643,6 +643,17 @@ def test_a_short_cell_glued_to_the_first_line_of_the_cell_beside_it_is_parted() 
     assert glued_cells("Mortality fell by 10% Admissions fell by 5%", columns) is None
 
 
+def test_a_cell_glued_before_a_bulleted_cell_is_parted_at_the_bullet_however_far_along() -> None:
+    columns = ("study_design", "population", "intervention", "results")
+    text = (
+        "Nerv e block v s placebo \N{BULLET} Hospital readmission decreased by 23.4%\nin the nerve block group\n"
+        "The authors suggested that further\nrandomized trials are required."
+    )
+    assert glued_cells(text, columns) == ("Nerv e block v s placebo", text.split(" ", 6)[6])
+    # a bullet opening the block is the cell's own
+    assert glued_cells("\N{BULLET} Hospital readmission \N{BULLET} fell", columns) is None
+
+
 # The columns of a guideline table whose design and population cells a text tool glues.
 GUIDELINE_COLUMNS = ("author", "study_design", "population", "results")
 

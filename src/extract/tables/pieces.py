@@ -18,6 +18,7 @@ from typing import Iterator, Literal, Sequence
 from extract.fields import AuthorYearRef, is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.model import Block, Document
+from extract.text.sentence import ends_mid_sentence
 from extract.tables.verdict import CONTENT_FIELDS, opens_a_name
 from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell, is_known_header
 
@@ -236,8 +237,10 @@ def _next_author_line(lines: list[str], start: int) -> int:
     """Where an author cell starts inside a block of data, right after a cell's finished end:
     a row cut by a page break leaves its last line glued above the next row's author."""
     for index in range(start, len(lines)):
+        author, size = _leading_author(lines[index:])
         finished = lines[index - 1].rstrip().endswith((".", ")", "]"))
-        if finished and _leading_author(lines[index:])[0] is not None and opens_a_name(lines[index]):
+        closing = index + size == len(lines) and author is not None and author.ref_no is not None and not ends_mid_sentence(lines[index - 1])
+        if (finished or closing) and author is not None and opens_a_name(lines[index]):
             return index
     return len(lines)
 

@@ -14,6 +14,7 @@ from extract.fields import CONCLUSION_LEAD
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece
 from extract.text.clean import BULLET, is_bullet_glyph
+from extract.text.sentence import ends_mid_sentence
 
 
 def with_bullets_rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
@@ -74,19 +75,6 @@ def with_hyphen_breaks_joined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
 _LINE_BREAK_HYPHEN = re.compile(r"[^\W\d_]-$")
 
 
-_DANGLING_END = re.compile(
-    r"(\b(and|or|of|the|a|an|with|in|on|at|to|for|by|from|than|between|vs|versus|was|were|is|are|that|which"
-    r"|who|as|but|not|no|per)|[,;:(\u2013-])\s*$",
-    re.IGNORECASE,
-)
-
-
-def ends_mid_sentence(text: str) -> bool:
-    """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
-    was cut inside a sentence; its cell goes on."""
-    return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
-
-
 # A short cell glued before the next cell's first line has at most this many words …
 MAX_GLUED_WORDS = 5
 # … and fits its own column at least this well, as the rest fits another one.
@@ -145,7 +133,7 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
 
 def first_line_cuts(first: str, hyphenated: bool) -> list[tuple[str, str]]:
     """Where a glued first line may part, left to right: after each of its first words, before a
-    capitalised one; and, with `hyphenated`, inside a word where a capital follows small letters,
+    capitalised one or a list's bullet (before any bullet, however far along); and, with `hyphenated`, inside a word where a capital follows small letters,
     a line-break hyphen the text tool took out put back (`Evidence` + `Women` from `EvidenceWomen`)."""
     words = first.split(" ")
     cuts = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, min(len(words) - 1, MAX_GLUED_WORDS) + 1)]
@@ -154,7 +142,8 @@ def first_line_cuts(first: str, hyphenated: bool) -> list[tuple[str, str]]:
             glued = _DEHYPHENATED.search(word)
             if glued is not None:
                 cuts.append((" ".join([*words[:index], word[: glued.start(2)] + "-"]), " ".join([word[glued.start(2):], *words[index + 1 :]])))
-    return [(left, right) for left, right in cuts if right[:1].isupper()]
+    cuts += [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words)) if is_bullet_glyph(words[cut])]
+    return [(left, right) for left, right in dict.fromkeys(cuts) if right[:1].isupper() or is_bullet_glyph(right[:1])]
 
 
 # Small letters, then a capital opening a word: a word the text tool ran into the next cell's.
@@ -233,13 +222,16 @@ def opened_below(lines: Sequence[str], columns: Sequence[str]) -> tuple[str, str
 
 
 def _two_cells(left: str, right: str, columns: Sequence[str], min_left_fit: float) -> tuple[str, str] | None:
-    """The two cells when the left fits one column well and the right another (or says it was not given)."""
+    """The two cells when the left fits one column well and the right another (or says it was not
+    given); a right cell opening with a list's bullet, which no cell prints mid-line, need only fit
+    its column better than the left's."""
     left_field = max(columns, key=lambda field: column_fit(left, field))
     if column_fit(left, left_field) < min_left_fit:
         return None
     if _NOT_GIVEN.match("".join(right.split())):
         return left, right
     right_field = max(columns, key=lambda field: column_fit(right, field))
-    if right_field != left_field and column_fit(right, right_field) >= MIN_GLUED_RIGHT_FIT:
+    least = 0.0 if is_bullet_glyph(right[:1]) else MIN_GLUED_RIGHT_FIT
+    if right_field != left_field and column_fit(right, right_field) >= least:
         return left, right
     return None

@@ -1,0 +1,122 @@
+"""Cells a text tool finished after the page's footer, and an author printed under a cell's last
+line: two habits of pdftotext's default reading order on word-processor tables."""
+
+from __future__ import annotations
+
+from extract.model import Block, Document
+from extract.tables.pieces import Piece, block_pieces
+from extract.tables.rebuild import tables_from_blocks
+from extract.tables.tails import open_first_lines, tail_parts, with_page_tails_returned
+
+
+def document(*blocks: tuple[str, int]) -> Document:
+    made = tuple(Block(text=text, index=index, page_no=page) for index, (text, page) in enumerate(blocks))
+    return Document("invented", "invented.txt", "text", "0" * 64, made)
+
+
+# A page whose results cells print their first line with the row, the rest after the footer.
+TAIL_PAGE = (
+    ("Table 2: Summary of Included Studies", 3),
+    ("Study, Year", 3),
+    ("Population", 3),
+    ("Intervention and Comparator", 3),
+    ("Main Findings", 3),
+    ("Adams et al.\n(2018)", 3),
+    ("Adults with\nchronic asthma", 3),
+    ("Inhaler vs\nplacebo", 3),
+    ("\N{BULLET} Exacerbations", 3),
+    ("Brown et al.\n(2013)", 3),
+    ("Children with\nsevere eczema", 3),
+    ("Cream vs\nplacebo", 3),
+    ("\N{BULLET} No significant difference in", 3),
+    ("Page 3", 3),
+    (
+        "decreased by 23.4% in the\ninhaler group\n\N{BULLET} Fewer patients reported\nserious AEs.\n"
+        "itch was found between the\ngroups.",
+        3,
+    ),
+)
+
+
+def test_the_cells_a_page_finished_after_its_footer_go_back_to_their_rows() -> None:
+    (table,) = tables_from_blocks(document(*TAIL_PAGE))
+    assert [row.cells["author"].text for row in table.rows] == ["Adams et al.\n(2018)", "Brown et al.\n(2013)"]
+    first, second = (row.cells["results"].text for row in table.rows)
+    assert first.startswith("\N{BULLET} Exacerbations\ndecreased by 23.4%") and first.endswith("serious AEs.")
+    assert second == "\N{BULLET} No significant difference in\nitch was found between the\ngroups."
+    assert [row.cells["intervention"].text for row in table.rows] == ["Inhaler vs\nplacebo", "Cream vs\nplacebo"]
+
+
+def test_a_tail_is_cut_where_a_lower_case_line_follows_a_closed_sentence() -> None:
+    assert tail_parts("decreased by 5%\nin the group.\nmortality fell.\nThe authors\nconcluded so.") == [
+        "decreased by 5%\nin the group.",
+        "mortality fell.\nThe authors\nconcluded so.",
+    ]
+
+
+def test_only_one_line_cells_left_open_and_not_continued_take_a_tail() -> None:
+    page = [
+        Piece("data", "\N{BULLET} Exacerbations", Block("", 0, page_no=1)),
+        Piece("data", "Adults with\nasthma", Block("", 1, page_no=1)),
+        Piece("data", "Finished in one line.", Block("", 2, page_no=1)),
+        Piece("data", "\N{BULLET} Admissions fell in", Block("", 3, page_no=1)),
+        Piece("data", "the inhaler group", Block("", 4, page_no=1)),
+        Piece("data", "Asthma", Block("", 5, page_no=2)),
+    ]
+    assert open_first_lines(page, 1, len(page)) == [0]
+
+
+def test_a_tail_whose_parts_do_not_match_the_open_cells_is_left_where_it_was() -> None:
+    pieces = tuple(
+        Piece(kind, text, Block(text, index, page_no=1))
+        for index, (kind, text) in enumerate(
+            [
+                ("data", "\N{BULLET} Exacerbations"),
+                ("data", "\N{BULLET} Admissions"),
+                ("furniture", "Page 1"),
+                ("data", "decreased by 23.4% in the\ninhaler group"),
+            ]
+        )
+    )
+    assert with_page_tails_returned(pieces) == pieces
+
+
+def test_data_after_a_running_header_at_a_pages_top_is_no_tail() -> None:
+    pieces = tuple(
+        Piece(kind, text, Block(text, index, page_no=page))
+        for index, (kind, text, page) in enumerate(
+            [
+                ("data", "\N{BULLET} Exacerbations", 1),
+                ("furniture", "Page 1", 1),
+                ("furniture", "Inhalers for asthma: Clinical Effectiveness", 2),
+                ("data", "decreased by 23.4% in the\ninhaler group", 2),
+            ]
+        )
+    )
+    assert with_page_tails_returned(pieces) == pieces
+
+
+def test_an_author_printed_under_the_last_line_of_a_cell_starts_a_row() -> None:
+    pieces = block_pieces(Block(text="was 14.2 months vs 9.8\nmonths with waiting list\nPetrov et al.\n(2018)11", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data", "author"]
+    assert pieces[1].author is not None and pieces[1].author.ref_no == 11
+
+
+def test_a_citation_closing_a_cell_mid_sentence_stays_in_the_cell() -> None:
+    pieces = block_pieces(Block(text="Readmissions fell in the group\nreported by\nPetrov et al.\n(2018)11", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data"]
+
+
+def test_a_lower_case_part_after_an_open_part_of_the_tail_goes_on_with_it() -> None:
+    pieces = tuple(
+        Piece(kind, text, Block(text, index, page_no=5))
+        for index, (kind, text) in enumerate(
+            [
+                ("data", "Meta-analysis"),
+                ("furniture", "Page 5"),
+                ("data", "\N{BULLET} Median time to cost per QALY"),
+                ("data", "was 14.2 months vs 9.8\nmonths with placebo"),
+            ]
+        )
+    )
+    assert with_page_tails_returned(pieces) == pieces
