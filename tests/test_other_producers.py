@@ -93,3 +93,39 @@ def test_a_symbol_fonts_bullet_is_levelled_with_its_item_and_its_math_joins_its_
     figure = Word("65", BBox(303.7, 95.2, 313.7, 104.2), "Helvetica", 9.0)
     words = joined_symbol_glyphs([bullet, item, symbol, figure])
     assert [(w.text, w.fontname, w.bbox.top) for w in words] == [("■", "ZapfDingbats", 95.2), ("Relapse", "Helvetica", 95.2), ("≥65", "Helvetica", 95.2)]
+
+
+def test_a_glyph_drawn_from_a_second_font_object_stays_in_its_word(tmp_path: Path) -> None:
+    """A producer may draw a glyph the word's font object lacks, such as ≥, from another font
+    object: cairo (as Firefox and GTK print) subsets one typeface into several, and a browser
+    falls back to another face. The word reads on through it; a bullet in that other font still
+    stands apart from its item."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from tests.forge.producers.common import VERA_DIR
+
+    for name, file in (("TextFace", "Vera.ttf"), ("ExtraFace", "VeraIt.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(VERA_DIR / file)))
+    pdf = tmp_path / "two-font-objects.pdf"
+    canvas = Canvas(str(pdf), pagesize=letter)
+    draw_table(canvas, 100, "Table 2: Summary of Included Studies for Research Question 1", [])
+    height = letter[1]
+    for index, author in enumerate(["Okafor et al. (2019)", "Lindqvist et al. (2021)"]):
+        y = height - 144 - 30 * index
+        canvas.setFont("Helvetica", 10)
+        canvas.drawString(54, y, author)
+        x = 220.0
+        for face, text in (("TextFace", "Patients aged "), ("ExtraFace", "≥"), ("TextFace", "65 years")):
+            canvas.setFont(face, 10)
+            canvas.drawString(x, y, text)
+            x += canvas.stringWidth(text, face, 10)
+        for line, item in enumerate(("Relapse fell", "Itch eased")):
+            canvas.setFont("ExtraFace", 10)
+            canvas.drawString(400, y - 12 * line, "\N{BULLET}")
+            canvas.setFont("TextFace", 10)
+            canvas.drawString(410, y - 12 * line, item)
+    canvas.save()
+    records = study_records("report", extract_report(pdf, Limits()).tables)
+    assert [r["population"] for r in records] == ["Patients aged ≥65 years", "Patients aged ≥65 years"]
+    assert [r["results"] for r in records] == ["Relapse fell\nItch eased", "Relapse fell\nItch eased"]

@@ -36,8 +36,8 @@ from extract.readers.plumber import (
     _ruling_from_edge,
     chars_and_edges,
     geometry_page,
-    split_glued_word,
 )
+from extract.readers.words import split_glued_word
 from tests.forge import draw_report, random_spec
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus" / "bad-pdfs"
@@ -71,14 +71,15 @@ def plumber_marks(plumber_page: pdfplumber.page.Page) -> list[BBox]:
 
 def plumber_geometry_page(plumber_page: pdfplumber.page.Page, page_no: int) -> Page:
     """The former path: pdfplumber's own edges, chars, extract_words and find_tables, with the reader's rules
-    (the page's word-gap rule, shadings are no rulings, marks that open a line are bullets), no furniture."""
+    (the page's word-gap rule, words parted by a font change only across a gap, shadings are no
+    rulings, marks that open a line are bullets), no furniture."""
     settings = DEFAULT_LAYOUT
     rulings = tuple(r for edge in plumber_edges(plumber_page) if (r := _ruling_from_edge(edge, settings)) is not None)
     verticals = [r for r in rulings if r.orientation == "v"]
     raw_words = plumber_page.extract_words(
         x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=word_breaks(plumber_page.chars).word_gap_em(),
         y_tolerance=settings.word_y_tolerance,
-        keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"], return_chars=True,
+        keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"], return_chars=True,
     )
     stream_index = {id(char): index for index, char in enumerate(plumber_page.chars)}
     words = tuple(word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no))

@@ -12,7 +12,6 @@ which cell a word is in; and pdfplumber's own table finder cuts each page's line
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,11 +32,11 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import WordExtractor
 
 from extract.layout.bullets import marked_starts
-from extract.layout.spacing import bare_gap_cuts, word_breaks
-from extract.text.spacing import soft_gap_breaks
+from extract.layout.spacing import word_breaks
 from extract.model import BBox, Lattice, Page, Ruling, TaggedTable, Word
 from extract.readers.clip import ClipBox, ClipInterpreter, clipped_shape, inside_clip
 from extract.readers.paths import PageFrame, flipped, layout_edges, layout_marks, shifted
+from extract.readers.words import split_glued_word
 from extract.readers.symbol_font import builtin_encoding, joined_symbol_glyphs, symbol_text, symbol_width
 from extract.readers.tagged import tagged_tables
 from extract.settings import LayoutSettings
@@ -77,7 +76,7 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     breaks = word_breaks(chars)
     extractor = WordExtractor(
         x_tolerance=settings.word_x_tolerance, x_tolerance_ratio=breaks.word_gap_em(),
-        y_tolerance=settings.word_y_tolerance, keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"],
+        y_tolerance=settings.word_y_tolerance, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"],
     )
     raw_words = extractor.extract_words(chars, return_chars=True)
     stream_index = {id(char): index for index, char in enumerate(chars)}
@@ -177,83 +176,6 @@ def chars_edges_and_marks(plumber_page: pdfplumber.page.Page) -> tuple[list[dict
         raise PdfminerException(exc) from exc
     layout = device.get_result()
     return device.chars, layout_edges(layout, frame), layout_marks(layout, frame)
-
-
-def _word_from_chars(chars: Sequence[dict], page_no: int) -> Word:
-    """A word made of pdfplumber chars, with the first char's font and the marked content most of its glyphs are drawn under."""
-    box = BBox(min(c["x0"] for c in chars), min(c["top"] for c in chars), max(c["x1"] for c in chars), max(c["bottom"] for c in chars))
-    mcids = [c.get("mcid") for c in chars]
-    mcid = mcids[0] if 2 * mcids.count(mcids[0]) > len(mcids) else Counter(mcids).most_common(1)[0][0]
-    return Word(
-        "".join(c["text"] for c in chars), box, str(chars[0].get("fontname", "")), float(chars[0].get("size", 0.0)), page_no,
-        bool(chars[0].get("upright", True)), mcid,
-    )
-
-
-def stream_chains(chars: Sequence[dict], stream_index: dict[int, int]) -> list[list[dict]]:
-    """Split a word's chars into runs drawn one after another: glyphs glued from two drawing runs part."""
-    ordered = sorted(chars, key=lambda c: stream_index.get(id(c), 0))
-    chains: list[list[dict]] = []
-    for char in ordered:
-        if chains and stream_index.get(id(char), 0) == stream_index.get(id(chains[-1][-1]), 0) + 1:
-            chains[-1].append(char)
-        else:
-            chains.append([char])
-    return [sorted(chain, key=lambda c: c["x0"]) for chain in chains]
-
-
-def cut_at_ruling(chars: Sequence[dict], verticals: Sequence[Ruling]) -> list[list[dict]]:
-    """Cut a run of chars where a vertical ruling passes through a gap between two of them.
-
-    A word overflowing its cell (no gap at the ruling) stays whole.
-    """
-    pieces: list[list[dict]] = [[chars[0]]] if chars else []
-    for before, after in zip(chars, chars[1:]):
-        ruled_gap = after["x0"] - before["x1"] >= 0.3 and any(
-            before["x1"] <= (r.bbox.x0 + r.bbox.x1) / 2 <= after["x0"]
-            and r.bbox.top <= after["bottom"] and r.bbox.bottom >= after["top"]
-            for r in verticals
-        )
-        if ruled_gap:
-            pieces.append([after])
-        else:
-            pieces[-1].append(after)
-    return pieces
-
-
-def split_glued_word(
-    raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int, by_glyph: bool = False
-) -> list[Word]:
-    """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued
-    together, and, on a page that draws its spaces (`by_glyph`), where a bare gap inside it
-    joins two real words."""
-    chars = raw.get("chars") or []
-    if not chars:
-        return [Word(
-            raw["text"], BBox(raw["x0"], raw["top"], raw["x1"], raw["bottom"]), str(raw.get("fontname", "")), float(raw.get("size", 0.0)), page_no,
-            bool(raw.get("upright", True)),
-        )]
-    pieces = [piece for chain in stream_chains(chars, stream_index) for piece in cut_at_ruling(chain, verticals)]
-    if by_glyph:
-        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece)]
-    return [_word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
-
-
-def cut_at_word_breaks(chars: list[dict]) -> list[list[dict]]:
-    """A word's glyphs cut at the bare gaps inside it that the lexicon reads as word breaks."""
-    cuts = bare_gap_cuts(chars)
-    if not cuts:
-        return [chars]
-    bounds = [0, *cuts, len(chars)]
-    pieces = [chars[start:end] for start, end in zip(bounds, bounds[1:])]
-    breaks = soft_gap_breaks(["".join(str(char["text"]) for char in piece) for piece in pieces])
-    words = [pieces[0]]
-    for piece, breaks_here in zip(pieces[1:], breaks):
-        if breaks_here:
-            words.append(piece)
-        else:
-            words[-1] = words[-1] + piece
-    return words
 
 
 def _ruling_from_edge(edge: dict, settings: LayoutSettings) -> Ruling | None:
