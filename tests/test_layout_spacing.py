@@ -119,3 +119,42 @@ def test_a_title_set_solid_is_one_block_and_a_line_drawn_over_another_is_not() -
     assert [len(block) for block in segments_to_blocks([first, second], LayoutSettings())] == [2]
     over = TextLine("Effectiveness", BBox(56, 165.0, 204, 180.0), 1, 20.0, False)  # half a line into the first
     assert [len(block) for block in segments_to_blocks([first, over], LayoutSettings())] == [1, 1]
+
+
+# --- a space the producer left out, told from extra advance by the glyph before it -------------
+
+
+def test_a_glyph_the_page_sets_tight_is_told_from_one_always_followed_by_extra_advance() -> None:
+    from extract.layout.spacing import dropped_space, joins_bare_gap
+
+    words = "the wave of events drove the vivid vote and the dead did vanish and tidied".split()
+    # extra advance after every v, as some producers leave it; no space glyph between "and" and "tidied"
+    artifact = {position: 3.6 for position, letter in enumerate("".join(words)) if letter == "v"}
+    chars = glyphs(words, artifact)
+    dropped = max(index for index, char in enumerate(chars) if char["text"] == " ")
+    breaks = word_breaks(chars[:dropped] + chars[dropped + 1 :])
+    assert breaks.by_glyph
+    assert "d" in breaks.tight and "v" not in breaks.tight
+    assert dropped_space(breaks, "d") and not dropped_space(breaks, "v")
+    assert joins_bare_gap(breaks, 3.6, 9.0, "v") and not joins_bare_gap(breaks, 2.5, 9.0, "d")
+
+
+def test_a_word_is_cut_at_a_left_out_space_whatever_the_lexicon_knows_of_its_parts() -> None:
+    from extract.readers.words import cut_at_word_breaks
+
+    def token(*parts: str) -> list[dict]:
+        chars, x = [], 10.0
+        for part in parts:
+            for letter in part:
+                chars.append({"text": letter, "x0": x, "x1": x + 5.0, "top": 100.0, "size": 9.0})
+                x += 5.0
+            x += 2.5
+        return chars
+
+    def read(chars: list[dict], tight: frozenset[str]) -> list[str]:
+        return ["".join(c["text"] for c in word) for word in cut_at_word_breaks(chars, tight)]
+
+    assert read(token("Table", "4:"), frozenset("e")) == ["Table", "4:"]
+    assert read(token("and", "zorbitide"), frozenset("d")) == ["and", "zorbitide"]
+    # after a glyph the page does not set tight, the lexicon judges: a name no lexicon knows stays one word
+    assert read(token("Ny", "borg"), frozenset("e")) == ["Nyborg"]

@@ -13,7 +13,8 @@ drew, is the gap (`joins_bare_gap`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # A gap narrower than this share of the font size is kerning, not a candidate word break.
@@ -29,6 +30,10 @@ MIN_GLYPH_SPACES = 12
 GLYPH_PAGE_WORD_GAP_EM = 0.6
 # The share of a page's word gaps (drawn, and bare ones inside words) that its widest word space covers.
 WORD_SPACE_PERCENTILE = 0.95
+# A glyph is tight on a page when a letter follows it with no gap at least this many times …
+MIN_TIGHT_FOLLOWS = 3
+# … and a bare gap of word width follows it at most this share of the times it is followed in a word.
+MAX_LOOSE_SHARE = 0.2
 
 Char = Mapping[str, object]
 
@@ -39,6 +44,7 @@ class WordBreaks:
 
     spaces: int
     bare_gaps: int
+    tight: frozenset[str] = frozenset()  # glyphs a letter follows with no gap (`tight_glyphs`)
 
     @property
     def by_glyph(self) -> bool:
@@ -51,10 +57,32 @@ class WordBreaks:
         return GLYPH_PAGE_WORD_GAP_EM if self.by_glyph else None
 
 
-def joins_bare_gap(breaks: WordBreaks, gap: float, size: float) -> bool:
+def joins_bare_gap(breaks: WordBreaks, gap: float, size: float, before: str = "") -> bool:
     """Whether a gap between two letters with no space glyph in it is inside a word: so on a page
-    that writes its spaces, short of a cell or column gap."""
-    return breaks.by_glyph and gap < GLYPH_PAGE_WORD_GAP_EM * max(size, 1.0)
+    that writes its spaces, short of a cell or column gap, unless the page sets the glyph before
+    it tight (`dropped_space`)."""
+    return breaks.by_glyph and gap < GLYPH_PAGE_WORD_GAP_EM * max(size, 1.0) and not dropped_space(breaks, before)
+
+
+def dropped_space(breaks: WordBreaks, before: str) -> bool:
+    """Whether a bare gap of word width after this glyph is a space the producer left out (a cairo
+    redraw keeps most space glyphs, not all): the page sets the glyph tight against the letters
+    after it. The extra advance some producers leave inside words follows the same glyphs (f, v,
+    y) every time, so those glyphs are never tight, and the lexicon judges their gaps."""
+    return before in breaks.tight
+
+
+def tight_glyphs(follows: Iterable[tuple[str, bool]]) -> frozenset[str]:
+    """The glyphs a page sets tight, from each glyph followed inside a word: (the glyph, whether a
+    bare gap of word width follows it rather than a letter with no gap)."""
+    tight: Counter[str] = Counter()
+    loose: Counter[str] = Counter()
+    for glyph, bare in follows:
+        (loose if bare else tight)[glyph] += 1
+    return frozenset(
+        glyph for glyph, count in tight.items()
+        if count >= MIN_TIGHT_FOLLOWS and loose[glyph] <= MAX_LOOSE_SHARE * (count + loose[glyph])
+    )
 
 
 def drawn_word_space(gap: float, size: float, drawn_spaces: int) -> bool:
@@ -93,6 +121,11 @@ def bare_gap_cuts(chars: Sequence[Char]) -> list[int]:
     return cuts
 
 
+def set_tight(gap: float, size: float) -> bool:
+    """Two glyphs with no more than kerning between them."""
+    return gap <= MIN_BREAK_GAP_EM * max(size, 1.0)
+
+
 def word_width_gap(gap: float, size: float) -> bool:
     """A gap wide enough to be a word break and narrow enough not to be a column gap."""
     size = max(size, 1.0)
@@ -102,6 +135,7 @@ def word_width_gap(gap: float, size: float) -> bool:
 def word_breaks(chars: Sequence[Char]) -> WordBreaks:
     """Count a page's candidate word breaks, in drawing order: space glyphs between letters, and bare gaps of word width."""
     spaces = bare = 0
+    follows: list[tuple[str, bool]] = []
     previous: Char | None = None
     pending_space = False
     for char in chars:
@@ -116,8 +150,11 @@ def word_breaks(chars: Sequence[Char]) -> WordBreaks:
                 spaces += 1
             elif word_width_gap(gap, size):
                 bare += 1
+                follows.append((str(previous["text"]), True))
+            elif text.isalpha() and set_tight(gap, size):
+                follows.append((str(previous["text"]), False))
         previous, pending_space = char, False
-    return WordBreaks(spaces, bare)
+    return WordBreaks(spaces, bare, tight_glyphs(follows))
 
 
 def _same_line(left: Char, right: Char) -> bool:

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from extract.layout.lines import TextLine
-from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, widest_word_space, word_width_gap
+from extract.layout.spacing import WordBreaks, drawn_word_space, joins_bare_gap, set_tight, tight_glyphs, widest_word_space, word_width_gap
 from extract.model import BBox
 from extract.text.clean import LIGATURES
 from extract.text.spacing import soft_gap_breaks
@@ -54,13 +54,18 @@ def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | N
         return None
     boxes = {index: _char_box(textpage, index, height) for index, char in enumerate(text) if not char.isspace()}
     bare = [i for i in between_letters if word_width_gap(_gap_across(boxes, i), _font_size(textpage, i - 1))]
-    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare))
+    follows = [(text[i - 1], True) for i in bare] + [
+        (text[i - 1], False) for i in range(1, count)
+        if text[i].isalpha() and i - 1 in boxes and i in boxes and _same_line(boxes[i - 1], boxes[i])
+        and set_tight(boxes[i].x0 - boxes[i - 1].x1, _font_size(textpage, i - 1))
+    ]
+    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare), tight=tight_glyphs(follows))
     if not breaks.by_glyph:
         return None
     soft = frozenset(
         index for index in between_letters
         if _same_line(boxes[index - 1], boxes[index + 1])
-        and joins_bare_gap(breaks, _gap_across(boxes, index), _font_size(textpage, index - 1))
+        and joins_bare_gap(breaks, _gap_across(boxes, index), _font_size(textpage, index - 1), text[index - 1])
     )
     drawn = [i for i in spaces if i not in generated and 0 < i < count - 1 and i - 1 in boxes and i + 1 in boxes]
     drawn_gaps = [_gap_across(boxes, i) for i in drawn if _same_line(boxes[i - 1], boxes[i + 1])]

@@ -81,7 +81,7 @@ def geometry_page(plumber_page: pdfplumber.page.Page, page_no: int, furniture: S
     raw_words = extractor.extract_words(chars, return_chars=True)
     stream_index = {id(char): index for index, char in enumerate(chars)}
     words = tuple(
-        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no, breaks.by_glyph)
+        word for raw in raw_words for word in split_glued_word(raw, verticals, stream_index, page_no, breaks)
         if not inside_any(word, furniture)
     )
     words = with_marker_mcids((*joined_symbol_glyphs(words), *drawn_bullets(marks, words)))

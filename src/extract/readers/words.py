@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
-from extract.layout.spacing import bare_gap_cuts
+from extract.layout.spacing import WordBreaks, bare_gap_cuts
 from extract.model import BBox, Ruling, Word
 from extract.text.spacing import soft_gap_breaks
 
@@ -68,10 +68,10 @@ def cut_at_ruling(chars: Sequence[dict], verticals: Sequence[Ruling]) -> list[li
 
 
 def split_glued_word(
-    raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int, by_glyph: bool = False
+    raw: dict, verticals: Sequence[Ruling], stream_index: dict[int, int], page_no: int, breaks: WordBreaks | None = None
 ) -> list[Word]:
     """A pdfplumber word as Words: parted where two drawing runs or two ruled cells were glued
-    together, and, on a page that draws its spaces (`by_glyph`), where a bare gap inside it
+    together, and, on a page that draws its spaces (`breaks`), where a bare gap inside it
     joins two real words."""
     chars = raw.get("chars") or []
     if not chars:
@@ -82,8 +82,8 @@ def split_glued_word(
     pieces = [
         piece for chain in stream_chains(chars, stream_index) for ruled in cut_at_ruling(chain, verticals) for piece in cut_at_font_change(ruled)
     ]
-    if by_glyph:
-        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece)]
+    if breaks is not None and breaks.by_glyph:
+        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece, breaks.tight)]
     return [word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
 
 
@@ -105,13 +105,26 @@ def cut_at_font_change(chars: Sequence[dict]) -> list[list[dict]]:
     return pieces
 
 
-def cut_at_word_breaks(chars: list[dict]) -> list[list[dict]]:
-    """A word's glyphs cut at the bare gaps inside it that the lexicon reads as word breaks."""
+def cut_at_word_breaks(chars: list[dict], tight: frozenset[str] = frozenset()) -> list[list[dict]]:
+    """A word's glyphs cut at the bare gaps inside it that are spaces the producer left out (after
+    a glyph the page sets `tight`: `layout.spacing.dropped_space`), and at those the lexicon
+    reads as word breaks."""
     cuts = bare_gap_cuts(chars)
     if not cuts:
         return [chars]
     bounds = [0, *cuts, len(chars)]
     pieces = [chars[start:end] for start, end in zip(bounds, bounds[1:])]
+    runs = [[pieces[0]]]
+    for piece in pieces[1:]:
+        if str(runs[-1][-1][-1]["text"]) in tight:
+            runs.append([piece])
+        else:
+            runs[-1].append(piece)
+    return [word for run in runs for word in _lexicon_words(run)]
+
+
+def _lexicon_words(pieces: list[list[dict]]) -> list[list[dict]]:
+    """Pieces of one word parted by bare gaps, joined where the lexicon reads no break (`soft_gap_breaks`)."""
     breaks = soft_gap_breaks(["".join(str(char["text"]) for char in piece) for piece in pieces])
     words = [pieces[0]]
     for piece, breaks_here in zip(pieces[1:], breaks):
