@@ -152,9 +152,23 @@ def test_a_word_is_cut_at_a_left_out_space_whatever_the_lexicon_knows_of_its_par
         return chars
 
     def read(chars: list[dict], tight: frozenset[str]) -> list[str]:
-        return ["".join(c["text"] for c in word) for word in cut_at_word_breaks(chars, tight)]
+        return ["".join(c["text"] for c in word) for word in cut_at_word_breaks(chars, WordBreaks(12, 0, tight))]
 
     assert read(token("Table", "4:"), frozenset("e")) == ["Table", "4:"]
+    assert read(token("zorbitide:", "trial"), frozenset()) == ["zorbitide:", "trial"]  # no word runs on after a colon
     assert read(token("and", "zorbitide"), frozenset("d")) == ["and", "zorbitide"]
     # after a glyph the page does not set tight, the lexicon judges: a name no lexicon knows stays one word
     assert read(token("Ny", "borg"), frozenset("e")) == ["Nyborg"]
+
+
+def test_a_gap_between_figures_groups_a_numbers_digits_and_is_no_left_out_space() -> None:
+    from extract.readers.words import cut_at_word_breaks
+
+    chars, x = [], 10.0
+    for part in ("98", "452"):
+        for digit in part:
+            chars.append({"text": digit, "x0": x, "x1": x + 5.0, "top": 100.0, "size": 9.0})
+            x += 5.0
+        x += 2.5
+    words = cut_at_word_breaks(chars, WordBreaks(12, 0, frozenset("8")))
+    assert ["".join(c["text"] for c in word) for word in words] == ["98452"]

@@ -142,6 +142,15 @@ def test_clean_findings_removes_every_bullet_glyph(bullet: str) -> None:
     assert clean_findings(cell) == "Live birth rate was 30.8%\nRate of reduction of NK cell activity"
 
 
+@pytest.mark.parametrize("unmapped", ["(cid:7)", "\ufffd"])
+def test_a_glyph_the_pdf_maps_to_no_character_opening_a_line_is_a_bullet(unmapped: str) -> None:
+    """pdfminer reads a bullet glyph with no Unicode map as `(cid:N)`; a PDF writer that draws
+    such a PDF again (cairo) maps it to U+FFFD. Inside a line it stays, for validation to flag."""
+    cell = f"{unmapped} Live birth rate was\n30.8%\n{unmapped} Rate of reduction of\nNK cell activity"
+    assert clean_findings(cell) == "Live birth rate was 30.8%\nRate of reduction of NK cell activity"
+    assert unmapped in clean_findings(f"Rate {unmapped} of reduction")
+
+
 @pytest.mark.parametrize("dash", ["-", "–"])
 def test_clean_findings_reads_a_dash_at_line_start_as_a_bullet(dash: str) -> None:
     cell = f"{dash} 86.7% of women\nbecame pregnant\n{dash} 82.0% had a live birth"

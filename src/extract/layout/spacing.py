@@ -30,7 +30,9 @@ MIN_GLYPH_SPACES = 12
 GLYPH_PAGE_WORD_GAP_EM = 0.6
 # The share of a page's word gaps (drawn, and bare ones inside words) that its widest word space covers.
 WORD_SPACE_PERCENTILE = 0.95
-# A glyph is tight on a page when a letter follows it with no gap at least this many times …
+# Punctuation a word never goes on after across a word-width gap.
+CLAUSE_ENDS = frozenset(",;:")
+# A glyph is tight on a page when a letter or figure follows it with no gap at least this many times …
 MIN_TIGHT_FOLLOWS = 3
 # … and a bare gap of word width follows it at most this share of the times it is followed in a word.
 MAX_LOOSE_SHARE = 0.2
@@ -57,24 +59,28 @@ class WordBreaks:
         return GLYPH_PAGE_WORD_GAP_EM if self.by_glyph else None
 
 
-def joins_bare_gap(breaks: WordBreaks, gap: float, size: float, before: str = "") -> bool:
+def joins_bare_gap(breaks: WordBreaks, gap: float, size: float, before: str = "", after: str = "") -> bool:
     """Whether a gap between two letters with no space glyph in it is inside a word: so on a page
     that writes its spaces, short of a cell or column gap, unless the page sets the glyph before
     it tight (`dropped_space`)."""
-    return breaks.by_glyph and gap < GLYPH_PAGE_WORD_GAP_EM * max(size, 1.0) and not dropped_space(breaks, before)
+    return breaks.by_glyph and gap < GLYPH_PAGE_WORD_GAP_EM * max(size, 1.0) and not dropped_space(breaks, before, after)
 
 
-def dropped_space(breaks: WordBreaks, before: str) -> bool:
+def dropped_space(breaks: WordBreaks, before: str, after: str = "") -> bool:
     """Whether a bare gap of word width after this glyph is a space the producer left out (a cairo
     redraw keeps most space glyphs, not all): the page sets the glyph tight against the letters
-    after it. The extra advance some producers leave inside words follows the same glyphs (f, v,
-    y) every time, so those glyphs are never tight, and the lexicon judges their gaps."""
-    return before in breaks.tight
+    after it, or it closes a clause (`Table 3:` + `Summary`), which no word goes on after. The
+    extra advance some producers leave inside words follows the same glyphs (f, v, y) every
+    time, so those glyphs are never tight, and the lexicon judges their gaps. Between two figures
+    the gap groups a number's digits (`98 452`)."""
+    if after.isdigit() and before.isdigit():
+        return False
+    return before in breaks.tight or before in CLAUSE_ENDS
 
 
 def tight_glyphs(follows: Iterable[tuple[str, bool]]) -> frozenset[str]:
     """The glyphs a page sets tight, from each glyph followed inside a word: (the glyph, whether a
-    bare gap of word width follows it rather than a letter with no gap)."""
+    bare gap of word width follows it rather than a letter or figure with no gap)."""
     tight: Counter[str] = Counter()
     loose: Counter[str] = Counter()
     for glyph, bare in follows:
@@ -151,7 +157,7 @@ def word_breaks(chars: Sequence[Char]) -> WordBreaks:
             elif word_width_gap(gap, size):
                 bare += 1
                 follows.append((str(previous["text"]), True))
-            elif text.isalpha() and set_tight(gap, size):
+            elif text.isalnum() and set_tight(gap, size):
                 follows.append((str(previous["text"]), False))
         previous, pending_space = char, False
     return WordBreaks(spaces, bare, tight_glyphs(follows))

@@ -56,7 +56,7 @@ def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | N
     bare = [i for i in between_letters if word_width_gap(_gap_across(boxes, i), _font_size(textpage, i - 1))]
     follows = [(text[i - 1], True) for i in bare] + [
         (text[i - 1], False) for i in range(1, count)
-        if text[i].isalpha() and i - 1 in boxes and i in boxes and _same_line(boxes[i - 1], boxes[i])
+        if text[i].isalnum() and i - 1 in boxes and i in boxes and _same_line(boxes[i - 1], boxes[i])
         and set_tight(boxes[i].x0 - boxes[i - 1].x1, _font_size(textpage, i - 1))
     ]
     breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare), tight=tight_glyphs(follows))
@@ -65,7 +65,7 @@ def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | N
     soft = frozenset(
         index for index in between_letters
         if _same_line(boxes[index - 1], boxes[index + 1])
-        and joins_bare_gap(breaks, _gap_across(boxes, index), _font_size(textpage, index - 1), text[index - 1])
+        and joins_bare_gap(breaks, _gap_across(boxes, index), _font_size(textpage, index - 1), text[index - 1], text[index + 1])
     )
     drawn = [i for i in spaces if i not in generated and 0 < i < count - 1 and i - 1 in boxes and i + 1 in boxes]
     drawn_gaps = [_gap_across(boxes, i) for i in drawn if _same_line(boxes[i - 1], boxes[i + 1])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Sequence
 
-from extract.layout.spacing import WordBreaks, bare_gap_cuts
+from extract.layout.spacing import WordBreaks, bare_gap_cuts, dropped_space
 from extract.model import BBox, Ruling, Word
 from extract.text.spacing import soft_gap_breaks
 
@@ -83,7 +83,7 @@ def split_glued_word(
         piece for chain in stream_chains(chars, stream_index) for ruled in cut_at_ruling(chain, verticals) for piece in cut_at_font_change(ruled)
     ]
     if breaks is not None and breaks.by_glyph:
-        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece, breaks.tight)]
+        pieces = [word for piece in pieces for word in cut_at_word_breaks(piece, breaks)]
     return [word_from_chars(piece, page_no) for piece in sorted(pieces, key=lambda p: p[0]["x0"])]
 
 
@@ -105,10 +105,9 @@ def cut_at_font_change(chars: Sequence[dict]) -> list[list[dict]]:
     return pieces
 
 
-def cut_at_word_breaks(chars: list[dict], tight: frozenset[str] = frozenset()) -> list[list[dict]]:
-    """A word's glyphs cut at the bare gaps inside it that are spaces the producer left out (after
-    a glyph the page sets `tight`: `layout.spacing.dropped_space`), and at those the lexicon
-    reads as word breaks."""
+def cut_at_word_breaks(chars: list[dict], breaks: WordBreaks = WordBreaks(0, 0)) -> list[list[dict]]:
+    """A word's glyphs cut at the bare gaps inside it that are spaces the producer left out
+    (`layout.spacing.dropped_space`), and at those the lexicon reads as word breaks."""
     cuts = bare_gap_cuts(chars)
     if not cuts:
         return [chars]
@@ -116,7 +115,7 @@ def cut_at_word_breaks(chars: list[dict], tight: frozenset[str] = frozenset()) -
     pieces = [chars[start:end] for start, end in zip(bounds, bounds[1:])]
     runs = [[pieces[0]]]
     for piece in pieces[1:]:
-        if str(runs[-1][-1][-1]["text"]) in tight:
+        if dropped_space(breaks, str(runs[-1][-1][-1]["text"]), str(piece[0]["text"])):
             runs.append([piece])
         else:
             runs[-1].append(piece)

@@ -22,8 +22,9 @@ LONE_BULLET = re.compile(rf"\s*[{BULLET_CLASS}]\s*")
 _BULLET_ANYWHERE = re.compile(f"[{BULLET_CLASS}]")
 _DASH_BULLET_AT_LINE_START = re.compile(r"^[ \t]*(?:[-–—*](?:[ \t]+|$))+", re.MULTILINE)
 # A glyph the PDF gives no character for, standing alone at a line's start, is a list bullet
-# (a Symbol-font bullet without a Unicode map); anywhere else it stays, for validation to flag.
-_UNMAPPED_BULLET_AT_LINE_START = re.compile(r"^[ \t]*\(cid:\d+\)(?:[ \t]+|$)", re.MULTILINE)
+# (a Symbol-font bullet without a Unicode map: pdfminer reads `(cid:N)`, and a PDF writer that
+# redraws it, such as cairo, maps it to U+FFFD); anywhere else it stays, for validation to flag.
+_UNMAPPED_BULLET_AT_LINE_START = re.compile(r"^[ \t]*(?:\(cid:\d+\)|\ufffd)(?:[ \t]+|$)", re.MULTILINE)
 # Text tools often drop a private-use bullet glyph and keep only the indent it left.
 _INDENTED_LINE_START = re.compile(r"^[ \t\u00a0]+(?=\S)", re.MULTILINE)
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"), None)
