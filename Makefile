@@ -85,8 +85,9 @@ PRODUCER_SEEDS ?= 3
 bench-producers: $(VENV)/.installed-test forge-tools
 	$(BIN)/python -m bench.producers --seeds $(PRODUCER_SEEDS) --out bench/PRODUCERS.md
 
-# Producers the forge does not draw with (Chromium, MuPDF, wkhtmltopdf, LibreOffice and xhtml2pdf laying out the forge's HTML), measured apart.
-bench-held-out: $(VENV)/.installed-held-out browser held-out-tools
+# Producers the forge does not draw with (Chromium, MuPDF, wkhtmltopdf, LibreOffice and xhtml2pdf laying out the forge's HTML;
+# cairo, through poppler's pdftocairo, drawing Chromium's PDF again), measured apart.
+bench-held-out: $(VENV)/.installed-held-out browser forge-tools held-out-tools
 	$(BIN)/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
 held-out-tools:

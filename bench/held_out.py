@@ -1,4 +1,4 @@
-"""Producers the forge does not draw with, measured apart from the tests: five engines laying out the forge's HTML.
+"""Producers the forge does not draw with, measured apart from the tests: five engines laying out the forge's HTML, and one PDF writer drawing a PDF again.
 
     .venv/bin/python -m bench.held_out --seeds 2000 2001 2002 2003 2004 --out bench/HELD_OUT.md
 
@@ -14,7 +14,10 @@ engines the forge never draws with:
   no borders drawn);
 - xhtml2pdf (reportlab's platypus: A4 pages with narrow margins, so each table's caption sits in
   the top margin; ≥ set in the standard Symbol font with no encoding of its own, list bullets
-  in ZapfDingbats; CSS list discs not drawn).
+  in ZapfDingbats; CSS list discs not drawn);
+- cairo (poppler's `pdftocairo -pdf`, the PDF writer Firefox, GTK and Inkscape print through)
+  drawing Chromium's untagged PDF again: each typeface subset into several font objects, so a
+  glyph such as ≥ comes from another font than its word's, and some space glyphs left out.
 Nothing in the extractor was made for them: they are here to tell whether what the forge taught
 holds on producers it never saw. They lay pages out by themselves, so where a row lands is not
 known: the truth's page fields are left out of the comparison, every other field is compared as
@@ -130,6 +133,18 @@ def xhtml2pdf_pdf(seed: int, variant: str) -> Drawn:
     return held_out_pdf("xhtml2pdf", seed, variant, write)
 
 
+def cairo_pdf(seed: int, variant: str) -> Drawn:
+    """Chromium's untagged PDF drawn again by cairo (poppler's `pdftocairo -pdf`), the PDF writer
+    Firefox, GTK and Inkscape print through: one typeface subset into several font objects, glyphs
+    positioned its own way, some space glyphs left out as bare gaps."""
+    printed, _, _ = print_to_pdf(seed, variant, False)
+
+    def write(spec: Any, drawn: Any, html: Path, pdf: Path) -> None:
+        subprocess.run(["pdftocairo", "-pdf", str(printed), str(pdf)], capture_output=True, timeout=180, check=True)
+
+    return held_out_pdf("cairo", seed, variant, write)
+
+
 def system_font_page(spec: Any, drawn: Any) -> str:
     """The forge's HTML page in the system's DejaVu Sans (`system_font_css`)."""
     return f"<html><head><meta charset='utf-8'><style>{system_font_css(spec, drawn)}</style></head><body>{body_html(spec, drawn, 0)}</body></html>"
@@ -165,7 +180,7 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.held_out", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", nargs="+", type=int, default=[2000, 2001, 2002, 2003, 2004])
-    producers = ("chromium", "mupdf", "wkhtmltopdf", "libreoffice-html", "xhtml2pdf")
+    producers = ("chromium", "mupdf", "wkhtmltopdf", "libreoffice-html", "xhtml2pdf", "cairo")
     parser.add_argument("--producers", nargs="+", choices=producers, default=list(producers))
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -177,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "wkhtmltopdf": wkhtmltopdf_pdf,
         "libreoffice-html": libreoffice_html_pdf,
         "xhtml2pdf": xhtml2pdf_pdf,
+        "cairo": cairo_pdf,
     }
     lines = ["| producer | variant | reports | rows % | fields % | errors/report | unread |", "|---|---|---|---|---|---|---|"]
     totals = {}
