@@ -14,6 +14,11 @@ def document(*blocks: tuple[str, int]) -> Document:
     return Document("invented", "invented.txt", "text", "0" * 64, made)
 
 
+def pieces(*printed: tuple[str, str, int]) -> tuple[Piece, ...]:
+    """Pieces as a text tool printed them: (kind, text, page)."""
+    return tuple(Piece(kind, text, Block(text, index, page_no=page)) for index, (kind, text, page) in enumerate(printed))
+
+
 # A page whose results cells print their first line with the row, the rest after the footer.
 TAIL_PAGE = (
     ("Table 2: Summary of Included Studies", 3),
@@ -55,45 +60,35 @@ def test_a_tail_is_cut_where_a_lower_case_line_follows_a_closed_sentence() -> No
 
 
 def test_only_one_line_cells_left_open_and_not_continued_take_a_tail() -> None:
-    page = [
-        Piece("data", "\N{BULLET} Exacerbations", Block("", 0, page_no=1)),
-        Piece("data", "Adults with\nasthma", Block("", 1, page_no=1)),
-        Piece("data", "Finished in one line.", Block("", 2, page_no=1)),
-        Piece("data", "\N{BULLET} Admissions fell in", Block("", 3, page_no=1)),
-        Piece("data", "the inhaler group", Block("", 4, page_no=1)),
-        Piece("data", "Asthma", Block("", 5, page_no=2)),
-    ]
+    page = pieces(
+        ("data", "\N{BULLET} Exacerbations", 1),
+        ("data", "Adults with\nasthma", 1),
+        ("data", "Finished in one line.", 1),
+        ("data", "\N{BULLET} Admissions fell in", 1),
+        ("data", "the inhaler group", 1),
+        ("data", "Asthma", 2),
+    )
     assert open_first_lines(page, 1, len(page)) == [0]
 
 
 def test_a_tail_whose_parts_do_not_match_the_open_cells_is_left_where_it_was() -> None:
-    pieces = tuple(
-        Piece(kind, text, Block(text, index, page_no=1))
-        for index, (kind, text) in enumerate(
-            [
-                ("data", "\N{BULLET} Exacerbations"),
-                ("data", "\N{BULLET} Admissions"),
-                ("furniture", "Page 1"),
-                ("data", "decreased by 23.4% in the\ninhaler group"),
-            ]
-        )
+    printed = pieces(
+        ("data", "\N{BULLET} Exacerbations", 1),
+        ("data", "\N{BULLET} Admissions", 1),
+        ("furniture", "Page 1", 1),
+        ("data", "decreased by 23.4% in the\ninhaler group", 1),
     )
-    assert with_page_tails_returned(pieces) == pieces
+    assert with_page_tails_returned(printed) == printed
 
 
 def test_data_after_a_running_header_at_a_pages_top_is_no_tail() -> None:
-    pieces = tuple(
-        Piece(kind, text, Block(text, index, page_no=page))
-        for index, (kind, text, page) in enumerate(
-            [
-                ("data", "\N{BULLET} Exacerbations", 1),
-                ("furniture", "Page 1", 1),
-                ("furniture", "Inhalers for asthma: Clinical Effectiveness", 2),
-                ("data", "decreased by 23.4% in the\ninhaler group", 2),
-            ]
-        )
+    printed = pieces(
+        ("data", "\N{BULLET} Exacerbations", 1),
+        ("furniture", "Page 1", 1),
+        ("furniture", "Inhalers for asthma: Clinical Effectiveness", 2),
+        ("data", "decreased by 23.4% in the\ninhaler group", 2),
     )
-    assert with_page_tails_returned(pieces) == pieces
+    assert with_page_tails_returned(printed) == printed
 
 
 def test_an_author_printed_under_the_last_line_of_a_cell_starts_a_row() -> None:
@@ -108,15 +103,10 @@ def test_a_citation_closing_a_cell_mid_sentence_stays_in_the_cell() -> None:
 
 
 def test_a_lower_case_part_after_an_open_part_of_the_tail_goes_on_with_it() -> None:
-    pieces = tuple(
-        Piece(kind, text, Block(text, index, page_no=5))
-        for index, (kind, text) in enumerate(
-            [
-                ("data", "Meta-analysis"),
-                ("furniture", "Page 5"),
-                ("data", "\N{BULLET} Median time to cost per QALY"),
-                ("data", "was 14.2 months vs 9.8\nmonths with placebo"),
-            ]
-        )
+    printed = pieces(
+        ("data", "Meta-analysis", 5),
+        ("furniture", "Page 5", 5),
+        ("data", "\N{BULLET} Median time to cost per QALY", 5),
+        ("data", "was 14.2 months vs 9.8\nmonths with placebo", 5),
     )
-    assert with_page_tails_returned(pieces) == pieces
+    assert with_page_tails_returned(printed) == printed
