@@ -1,10 +1,11 @@
-"""Cells a text tool finished after the page's footer, and an author printed under a cell's last
-line: two habits of pdftotext's default reading order on word-processor tables."""
+"""Cells a text tool finished after the page's footer, an author printed under a cell's last
+line, and an author's reference printed among the next cell's lines: habits of pdftotext's
+default reading order on word-processor and browser tables."""
 
 from __future__ import annotations
 
 from extract.model import Block, Document
-from extract.tables.pieces import Piece, block_pieces
+from extract.tables.pieces import Piece, author_parts, block_pieces
 from extract.tables.rebuild import tables_from_blocks
 from extract.tables.tails import open_first_lines, tail_parts, with_page_tails_returned
 
@@ -110,3 +111,15 @@ def test_a_lower_case_part_after_an_open_part_of_the_tail_goes_on_with_it() -> N
         ("data", "was 14.2 months vs 9.8\nmonths with placebo", 5),
     )
     assert with_page_tails_returned(printed) == printed
+
+
+def test_a_bracketed_reference_printed_among_the_next_cells_lines_is_the_authors() -> None:
+    from extract.tables.rejoin import with_interleaved_refs_taken_out
+
+    author = Piece("author", "Quintero (2017)", Block("Quintero (2017)", 0, page_no=5), author=author_parts("Quintero (2017)"))
+    cell = Piece("data", "Evidence-\n[16]\nbased guideline", Block("", 1, page_no=5))
+    kinds = [(piece.kind, piece.text) for piece in with_interleaved_refs_taken_out((author, cell))]
+    assert kinds == [("author", "Quintero (2017)"), ("ref", "[16]"), ("data", "Evidence-\nbased guideline")]
+    # an author with its reference keeps the cell whole
+    cited = Piece("author", "Quintero (2017) [15]", Block("", 0, page_no=5), author=author_parts("Quintero (2017) [15]"))
+    assert with_interleaved_refs_taken_out((cited, cell))[1] == cell

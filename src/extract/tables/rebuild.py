@@ -19,7 +19,7 @@ from extract.model import Cell, Document, ParsingReport, RawRow, Table
 from extract.tables.alignment import Alignment, AlignmentSettings, BlockCut, Placement, RowWindow, align_blocks
 from extract.tables.column_fit import column_fit
 from extract.tables.pieces import Piece, PieceKind, TableSpan, summary_table_spans
-from extract.tables.rejoin import with_bullets_rejoined, with_glued_cells_parted, with_hyphen_breaks_joined
+from extract.tables.rejoin import with_bullets_rejoined, with_interleaved_refs_taken_out, with_glued_cells_parted, with_hyphen_breaks_joined
 from extract.tables.row_order import latest_rows, rows_in_table_order
 from extract.tables.tails import with_page_tails_returned
 from extract.text.clean import is_bullet_glyph
@@ -39,7 +39,7 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
     columns = table_columns(span.pieces)
     fitted = fitted_fields(span.pieces, columns)
     combined = "authors_conclusions" in fitted.get("results", ())
-    pieces = with_glued_cells_parted(with_hyphen_breaks_joined(with_bullets_rejoined(with_page_tails_returned(resolve_pieces(span.pieces, columns)))), columns)
+    pieces = with_glued_cells_parted(with_hyphen_breaks_joined(with_bullets_rejoined(with_page_tails_returned(with_interleaved_refs_taken_out(resolve_pieces(span.pieces, columns))))), columns)
     layout = table_layout(pieces, closing_conclusions=combined)
     fits = tuple({field: max(column_fit(piece.text, f) for f in fitted[field]) for field in columns} for piece in layout.data)
     order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)

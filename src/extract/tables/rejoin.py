@@ -55,6 +55,27 @@ def bulleted(text: str, bullets: int) -> str:
     return "\n".join(f"{BULLET} {line}" if index in starts else line for index, line in enumerate(lines))
 
 
+_BRACKETED_REF = re.compile(r"\s*\[\d{1,3}\]\s*")
+# How many lines into the cell after it a text tool may print a ref-less author's bracketed reference.
+MAX_REF_LINE = 2
+
+
+def with_interleaved_refs_taken_out(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """A ref-less author's bracketed reference (`[16]`) that a text tool printed as a line of the
+    cell beside it (the reference sits under the year, the cell's lines run past it) becomes the
+    author's reference again; a cell never holds a bare bracketed number on a line of its own."""
+    taken: list[Piece] = []
+    for piece in pieces:
+        previous = taken[-1] if taken else None
+        lines = piece.text.split("\n")
+        at = next((i for i in range(1, min(MAX_REF_LINE, len(lines) - 1) + 1) if _BRACKETED_REF.fullmatch(lines[i])), None)
+        if piece.kind == "data" and at is not None and previous is not None and previous.kind == "author" and previous.author and previous.author.ref_no is None:
+            taken.append(Piece("ref", lines[at].strip(), piece.block))
+            piece = Piece("data", "\n".join(lines[:at] + lines[at + 1 :]), piece.block, piece.field, piece.author)
+        taken.append(piece)
+    return tuple(taken)
+
+
 def with_hyphen_breaks_joined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
     """A data block ending in a word cut by a line-break hyphen (`Evidence-`) goes on in the data
     block right after it when that starts in lower case (`based guideline`): a text tool printed
