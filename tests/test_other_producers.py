@@ -129,3 +129,17 @@ def test_a_glyph_drawn_from_a_second_font_object_stays_in_its_word(tmp_path: Pat
     records = study_records("report", extract_report(pdf, Limits()).tables)
     assert [r["population"] for r in records] == ["Patients aged ≥65 years", "Patients aged ≥65 years"]
     assert [r["results"] for r in records] == ["Relapse fell\nItch eased", "Relapse fell\nItch eased"]
+
+
+def test_a_word_drawn_from_two_fonts_is_named_and_sized_by_its_letters_and_figures() -> None:
+    """`≥3` is one glyph of each font: the word is the figure's font, at the figure's height (the
+    Symbol font's box runs higher and would lift the word off its line); `µg` likewise takes the
+    later glyph's font when neither has more letters."""
+    from extract.readers.words import word_from_chars
+
+    def char(text: str, font: str, x0: float, top: float) -> dict:
+        return {"text": text, "fontname": font, "x0": x0, "x1": x0 + 5.0, "top": top, "bottom": 104.2, "size": 9.0 if top > 94 else 10.0}
+
+    word = word_from_chars([char("≥", "Symbol", 298.8, 93.3), char("3", "Helvetica", 303.8, 95.2)], 1)
+    assert (word.text, word.fontname, word.bbox.top, word.size) == ("≥3", "Helvetica", 95.2, 9.0)
+    assert word_from_chars([char("µ", "Symbol", 10.0, 93.3), char("g", "Helvetica", 15.0, 95.2)], 1).fontname == "Helvetica"

@@ -46,7 +46,7 @@ class WordBreaks:
 
     spaces: int
     bare_gaps: int
-    tight: frozenset[str] = frozenset()  # glyphs a letter follows with no gap (`tight_glyphs`)
+    tight: frozenset[str] = frozenset()  # glyphs a letter or figure follows with no gap (`tight_glyphs`)
 
     @property
     def by_glyph(self) -> bool:

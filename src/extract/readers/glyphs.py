@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import pypdfium2 as pdfium
@@ -54,14 +54,10 @@ def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | N
         return None
     boxes = {index: _char_box(textpage, index, height) for index, char in enumerate(text) if not char.isspace()}
     bare = [i for i in between_letters if word_width_gap(_gap_across(boxes, i), _font_size(textpage, i - 1))]
-    follows = [(text[i - 1], True) for i in bare] + [
-        (text[i - 1], False) for i in range(1, count)
-        if text[i].isalnum() and i - 1 in boxes and i in boxes and _same_line(boxes[i - 1], boxes[i])
-        and set_tight(boxes[i].x0 - boxes[i - 1].x1, _font_size(textpage, i - 1))
-    ]
-    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare), tight=tight_glyphs(follows))
+    breaks = WordBreaks(spaces=len(spaces) - len(generated), bare_gaps=len(bare))
     if not breaks.by_glyph:
         return None
+    breaks = replace(breaks, tight=tight_glyphs(_follows(textpage, text, boxes, bare)))
     soft = frozenset(
         index for index in between_letters
         if _same_line(boxes[index - 1], boxes[index + 1])
@@ -71,6 +67,17 @@ def glyph_stream(textpage: pdfium.PdfTextPage, height: float) -> GlyphStream | N
     drawn_gaps = [_gap_across(boxes, i) for i in drawn if _same_line(boxes[i - 1], boxes[i + 1])]
     word_space = widest_word_space(drawn_gaps, [_gap_across(boxes, i) for i in soft])
     return GlyphStream(text, boxes, soft, generated, word_space)
+
+
+def _follows(textpage: pdfium.PdfTextPage, text: str, boxes: dict[int, BBox], bare: Sequence[int]) -> list[tuple[str, bool]]:
+    """Each glyph followed inside a word on the page (`layout.spacing.tight_glyphs`): by a bare
+    gap of word width (the generated spaces in `bare`), or by a letter or figure set tight."""
+    tight = [
+        (text[i - 1], False) for i in range(1, len(text))
+        if text[i].isalnum() and i - 1 in boxes and i in boxes and _same_line(boxes[i - 1], boxes[i])
+        and set_tight(boxes[i].x0 - boxes[i - 1].x1, _font_size(textpage, i - 1))
+    ]
+    return [(text[i - 1], True) for i in bare] + tight
 
 
 def _gap_across(boxes: dict[int, BBox], index: int) -> float:

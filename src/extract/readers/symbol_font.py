@@ -74,11 +74,11 @@ SYMBOL_TOUCH_EM = 0.15
 
 
 def joined_symbol_glyphs(words: Sequence[Word]) -> list[Word]:
-    """Words with a symbol font's glyphs joined to the word they touch (`≥` + `65`, `µ` + `g`): the
-    word extraction parts words where the font changes, and a word processor sets ≥, ±, µ in the
-    Symbol font inside a word. The glyph may sit a little higher than its word and be read into
-    another line, so its neighbour is looked for on the page; the joined word keeps that
-    neighbour's font and height. A bullet glyph stays a word of its own, levelled with its item's.
+    """Words with a symbol font's glyphs joined to the word they touch (`≥` + `65`, `µ` + `g`): a
+    word processor sets ≥, ±, µ in the Symbol font inside a word, and the glyph may sit a little
+    higher than its word, far enough to be read into another line (a glyph on its word's line
+    stays in the word already: `readers.words.cut_at_font_change`), so its neighbour is looked
+    for on the page; the joined word keeps that neighbour's font and height. A bullet glyph stays a word of its own, levelled with its item's.
 
     Word processors set every list bullet in a symbol font, so neighbours are looked up by
     position (`_Beside`), not by a scan of the page's words for each glyph."""

@@ -17,6 +17,8 @@ def word_font(chars: Sequence[dict]) -> str:
     another font object because the word's font lacks it (`≥` in `≥65`); on a tie, the font of
     more letters and figures, then of the later glyphs (`≥3`, `µg`: the sign comes first)."""
     fonts = [str(c.get("fontname", "")) for c in chars]
+    if fonts.count(fonts[0]) == len(fonts):  # nearly every word: one font
+        return fonts[0]
     alphanumeric = [font for font, c in zip(fonts, chars) if str(c["text"]).isalnum()]
     return max(dict.fromkeys(fonts), key=lambda font: (fonts.count(font), alphanumeric.count(font), len(fonts) - fonts[::-1].index(font)))
 

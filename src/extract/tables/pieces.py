@@ -18,7 +18,7 @@ from typing import Iterator, Literal, Sequence
 from extract.fields import AuthorYearRef, is_design_heading, split_author_year_ref
 from extract.layout.captions import CAPTION
 from extract.model import Block, Document
-from extract.text.sentence import ends_mid_sentence
+from extract.text.sentence import closes_sentence, ends_mid_sentence
 from extract.tables.verdict import CONTENT_FIELDS, opens_a_name
 from extract.tables.headers import field_for_header, header_cells, header_cells_with_unknown, is_header_cell, is_known_header
 
@@ -191,8 +191,8 @@ def caption_chunks(lines: list[str]) -> list[list[str]]:
     """Cut a block's lines before each caption line that follows a finished sentence."""
     chunks: list[list[str]] = [[]]
     for line in lines:
-        previous = chunks[-1][-1].rstrip() if chunks[-1] else ""
-        if previous.endswith((".", ":", "?", "!")) and CAPTION.match(line):
+        previous = chunks[-1][-1] if chunks[-1] else ""
+        if closes_sentence(previous) and CAPTION.match(line):
             chunks.append([])
         chunks[-1].append(line)
     return chunks

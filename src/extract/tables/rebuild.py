@@ -39,7 +39,7 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
     columns = table_columns(span.pieces)
     fitted = fitted_fields(span.pieces, columns)
     combined = "authors_conclusions" in fitted.get("results", ())
-    pieces = with_glued_cells_parted(with_hyphen_breaks_joined(with_bullets_rejoined(with_page_tails_returned(with_interleaved_refs_taken_out(resolve_pieces(span.pieces, columns))))), columns)
+    pieces = with_glued_cells_parted(rejoined(resolve_pieces(span.pieces, columns)), columns)
     layout = table_layout(pieces, closing_conclusions=combined)
     fits = tuple({field: max(column_fit(piece.text, f) for f in fitted[field]) for field in columns} for piece in layout.data)
     order, alignment = best_ordered_alignment(columns, printed_orders(span.pieces, columns), layout, fits, settings)
@@ -50,6 +50,15 @@ def table_from_span(span: TableSpan, settings: AlignmentSettings = AlignmentSett
         rows=rows,
         report=parsing_report(span, alignment, rows, order),
     )
+
+
+def rejoined(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """What a text tool printed apart put back, in turn: a reference printed among the next
+    cell's lines, cells finished after the page's footer, bullets printed apart from their items,
+    cells a blank line cut after a line-break hyphen."""
+    for step in (with_interleaved_refs_taken_out, with_page_tails_returned, with_bullets_rejoined, with_hyphen_breaks_joined):
+        pieces = step(pieces)
+    return tuple(pieces)
 
 
 @dataclass(frozen=True)

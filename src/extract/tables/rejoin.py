@@ -67,9 +67,10 @@ def with_interleaved_refs_taken_out(pieces: Sequence[Piece]) -> tuple[Piece, ...
     taken: list[Piece] = []
     for piece in pieces:
         previous = taken[-1] if taken else None
+        refless = previous is not None and previous.author is not None and previous.author.ref_no is None
         lines = piece.text.split("\n")
         at = next((i for i in range(1, min(MAX_REF_LINE, len(lines) - 1) + 1) if _BRACKETED_REF.fullmatch(lines[i])), None)
-        if piece.kind == "data" and at is not None and previous is not None and previous.kind == "author" and previous.author and previous.author.ref_no is None:
+        if piece.kind == "data" and refless and at is not None:
             taken.append(Piece("ref", lines[at].strip(), piece.block))
             piece = Piece("data", "\n".join(lines[:at] + lines[at + 1 :]), piece.block, piece.field, piece.author)
         taken.append(piece)
@@ -154,8 +155,9 @@ def glued_cells(text: str, columns: Sequence[str]) -> tuple[str, str] | None:
 
 def first_line_cuts(first: str, hyphenated: bool) -> list[tuple[str, str]]:
     """Where a glued first line may part, left to right: after each of its first words, before a
-    capitalised one or a list's bullet (before any bullet, however far along); and, with `hyphenated`, inside a word where a capital follows small letters,
-    a line-break hyphen the text tool took out put back (`Evidence` + `Women` from `EvidenceWomen`)."""
+    capitalised one; before any list bullet, however far along; and, with `hyphenated`, inside a
+    word where a capital follows small letters, a line-break hyphen the text tool took out put
+    back (`Evidence` + `Women` from `EvidenceWomen`)."""
     words = first.split(" ")
     cuts = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, min(len(words) - 1, MAX_GLUED_WORDS) + 1)]
     if hyphenated:

@@ -11,11 +11,11 @@ them goes on with.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from extract.tables.pieces import Piece
 from extract.text.clean import is_bullet_glyph
+from extract.text.sentence import closes_sentence
 
 
 def with_page_tails_returned(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
@@ -70,15 +70,12 @@ def page_tails(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
     return tails
 
 
-_CLOSED = re.compile(r"[.!?:]\s*$")
-
-
 def tail_parts(text: str) -> list[str]:
     """A tail block cut where a line opening in lower case follows a closed sentence: the
     end of one cell, then the end of the next row's."""
     parts: list[list[str]] = []
     for line in text.split("\n"):
-        if parts and not (line[:1].islower() and _CLOSED.search(parts[-1][-1])):
+        if parts and not (line[:1].islower() and closes_sentence(parts[-1][-1])):
             parts[-1].append(line)
         else:
             parts.append([line])
@@ -89,7 +86,7 @@ def orphaned_endings(parts: Sequence[str]) -> list[bool]:
     """Which of the tail's parts end a cell begun above the footer: those opening in lower case at
     the tail's start or after a closed sentence (one after a part left open goes on with that part)."""
     return [
-        part[:1].islower() and (index == 0 or _CLOSED.search(parts[index - 1]) is not None)
+        part[:1].islower() and (index == 0 or closes_sentence(parts[index - 1]))
         for index, part in enumerate(parts)
     ]
 
@@ -106,6 +103,6 @@ def open_first_lines(pieces: Sequence[Piece], page: int | None, before: int) -> 
         opens = is_bullet_glyph(text[:1]) or text[:1].isupper()
         following = next((p for p in pieces[index + 1 : before] if p.kind == "data"), None)
         continued = following is not None and following.text.lstrip()[:1].islower()
-        if opens and not _CLOSED.search(text) and not continued:
+        if opens and not closes_sentence(text) and not continued:
             found.append(index)
     return found

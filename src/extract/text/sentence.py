@@ -16,3 +16,8 @@ def ends_mid_sentence(text: str) -> bool:
     """A block ending in a connective word or a comma, or inside a parenthesis (`(OR 1.45; 95%`),
     was cut inside a sentence; its cell goes on."""
     return bool(_DANGLING_END.search(text)) or text.count("(") > text.count(")")
+
+
+def closes_sentence(text: str) -> bool:
+    """A text ending in a full stop, a question or exclamation mark, or a colon: what follows starts anew."""
+    return text.rstrip().endswith((".", "!", "?", ":"))
