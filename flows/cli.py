@@ -11,11 +11,14 @@ console script is this one, and must stay small and quick to start.
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
+import threading
 from contextlib import ExitStack
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from extract import __version__
 from flows import phases
@@ -297,3 +300,27 @@ def main(argv: Sequence[str] | None = None, resident: bool = True) -> int:
         command = list(sys.argv[1:] if argv is None else argv)
         return run_here_or_resident(command, Path.cwd() / ".prefect", lambda: int(args.handler(args)))
     return int(args.handler(args))
+
+
+def console() -> NoReturn:
+    """`evidence-extract` and `python -m flows`: the command, then `leave` with its exit status."""
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process once a command has returned: its threads joined and exit handlers run, then gone.
+
+    What the interpreter would do next, tearing down every module a run loaded (Prefect, pandas,
+    pyarrow, matplotlib), takes most of a second and changes nothing: the tables are written and
+    closed by then. So the non-daemon threads are joined and the exit handlers run (loggers
+    flushed, worker processes ended) as at any exit, the output is flushed, and the process ends.
+    A command that raises never gets here: it exits the usual way, with its traceback.
+    """
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)

@@ -71,6 +71,7 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     assert recorded["parse"].start < recorded["server start"].end  # read while the server was starting
 
 
+
 def test_version_through_python_dash_m() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "flows", "--version"], capture_output=True, text=True, check=True
@@ -131,3 +132,25 @@ def test_the_cli_module_imports_nothing_heavy() -> None:
     probe = "import sys, flows.cli; print(sorted(m for m in ('pandas', 'pandera', 'prefect', 'pyarrow') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_leaving_joins_threads_runs_exit_handlers_and_flushes_before_the_process_ends(tmp_path: Path) -> None:
+    """`leave` skips only the interpreter's teardown: what a thread or an exit handler still had to
+    write is written, unflushed output is printed, and the exit status is the command's."""
+    probe = f"""
+import atexit, sys, threading, time
+from pathlib import Path
+from flows.cli import leave
+folder = Path({str(tmp_path)!r})
+def late():
+    time.sleep(0.2)
+    (folder / "thread.txt").write_text("joined")
+threading.Thread(target=late).start()
+atexit.register(lambda: (folder / "handler.txt").write_text("ran"))
+sys.stdout.write("no newline, not flushed")
+leave(3)
+"""
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": ""})
+    assert completed.returncode == 3, completed.stderr
+    assert completed.stdout == "no newline, not flushed"
+    assert (tmp_path / "thread.txt").read_text() == "joined" and (tmp_path / "handler.txt").read_text() == "ran"
