@@ -308,18 +308,17 @@ def console() -> NoReturn:
 
 
 def leave(code: int) -> NoReturn:
-    """End the process once a command has returned: its threads joined and exit handlers run, then gone.
+    """End the process once a command has returned: the interpreter's own exit steps, then gone.
 
-    What the interpreter would do next, tearing down every module a run loaded (Prefect, pandas,
-    pyarrow, matplotlib), takes most of a second and changes nothing: the tables are written and
-    closed by then. So the non-daemon threads are joined and the exit handlers run (loggers
-    flushed, worker processes ended) as at any exit, the output is flushed, and the process ends.
-    A command that raises never gets here: it exits the usual way, with its traceback.
+    What the interpreter would do after them, tearing down every module a run loaded (Prefect,
+    pandas, pyarrow, matplotlib), takes most of a second and changes nothing: the tables are
+    written and closed by then. So the steps CPython's exit takes first are taken as it takes
+    them: its threads' exit hooks (a process pool's manager thread is told to stop) and every
+    non-daemon thread joined (`threading._shutdown`), then the exit handlers (loggers flushed,
+    worker processes ended); then the output is flushed and the process ends. A command that
+    raises never gets here: it exits the usual way, with its traceback.
     """
-    current = threading.current_thread()
-    for thread in threading.enumerate():
-        if thread is not current and not thread.daemon:
-            thread.join()
+    threading._shutdown()  # type: ignore[attr-defined]
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()

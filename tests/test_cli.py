@@ -139,18 +139,25 @@ def test_leaving_joins_threads_runs_exit_handlers_and_flushes_before_the_process
     write is written, unflushed output is printed, and the exit status is the command's."""
     probe = f"""
 import atexit, sys, threading, time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from flows.cli import leave
 folder = Path({str(tmp_path)!r})
 def late():
     time.sleep(0.2)
     (folder / "thread.txt").write_text("joined")
-threading.Thread(target=late).start()
-atexit.register(lambda: (folder / "handler.txt").write_text("ran"))
-sys.stdout.write("no newline, not flushed")
-leave(3)
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1)  # left open, as a run's validation processes are: its manager thread must be told to stop
+    assert pool.submit(abs, -2).result() == 2
+    threading.Thread(target=late).start()
+    atexit.register(lambda: (folder / "handler.txt").write_text("ran"))
+    sys.stdout.write("no newline, not flushed")
+    leave(3)
 """
-    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": ""})
+    script = tmp_path / "probe.py"
+    script.write_text(probe, encoding="utf-8")
+    # The timeout only turns a hang (a thread never told to stop) into a failure; it times nothing.
+    completed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": ""}, timeout=120)
     assert completed.returncode == 3, completed.stderr
     assert completed.stdout == "no newline, not flushed"
     assert (tmp_path / "thread.txt").read_text() == "joined" and (tmp_path / "handler.txt").read_text() == "ran"
