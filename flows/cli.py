@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from extract import __version__
 from flows import phases
+from flows.cache import cache_dir_for
 from flows.prefect_env import ServerStartFailed, configure_prefect, quiet_cache_failures, run_api_server
+from flows.unchanged import RunInputs, run_inputs, unchanged_message, unchanged_since, write_run_note
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -65,10 +67,19 @@ def run_command(args: argparse.Namespace) -> int:
 
 def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions_path: Path) -> int:
     """The run itself, under the curated folder's lock: read the decisions, run the flow, print the summary."""
-    from extract.review.decisions import DecisionError, read_decisions
+    from extract.review.decisions import DecisionError, decisions_bytes, parse_decisions
 
     try:
-        decisions = read_decisions(decisions_path)
+        data = decisions_bytes(decisions_path)
+    except DecisionError as error:
+        print(f"evidence-extract run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    inputs = current_inputs(raw_dir, data)
+    if not args.force and (unchanged := unchanged_since(curated_dir, inputs, cache_dir_for(curated_dir))) is not None:
+        print(unchanged_message(curated_dir, unchanged), flush=True)
+        return EXIT_OK
+    try:
+        decisions = () if data is None else parse_decisions(data, decisions_path)
     except DecisionError as error:
         print(f"evidence-extract run: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -83,15 +94,36 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
         return EXIT_FAILED
     from extract.console import format_summary
 
-    print(format_summary(summary), flush=True)
-    return EXIT_OK if summary.succeeded else EXIT_FAILED
+    printed = format_summary(summary)
+    print(printed, flush=True)
+    if not summary.succeeded:
+        return EXIT_FAILED
+    if inputs is not None:
+        note_run(curated_dir, inputs, printed)
+    return EXIT_OK
+
+
+def current_inputs(raw_dir: Path, decisions: bytes | None) -> RunInputs | None:
+    """What this run's tables will be made from (`flows.unchanged`), read before Prefect is loaded."""
+    from extract.settings import Limits
+    from flows.cache import code_version
+
+    return run_inputs(raw_dir, decisions, code_version(), Limits())
+
+
+def note_run(curated_dir: Path, inputs: RunInputs, printed: str) -> None:
+    """Note what the published snapshot was made from; a note that cannot be written only means the next run runs."""
+    try:
+        write_run_note(curated_dir, inputs, printed)
+    except OSError:
+        pass
 
 
 def local_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions: Sequence[Decision]) -> RunSummary:
     """A run on this machine: its temporary server launched first, the uncached reports read while it
     boots and the flow's modules load (`flows.readahead`), then the flow, once the server answers."""
     from extract.settings import Limits
-    from flows.cache import cache_dir_for, default_workers
+    from flows.cache import default_workers
     from flows.readahead import plan_run, reading_ahead
 
     workers = args.workers or default_workers()
@@ -150,6 +182,11 @@ def add_run_command(subparsers: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=None,
         help="processes reading reports in parallel (default: the number of cores)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run the flow even when nothing changed since the run that published CURATED",
     )
     parser.add_argument(
         "--dask-address",

@@ -70,6 +70,18 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     assert recorded["validate"].detail.endswith("in the flow's process")  # one report: no validation processes
     assert recorded["parse"].start < recorded["server start"].end  # read while the server was starting
 
+    phases_file.unlink()
+    again = subprocess.run(
+        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
+        cwd=tmp_path,
+        env={**user_environment(tmp_path), PHASES_VARIABLE: str(phases_file)},
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0 and again.stderr == "", again.stdout + again.stderr
+    assert again.stdout.startswith("Nothing changed since the run of ")
+    assert again.stdout.endswith("\n".join(lines[2:]) + "\n")  # that run's summary, repeated
+    assert not phases_file.exists()  # no server, no flow: nothing was started
 
 
 def test_version_through_python_dash_m() -> None:

@@ -136,13 +136,18 @@ def read_decisions(path: Path) -> tuple[Decision, ...]:
     too many or too few fields, broken quoting — raises one DecisionError naming the file and
     line, so no decision is ever dropped silently.
     """
+    data = decisions_bytes(path)
+    return () if data is None else parse_decisions(data, path)
+
+
+def decisions_bytes(path: Path) -> bytes | None:
+    """The decisions file's bytes, read once (it may be a pipe); None when there is no file."""
     if not path.exists():
-        return ()
+        return None
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise DecisionError(f"{path}: cannot be read: {describe_os_error(error)}") from None
-    return parse_decisions(data, path)
 
 
 def decisions_text(data: bytes, path: Path) -> str:
