@@ -58,6 +58,8 @@ class WholeRuns:
     first_on_machine: Ratio
     small: Ratio
     batch: Ratio
+    small_forced: Ratio
+    batch_forced: Ratio
     resident_new_report: Ratio
     resident_small: Ratio
     resident_batch: Ratio
@@ -118,17 +120,20 @@ def whole_runs(work: Path, paths: list[Path], small: int, rounds: int) -> WholeR
     fresh_ratio = cli_runs.new_report_against_plain(fresh, ONE_REPORT, rounds, keep_home=False)
     first = cli_runs.first_run_on_a_machine(fresh, ONE_REPORT)
     print(f"one new report: warm {warm.seconds:.1f}s, fresh {fresh_ratio.seconds:.1f}s, plain {warm.baseline_s:.2f}s", flush=True)
-    small_ratio = cli_runs.warm_against_cold(folder, paths[:small], rounds)
-    batch_ratio = cli_runs.warm_against_cold(folder, paths, max(1, rounds - 1))
+    small_ratio, small_forced = cli_runs.warm_against_cold(folder, paths[:small], rounds)
+    batch_ratio, batch_forced = cli_runs.warm_against_cold(folder, paths, max(1, rounds - 1))
     print(f"warm/cold: {small} reports {small_ratio.ratio:.1%}, {len(paths)} reports {batch_ratio.ratio:.1%}", flush=True)
+    print(f"with --force: {small} reports {small_forced.ratio:.1%}, {len(paths)} reports {batch_forced.ratio:.1%}", flush=True)
     terminal = work / "cli" / "at-a-terminal"
     terminal.mkdir(parents=True, exist_ok=True)
     with cli_runs.resident_runner(terminal, ONE_REPORT):
         resident = cli_runs.new_report_against_plain(terminal, ONE_REPORT, rounds, True, cli_runs.AT_A_TERMINAL)
-        resident_small = cli_runs.warm_against_cold(terminal, paths[:small], rounds, cli_runs.AT_A_TERMINAL)
-        resident_batch = cli_runs.warm_against_cold(terminal, paths, max(1, rounds - 1), cli_runs.AT_A_TERMINAL)
+        resident_small = cli_runs.warm_against_cold(terminal, paths[:small], rounds, cli_runs.AT_A_TERMINAL)[1]
+        resident_batch = cli_runs.warm_against_cold(terminal, paths, max(1, rounds - 1), cli_runs.AT_A_TERMINAL)[1]
     print(f"with the resident runner: one new report {resident.seconds:.1f}s, warm/cold {resident_small.ratio:.1%} and {resident_batch.ratio:.1%}", flush=True)
-    return WholeRuns(profile_s, profile, warm, fresh_ratio, first, small_ratio, batch_ratio, resident, resident_small, resident_batch)
+    return WholeRuns(
+        profile_s, profile, warm, fresh_ratio, first, small_ratio, batch_ratio, small_forced, batch_forced, resident, resident_small, resident_batch
+    )
 
 
 def flow_timing(raw: Path, curated: Path, cache: Path, workers: int) -> FlowTiming:
