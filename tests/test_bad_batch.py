@@ -39,8 +39,9 @@ EXTRA_BAD_FILES: dict[str, str] = {
 }
 # reports carry extracted_at; DuckDB lays its file's blocks out its own way each time (the tables
 # in it are the Parquet files beside it, which are compared here, and test_analyst_files holds it to them);
-# .derived.json notes the digests of the inputs of the derived files, reports.parquet among them.
-VOLATILE_TABLES = ("reports.parquet", "reports.csv", "evidence.duckdb", ".derived.json")
+# .derived.json notes the digests of the inputs of the derived files, reports.parquet among them;
+# .run.json notes the run's raw folder and time (`flows.unchanged`).
+VOLATILE_TABLES = ("reports.parquet", "reports.csv", "evidence.duckdb", ".derived.json", ".run.json")
 
 
 @dataclass(frozen=True)
