@@ -40,17 +40,22 @@ def subcommands() -> dict[str, object]:
     return dict(action.choices)
 
 
+def console_run(folder: Path, phases_file: Path) -> subprocess.CompletedProcess[str]:
+    """`evidence-extract run` in a folder, as a user's shell runs it, its phases recorded to a file."""
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
+        cwd=folder,
+        env={**user_environment(folder), PHASES_VARIABLE: str(phases_file)},
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     raw_with_seed: Path, tmp_path: Path
 ) -> None:
     phases_file = tmp_path / "phases.jsonl"
-    completed = subprocess.run(
-        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
-        cwd=tmp_path,
-        env={**user_environment(tmp_path), PHASES_VARIABLE: str(phases_file)},
-        capture_output=True,
-        text=True,
-    )
+    completed = console_run(tmp_path, phases_file)
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
     assert not NOISE.search(output), output
@@ -71,13 +76,7 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     assert recorded["parse"].start < recorded["server start"].end  # read while the server was starting
 
     phases_file.unlink()
-    again = subprocess.run(
-        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
-        cwd=tmp_path,
-        env={**user_environment(tmp_path), PHASES_VARIABLE: str(phases_file)},
-        capture_output=True,
-        text=True,
-    )
+    again = console_run(tmp_path, phases_file)
     assert again.returncode == 0 and again.stderr == "", again.stdout + again.stderr
     assert again.stdout.startswith("Nothing changed since the run of ")
     assert again.stdout.endswith("\n".join(lines[2:]) + "\n")  # that run's summary, repeated
