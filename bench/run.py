@@ -6,7 +6,8 @@
 First the whole command, timed from outside as a user would run it (`bench.cli_runs`): the phases
 of a run over one new report, one new report against a plain script that only loads the
 libraries (with Prefect's home warm, and in a fresh checkout), and a re-run over unchanged
-reports against the first run over them (the first 7, then all). Then, in this process: our whole
+reports against the first run over them (the first 7, then all), as a user re-runs (nothing changed:
+nothing runs) and through the flow (`--force`). Then, in this process: our whole
 extraction against pdfplumber's extract_words over the same pages, one worker; the flow with 2
 workers against 1; Prefect's overhead; peak memory against page count.
 
