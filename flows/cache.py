@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import extract
 from extract.settings import Limits
-from extract.sources import file_sha256
+from extract.sources import file_sha256, report_paths
 
 CACHE_FOLDER = Path(".prefect") / "results"
 SOURCE_SUFFIXES: tuple[str, ...] = (".py", ".toml")
@@ -75,3 +76,27 @@ def report_cache_key(path: Path, limits: Limits, code: str) -> str:
 def cached_result_exists(results: Path, key: str) -> bool:
     """Whether the result folder holds a result under this key (readable or not: the flow decides)."""
     return (results / key).is_file()
+
+
+def cache_key_or_none(path: Path, limits: Limits, code: str) -> str | None:
+    """A report's cache key; None when the file cannot be read (the task records why)."""
+    try:
+        return report_cache_key(path, limits, code)
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class KeyedReports:
+    """A raw folder's reports, in run order, each with its cache key (None: it cannot be read)."""
+
+    keys: dict[Path, str | None]
+    code: str
+    limits: Limits
+
+
+def keyed_reports(raw_dir: Path, limits: Limits, code: str | None = None) -> KeyedReports:
+    """Every report of a raw folder keyed under these Limits and the code (this code's version by
+    default): each file hashed once per run."""
+    code = code if code is not None else code_version()
+    return KeyedReports({path: cache_key_or_none(path, limits, code) for path in report_paths(raw_dir)}, code, limits)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from extract import __version__
 from flows import phases
-from flows.cache import cache_dir_for
+from extract.settings import Limits
+from flows.cache import KeyedReports, cache_dir_for, keyed_reports
 from flows.prefect_env import ServerStartFailed, configure_prefect, quiet_cache_failures, run_api_server
 from flows.unchanged import RunInputs, run_inputs, unchanged_message, unchanged_since, write_run_note
 
@@ -74,7 +75,8 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
     except DecisionError as error:
         print(f"evidence-extract run: {error}", file=sys.stderr)
         return EXIT_USAGE
-    inputs = current_inputs(raw_dir, data)
+    reports = keyed_reports(raw_dir, Limits())
+    inputs = run_inputs(raw_dir, reports, data)
     if not args.force and (unchanged := unchanged_since(curated_dir, inputs, cache_dir_for(curated_dir))) is not None:
         print(unchanged_message(curated_dir, unchanged), flush=True)
         return EXIT_OK
@@ -88,7 +90,7 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
         if args.dask_address:  # Dask workers may sit on other machines: they cannot reach a server on this one's loopback
             summary = run_flow(prepared_flow(args, curated_dir), raw_dir, curated_dir, decisions)
         else:
-            summary = local_run(args, raw_dir, curated_dir, decisions)
+            summary = local_run(args, raw_dir, curated_dir, decisions, reports)
     except ServerStartFailed as error:
         print(f"evidence-extract run: {error}; nothing was published and {curated_dir}/ is unchanged", file=sys.stderr)
         return EXIT_FAILED
@@ -103,14 +105,6 @@ def locked_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decis
     return EXIT_OK
 
 
-def current_inputs(raw_dir: Path, decisions: bytes | None) -> RunInputs | None:
-    """What this run's tables will be made from (`flows.unchanged`), read before Prefect is loaded."""
-    from extract.settings import Limits
-    from flows.cache import code_version
-
-    return run_inputs(raw_dir, decisions, code_version(), Limits())
-
-
 def note_run(curated_dir: Path, inputs: RunInputs, printed: str) -> None:
     """Note what the published snapshot was made from; a note that cannot be written only means the next run runs."""
     try:
@@ -119,16 +113,17 @@ def note_run(curated_dir: Path, inputs: RunInputs, printed: str) -> None:
         pass
 
 
-def local_run(args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions: Sequence[Decision]) -> RunSummary:
+def local_run(
+    args: argparse.Namespace, raw_dir: Path, curated_dir: Path, decisions: Sequence[Decision], reports: KeyedReports
+) -> RunSummary:
     """A run on this machine: its temporary server launched first, the uncached reports read while it
     boots and the flow's modules load (`flows.readahead`), then the flow, once the server answers."""
-    from extract.settings import Limits
     from flows.cache import default_workers
     from flows.readahead import plan_run, reading_ahead
 
     workers = args.workers or default_workers()
     with run_api_server() as server:
-        plan = plan_run(raw_dir, cache_dir_for(curated_dir), Limits(), workers)
+        plan = plan_run(reports, cache_dir_for(curated_dir), workers)
         with reading_ahead(plan, workers) as ahead:
             flow = prepared_flow(args, curated_dir, publishing=bool(plan.misses))
             from flows.main import load_cached_ahead

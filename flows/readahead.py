@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING
 
 from extract import __version__
 from extract.settings import Limits
-from extract.sources import report_paths
 from flows import phases
-from flows.cache import cached_result_exists, code_version, report_cache_key
+from flows.cache import KeyedReports, cached_result_exists
 
 if TYPE_CHECKING:
     from flows.reading import ReadReport
@@ -58,21 +57,11 @@ class RunPlan:
     results: Path  # the result folder the cache was looked up in
 
 
-def cache_key_or_none(path: Path, limits: Limits, code: str) -> str | None:
-    """A report's cache key; None when the file cannot be read (the task records why)."""
-    try:
-        return report_cache_key(path, limits, code)
-    except OSError:
-        return None
-
-
-def plan_run(raw_dir: Path, results: Path, limits: Limits, workers: int) -> RunPlan:
+def plan_run(reports: KeyedReports, results: Path, workers: int) -> RunPlan:
     """The run's reports, those the cache lacks, its code version, timestamp and validation processes."""
-    paths = tuple(report_paths(raw_dir))
-    code = code_version()
-    keys = {path: cache_key_or_none(path, limits, code) for path in paths}
-    misses = tuple(path for path in paths if keys[path] is None or not cached_result_exists(results, keys[path]))
-    return RunPlan(paths, misses, code, limits, datetime.now(timezone.utc), validators_for(workers, len(misses)), results)
+    paths = tuple(reports.keys)
+    misses = tuple(path for path, key in reports.keys.items() if key is None or not cached_result_exists(results, key))
+    return RunPlan(paths, misses, reports.code, reports.limits, datetime.now(timezone.utc), validators_for(workers, len(misses)), results)
 
 
 class ReadAhead:

@@ -23,9 +23,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from extract.settings import Limits
-from extract.sources import report_paths, visible_entries
-from flows.cache import cached_result_exists, report_cache_key
+from extract.sources import visible_entries
+from flows.cache import KeyedReports, cached_result_exists
 
 RUN_NOTE = ".run.json"
 MAX_NOTE_BYTES = 4 * 1024 * 1024  # a note longer than this was not written by a run: it is ignored
@@ -55,11 +54,10 @@ def decisions_digest(decisions: bytes | None) -> str:
     return "absent" if decisions is None else hashlib.sha256(decisions).hexdigest()
 
 
-def run_inputs(raw_dir: Path, decisions: bytes | None, code: str, limits: Limits) -> RunInputs | None:
+def run_inputs(raw_dir: Path, reports: KeyedReports, decisions: bytes | None) -> RunInputs | None:
     """This run's inputs; None when a report cannot be read (the flow records why)."""
-    try:
-        keys = tuple(report_cache_key(path, limits, code) for path in report_paths(raw_dir))
-    except OSError:
+    keys = tuple(reports.keys.values())
+    if None in keys:
         return None
     entries = tuple(sorted(path.name for path in visible_entries(raw_dir)))
     return RunInputs(str(raw_dir.absolute()), entries, keys, decisions_digest(decisions), date.today().year)

@@ -344,6 +344,17 @@ def test_an_author_under_the_end_of_a_cut_cell_starts_a_row() -> None:
     assert pieces[1].author is not None and pieces[1].author.year == 2016
 
 
+def test_an_author_printed_under_the_last_line_of_a_cell_starts_a_row() -> None:
+    pieces = block_pieces(Block(text="was 14.2 months vs 9.8\nmonths with waiting list\nPetrov et al.\n(2018)11", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data", "author"]
+    assert pieces[1].author is not None and pieces[1].author.ref_no == 11
+
+
+def test_a_citation_closing_a_cell_mid_sentence_stays_in_the_cell() -> None:
+    pieces = block_pieces(Block(text="Readmissions fell in the group\nreported by\nPetrov et al.\n(2018)11", index=0, page_no=1))
+    assert [piece.kind for piece in pieces] == ["data"]
+
+
 def test_a_name_in_the_middle_of_a_sentence_is_not_an_author() -> None:
     pieces = block_pieces(Block(text="as reported by\nLopez (2016) in a\nsmall trial", index=0, page_no=1))
     assert [piece.kind for piece in pieces] == ["data"]

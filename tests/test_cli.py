@@ -40,10 +40,10 @@ def subcommands() -> dict[str, object]:
     return dict(action.choices)
 
 
-def console_run(folder: Path, phases_file: Path) -> subprocess.CompletedProcess[str]:
+def console_run(folder: Path, phases_file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`evidence-extract run` in a folder, as a user's shell runs it, its phases recorded to a file."""
     return subprocess.run(
-        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated"],
+        [str(CONSOLE_SCRIPT), "run", "--raw", "raw", "--curated", "curated", *extra],
         cwd=folder,
         env={**user_environment(folder), PHASES_VARIABLE: str(phases_file)},
         capture_output=True,
@@ -81,6 +81,11 @@ def test_run_on_a_fresh_folder_prints_progress_and_summary_and_nothing_else(
     assert again.stdout.startswith("Nothing changed since the run of ")
     assert again.stdout.endswith("\n".join(lines[2:]) + "\n")  # that run's summary, repeated
     assert not phases_file.exists()  # no server, no flow: nothing was started
+
+    forced = console_run(tmp_path, phases_file, "--force")
+    assert forced.returncode == 0 and forced.stderr == "", forced.stdout + forced.stderr
+    assert forced.stdout.startswith("Extracting 1 report from raw/")
+    assert {"server start", "flow", "publish"} <= {phase.name for phase in read_phases(phases_file)}
 
 
 def test_version_through_python_dash_m() -> None:

@@ -1,11 +1,11 @@
-"""Cells a text tool finished after the page's footer, an author printed under a cell's last
-line, and an author's reference printed among the next cell's lines: habits of pdftotext's
-default reading order on word-processor and browser tables."""
+"""Cells a text tool finished after the page's footer, and an author's reference printed among
+the next cell's lines: habits of pdftotext's default reading order on word-processor and
+browser tables (an author printed under a cell's last line: test_blocks)."""
 
 from __future__ import annotations
 
 from extract.model import Block, Document
-from extract.tables.pieces import Piece, author_parts, block_pieces
+from extract.tables.pieces import Piece, author_parts
 from extract.tables.rebuild import tables_from_blocks
 from extract.tables.tails import open_first_lines, tail_parts, with_page_tails_returned
 
@@ -90,17 +90,6 @@ def test_data_after_a_running_header_at_a_pages_top_is_no_tail() -> None:
         ("data", "decreased by 23.4% in the\ninhaler group", 2),
     )
     assert with_page_tails_returned(printed) == printed
-
-
-def test_an_author_printed_under_the_last_line_of_a_cell_starts_a_row() -> None:
-    pieces = block_pieces(Block(text="was 14.2 months vs 9.8\nmonths with waiting list\nPetrov et al.\n(2018)11", index=0, page_no=1))
-    assert [piece.kind for piece in pieces] == ["data", "author"]
-    assert pieces[1].author is not None and pieces[1].author.ref_no == 11
-
-
-def test_a_citation_closing_a_cell_mid_sentence_stays_in_the_cell() -> None:
-    pieces = block_pieces(Block(text="Readmissions fell in the group\nreported by\nPetrov et al.\n(2018)11", index=0, page_no=1))
-    assert [piece.kind for piece in pieces] == ["data"]
 
 
 def test_a_lower_case_part_after_an_open_part_of_the_tail_goes_on_with_it() -> None:

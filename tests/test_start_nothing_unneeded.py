@@ -15,7 +15,7 @@ import pytest
 import flows.reading as reading
 from extract.settings import Limits
 from flows import readahead
-from flows.cache import cache_dir_for, code_version, report_cache_key
+from flows.cache import cache_dir_for, code_version, keyed_reports, report_cache_key
 from flows.readahead import IN_FLOW_VALIDATION_PER_WORKER, plan_run, reading_ahead, validators_for
 from flows.runners import task_runner_for
 
@@ -46,7 +46,7 @@ def test_the_plan_reads_only_reports_without_a_result_under_their_key(raw_with_s
     results.mkdir()
     seed = raw_with_seed / "ivig-offlabel-2017.txt"
     (results / report_cache_key(seed, Limits(), code_version())).write_text("{}")
-    plan = plan_run(raw_with_seed, results, Limits(), workers=2)
+    plan = plan_run(keyed_reports(raw_with_seed, Limits()), results, workers=2)
     assert [path.name for path in plan.paths] == [FORGED_SAMPLE.name, seed.name]
     assert [path.name for path in plan.misses] == [FORGED_SAMPLE.name] and plan.validators == 0
 
@@ -97,7 +97,7 @@ def test_reports_read_ahead_are_claimed_by_their_tasks_and_read_once(
     counted = lambda path, *args: read.append(path.name) or real_read(path, *args)  # noqa: E731
     monkeypatch.setattr(reading, "read_report", counted)  # the read-ahead's reads
     monkeypatch.setattr(flows.main, "read_report", counted)  # a task's own reads
-    plan = plan_run(raw_with_seed, cache_dir_for(curated), Limits(), workers=2)
+    plan = plan_run(keyed_reports(raw_with_seed, Limits()), cache_dir_for(curated), workers=2)
     with reading_ahead(plan, workers=2) as ahead:
         ahead.load_cached(load_cached_ahead(plan))
         summary = extract_reports.with_options(task_runner=task_runner_for(2))(str(raw_with_seed), str(curated), show_progress=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from extract.settings import Limits
+from flows.cache import keyed_reports
 from flows.unchanged import RUN_NOTE, MAX_NOTE_BYTES, RunInputs, run_inputs, unchanged_message, unchanged_since, write_run_note
 
 CODE = "1.0+abc"
@@ -37,9 +38,9 @@ class Folder:
     def decisions(self) -> Path:
         return self.root / "review" / "decisions.csv"
 
-    def inputs(self) -> RunInputs | None:
+    def inputs(self, code: str = CODE) -> RunInputs | None:
         decisions = self.decisions.read_bytes() if self.decisions.exists() else None
-        return run_inputs(self.raw, decisions, CODE, Limits())
+        return run_inputs(self.raw, keyed_reports(self.raw, Limits(), code), decisions)
 
     def check(self) -> object:
         return unchanged_since(self.curated, self.inputs(), self.results)
@@ -95,8 +96,7 @@ def test_new_decisions_or_another_code_version_run(folder: Folder) -> None:
     assert folder.check() is None
     folder.decisions.unlink()
     assert folder.check() is not None
-    other_code = run_inputs(folder.raw, None, CODE + "1", Limits())
-    assert unchanged_since(folder.curated, other_code, folder.results) is None
+    assert unchanged_since(folder.curated, folder.inputs(CODE + "1"), folder.results) is None
 
 
 def test_another_year_runs_for_validation_bounds_years_by_it(folder: Folder) -> None:
@@ -138,10 +138,10 @@ def test_a_curated_folder_that_is_not_a_published_snapshot_runs(folder: Folder, 
 
 
 def test_a_report_that_cannot_be_read_has_no_inputs(folder: Folder, monkeypatch: pytest.MonkeyPatch) -> None:
-    import flows.unchanged
+    import flows.cache
 
     def unreadable(path: Path, limits: Limits, code: str) -> str:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(flows.unchanged, "report_cache_key", unreadable)
+    monkeypatch.setattr(flows.cache, "report_cache_key", unreadable)
     assert folder.inputs() is None and folder.check() is None
