@@ -25,7 +25,8 @@ class Variant:
     around cells, none with header/group shading, or nothing at all; None follows the spec
     (ruled tables get the producer's own rules, unruled ones a rule under the header).
     `bullets`: a "•" character, a symbol-font glyph (U+F0B7, as word processors' Symbol
-    bullets extract), or a drawn shape with no character in the text layer.
+    bullets extract), a drawn shape with no character in the text layer, or nothing at all: the
+    items keep their indent and no mark (what an engine that cannot draw a CSS-drawn bullet prints).
     `markers`: list numbers and letters typed into the text, or made by the producer's lists.
     `spacing`: the f/v/y character-spacing artifact; None follows the spec.
     `split_rows`: a row a page break falls in is split, each piece laid out on its own page
@@ -38,7 +39,7 @@ class Variant:
     """
 
     rules: Rules | None = None
-    bullets: Literal["text", "glyph", "shape"] = "text"
+    bullets: Literal["text", "glyph", "shape", "none"] = "text"
     markers: Literal["typed", "auto"] = "typed"
     repeat_header: bool = True
     split_rows: bool | Literal["canvas"] = True
@@ -57,6 +58,7 @@ VARIANTS: Mapping[str, Variant] = {
     "rules-none": Variant(rules="none"),
     "bullets-glyph": Variant(bullets="glyph"),
     "bullets-shape": Variant(bullets="shape"),
+    "bullets-none": Variant(bullets="none"),
     "markers-auto": Variant(markers="auto"),
     "header-once": Variant(repeat_header=False),
     "rows-whole": Variant(split_rows=False),

@@ -35,7 +35,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 
 NAME = "fpdf2"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-rects", "rules-strokes", "rules-shading",
-                      "rules-none", "bullets-glyph", "bullets-shape", "header-once", "rows-whole",
+                      "rules-none", "bullets-glyph", "bullets-shape", "bullets-none", "header-once", "rows-whole",
                       "landscape", "spaced", "cells-middle", "cells-middle-cut"})
 PAD = 3.5
 TOP, BOTTOM, SIDE = 72.0, 64.0, 54.0
@@ -98,7 +98,9 @@ class Writer:
                 x += text_width(piece, run.font, run.size, self.artifact and not run.rise)
 
     def bullet(self, x: float, baseline: float, size: float) -> None:
-        """A bullet as the ForgeSymbol glyph or as a filled disc with no character behind it."""
+        """A bullet as the ForgeSymbol glyph, as a filled disc with no character behind it, or not at all."""
+        if self.variant.bullets == "none":
+            return
         if self.variant.bullets == "glyph":
             self.pdf.set_font(SYMBOL_FAMILY, "", size)
             self.pdf.text(x, baseline, SYMBOL_BULLET)

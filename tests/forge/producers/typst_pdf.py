@@ -44,12 +44,12 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 
 NAME = "typst"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-shading", "rules-none", "bullets-glyph",
-                      "bullets-shape", "markers-auto", "header-once", "rows-whole", "tagged",
+                      "bullets-shape", "bullets-none", "markers-auto", "header-once", "rows-whole", "tagged",
                       "landscape", "spaced", "cells-middle"})
 VERTICAL = {"top": "top", "middle": "horizon"}
 NUMBERINGS = {"numbered": "1.", "lettered_paren": "a)", "lettered_dot": "a."}
 MARKERS = {"text": '[•]', "glyph": f'text(font: "{SYMBOL_FAMILY}")[{SYMBOL_BULLET}]',
-           "shape": "box(baseline: -2.2pt, circle(radius: 1.6pt, fill: black, stroke: none))"}
+           "shape": "box(baseline: -2.2pt, circle(radius: 1.6pt, fill: black, stroke: none))", "none": "[]"}
 
 
 def lit(text: str) -> str:

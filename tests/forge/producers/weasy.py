@@ -41,7 +41,7 @@ from tests.forge.variant import Rendered, Variant, spaced, table_rules
 
 NAME = "weasyprint"
 VARIANTS = frozenset({"plain", "rules-lines", "rules-shading", "rules-none", "bullets-glyph",
-                      "bullets-shape", "markers-auto", "header-once", "rows-whole", "tagged",
+                      "bullets-shape", "bullets-none", "markers-auto", "header-once", "rows-whole", "tagged",
                       "landscape", "spaced", "cells-middle"})
 COUNTER_STYLES = {"numbered": "decimal", "lettered_paren": "paren-alpha", "lettered_dot": "lower-alpha"}
 
@@ -158,7 +158,8 @@ def css(spec: ReportSpec, variant: Variant) -> str:
                        f"font-family: {SYMBOL_FAMILY}; display: inline-block; width: 9pt; margin-left: -9pt; }}",
               "shape": "ul { list-style: none; } li::before { content: ''; display: inline-block; "
                        "width: 3.2pt; height: 3.2pt; border-radius: 50%; background: black; "
-                       "margin-left: -8pt; margin-right: 4.8pt; vertical-align: 0.25em; }"}[variant.bullets]
+                       "margin-left: -8pt; margin-right: 4.8pt; vertical-align: 0.25em; }",
+              "none": "ul { list-style: none; }"}[variant.bullets]
     return f"""
 @font-face {{ font-family: Forge; src: url({fonts}/Vera.ttf); }}
 @font-face {{ font-family: Forge; font-weight: bold; src: url({fonts}/VeraBd.ttf); }}
