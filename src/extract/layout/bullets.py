@@ -37,3 +37,51 @@ def marked_starts(marks: Sequence[BBox], boxes: Sequence[BBox], sizes: Sequence[
         if following:
             opened.append((mark, min(following, key=lambda index: boxes[index].x0)))
     return opened
+
+
+# A list whose producer drew no marker at all (an engine that cannot draw a CSS-drawn bullet keeps
+# only the list's indent) shows its items by layout alone: a cell's lines start at two edges, the
+# items' lines indented at least this many font sizes right of the cell's other lines ...
+UNMARKED_INDENT_EM = 0.35
+# ... lines starting within this many points of each other start at one edge ...
+SAME_EDGE_PT = 1.0
+# ... and an item starts on a new line where the line before it stopped short: its first word,
+# after a space this many font sizes wide, would still have fitted on that line.
+WORD_SPACE_EM = 0.25
+
+
+def unmarked_item_starts(
+    lines: Sequence[Sequence[tuple[BBox, str]]], size: float, column: tuple[float, float] | None = None,
+) -> list[int]:
+    """The lines of a cell (each a line's words as box and text, left to right) that open a list
+    item no mark shows; empty unless the cell's lines start at exactly two edges, some indented.
+
+    `column` is the left and right edge of the text of the cell's whole column, where known: a
+    cell holding only list items is indented from its column's other cells, and the column's
+    longest line comes nearer the width lines wrap at than one cell's.
+    An indented line opens an item where the line above it left room for its first word, which
+    does not start in lower case: greedy line breaking fills every line it wraps, so only the end
+    of a paragraph or an item leaves that room. A cell's first line never opens one (nothing says
+    what came before it), so a cell that is one indented paragraph gets no mark.
+    """
+    if len(lines) < 3:
+        return []
+    starts = [line[0][0].x0 for line in lines]
+    left = min(starts) if column is None else min(*starts, column[0])
+    indented = [start - left >= UNMARKED_INDENT_EM * size for start in starts]
+    if not any(indented) or (column is None and all(indented)):
+        return []
+    inner = min(start for start, inside in zip(starts, indented) if inside)
+    edges = [inner if inside else left for inside in indented]
+    if any(abs(start - edge) > SAME_EDGE_PT for start, edge in zip(starts, edges)):
+        return []
+    right = max(line[-1][0].x1 for line in lines) if column is None else max(column[1], *(line[-1][0].x1 for line in lines))
+    opened = []
+    for number in range(1, len(lines)):
+        first_box, first_text = lines[number][0]
+        last_box, last_text = lines[number - 1][-1]
+        if not indented[number] or first_text[:1].islower() or last_text.endswith("-"):
+            continue
+        if last_box.x1 + WORD_SPACE_EM * size + first_box.width <= right:
+            opened.append(number)
+    return opened

@@ -5,8 +5,10 @@ from __future__ import annotations
 from statistics import median
 from typing import Sequence
 
+from extract.layout.bullets import unmarked_item_starts
 from extract.model import BBox, Word
 from extract.settings import TableSettings
+from extract.text.clean import BULLET, starts_list_item
 
 # A word smaller than this share of its line's median size is a superscript or subscript.
 SCRIPT_SIZE_SHARE = 0.8
@@ -34,9 +36,18 @@ def words_to_lines(words: Sequence[Word], settings: TableSettings) -> list[tuple
     return [tuple(sorted(line[2], key=lambda w: w.bbox.x0)) for line in ordered]
 
 
-def words_to_text(words: Sequence[Word], settings: TableSettings) -> str:
-    """A cell's raw text: words joined by spaces within a visual line, lines joined by newlines."""
-    return "\n".join(" ".join(w.text for w in line) for line in words_to_lines(words, settings))
+def words_to_text(words: Sequence[Word], settings: TableSettings, column: tuple[float, float] | None = None) -> str:
+    """A cell's raw text: words joined by spaces within a visual line, lines joined by newlines;
+    a list item its producer drew no marker for (`layout.bullets.unmarked_item_starts`, given the
+    left and right edge of the column's text where known) opened with a bullet, as a drawn one is."""
+    lines = words_to_lines(words, settings)
+    texts = [" ".join(w.text for w in line) for line in lines]
+    if len(lines) >= 3 and not any(starts_list_item(text) for text in texts):
+        sizes = sorted(word.size for word in words)
+        shapes = [[(word.bbox, word.text) for word in line] for line in lines]
+        for number in unmarked_item_starts(shapes, sizes[len(sizes) // 2], column):
+            texts[number] = f"{BULLET} {texts[number]}"
+    return "\n".join(texts)
 
 
 def vertical_overlap(a: BBox, b: BBox) -> float:

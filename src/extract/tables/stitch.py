@@ -12,13 +12,14 @@ from statistics import median
 from typing import Sequence
 
 from extract.fields import split_author_year_ref
-from extract.layout.words import body_words, box_of, vertical_overlap, words_to_text
+from extract.layout.words import body_words, box_of, vertical_overlap, words_to_lines, words_to_text
+from extract.layout.bullets import SAME_EDGE_PT
 from extract.model import Cell, ParsingReport, RawRow, Table, Word
 from extract.settings import TableSettings
 from extract.tables.grid import REF_TEXT, Caption, GridRow, PageGrid, names_a_design
 from extract.tables.headers import field_for_header, header_text, is_known_header
 from extract.tables.verdict import opens_a_name
-from extract.text.clean import clean_text
+from extract.text.clean import clean_text, is_bullet_glyph
 
 # A row cut at its top by a page (`cut_at_top`): lines stand at least this far above its author, in
 # font sizes, and the author's middle sits at least this far above the middle of the row's piece.
@@ -61,6 +62,7 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     header, label, rows, held = merged_header(stitched.header, printed), stitched.label, list(stitched.rows), stitched.held
     after_heading = False
     body = grid.rows[start:]
+    edges = column_edges(body, settings)
     for position, grid_row in enumerate(body):
         if is_header_row(grid_row, settings) or (position == 0 and is_header_remnant(grid_row, settings)):
             continue
@@ -69,7 +71,7 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
             held = None if grid.ends_table else HeldPiece(lone_ref_cells(grid_row), label, after_heading)
             continue
         heading = group_label(grid_row, settings)
-        cells = row_cells(grid_row, fields, settings) if heading is None else {}
+        cells = row_cells(grid_row, fields, settings, edges) if heading is None else {}
         if held is not None:
             cells, rows = _with_held_piece(held, cells, rows, grid_row, fields)
             held = None
@@ -235,10 +237,14 @@ def column_fields(header: GridRow, settings: TableSettings) -> tuple[str | None,
     return tuple(field_for_header(header_text(t)) if t.strip() else None for t in _cell_texts(header, settings))
 
 
-def row_cells(row: GridRow, fields: Sequence[str | None], settings: TableSettings) -> dict[str, Cell]:
-    """A grid row's cells keyed by contract field, with the superscript reference split off the author."""
+def row_cells(
+    row: GridRow, fields: Sequence[str | None], settings: TableSettings, edges: Sequence[tuple[float, float] | None] = (),
+) -> dict[str, Cell]:
+    """A grid row's cells keyed by contract field, with the superscript reference split off the
+    author; `edges` are the grid's column text edges (`column_edges`), which cell text reads lists by."""
     cells: dict[str, Cell] = {}
-    for field, words, box in zip(fields, row.cells, row.boxes):
+    edges = tuple(edges) or (None,) * len(fields)
+    for field, words, box, column in zip(fields, row.cells, row.boxes, edges):
         if field is None or not words:
             continue
         if field == "author":
@@ -246,8 +252,41 @@ def row_cells(row: GridRow, fields: Sequence[str | None], settings: TableSetting
             if ref_words:
                 cells["ref"] = Cell("".join(w.text for w in ref_words), row.page_no, box_of(ref_words))
             words = author_words
-        cells[field] = Cell(words_to_text(words, settings), row.page_no, box)
+        cells[field] = Cell(words_to_text(words, settings, column), row.page_no, box)
     return cells
+
+
+def column_edges(rows: Sequence[GridRow], settings: TableSettings) -> tuple[tuple[float, float] | None, ...]:
+    """The left and right edge of each column's text over a grid's rows that are not one merged
+    cell; None for a column without a left edge.
+
+    The left edge is the leftmost at which lines of two cells start: a line of one cell starting
+    further left is that cell's own (text tools set cells only roughly in line), and a line
+    opened by a bullet glyph, which may hang out before its column's text, starts no edge."""
+    split = [row for row in rows if not row.merged]
+    edges: list[tuple[float, float] | None] = []
+    for index in range(max((len(row.cells) for row in split), default=0)):
+        cells = [row.cells[index] for row in split if index < len(row.cells) and row.cells[index]]
+        starts = sorted(
+            (line[0].bbox.x0, cell_no)
+            for cell_no, words in enumerate(cells)
+            for line in words_to_lines(words, settings)
+            if not is_bullet_glyph(line[0].text)
+        )
+        left = next((x for position, (x, cell_no) in enumerate(starts) if _shared_start(starts, position)), None)
+        edges.append(None if left is None else (left, max(word.bbox.x1 for words in cells for word in words)))
+    return tuple(edges)
+
+
+def _shared_start(starts: Sequence[tuple[float, int]], position: int) -> bool:
+    """Whether a line of another cell starts at the same edge as the line at `position` (starts sorted by x)."""
+    x, cell_no = starts[position]
+    for other_x, other_cell in starts[position + 1:]:
+        if other_x - x > SAME_EDGE_PT:
+            return False
+        if other_cell != cell_no:
+            return True
+    return False
 
 
 def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
