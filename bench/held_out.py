@@ -43,7 +43,7 @@ from tests.forge.spec import GroundTruth, ground_truth
 from tests.forge.variant import VARIANTS
 
 OUT = Path("bench/out/held-out")
-VARIANT_NAMES = ("plain", "spaced", "rules-none", "rules-lines", "rules-shading", "bullets-glyph", "bullets-shape", "markers-auto", "header-once", "rows-whole", "landscape", "cells-middle")
+VARIANT_NAMES = ("plain", "spaced", "rules-none", "rules-lines", "rules-shading", "bullets-glyph", "bullets-shape", "bullets-none", "markers-auto", "header-once", "rows-whole", "landscape", "cells-middle")
 PAGE_FIELDS = ("source_page",)
 
 
