@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from extract.layout.furniture import furniture_text
 from extract.layout.lines import runs_to_segments
-from extract.readers.pdfium import joined_glyph_rects, text_runs
+from extract.readers.pdfium import joined_glyph_rects, text_runs, unshared_span
 from extract.settings import LayoutSettings
 
 SIZE = 9.0
@@ -115,3 +115,19 @@ def test_runs_that_touch_join_without_a_space_and_runs_a_space_apart_with_one() 
     assert join_runs([run("Hy", 50.0, 60.0), run("alur", 64.4, 80.9), run("onic acid", 81.2, 120.0)]).text == "Hy aluronic acid"
     assert join_runs([run("acid", 50.0, 66.0), run("injection", 68.5, 100.0)]).text == "acid injection"
     assert join_runs([run("trials", 50.0, 72.0), run("12", 72.1, 78.0, size=5.0)]).text == "trials 12"
+
+
+def test_a_kerned_pair_split_between_text_objects_is_read_once(tmp_path: Path) -> None:
+    """Chromium splits its text at kerning pairs: `T` and `ype`, the `y` tucked under the `T`.
+    pdfium reads each rectangle's glyphs by touch, so each half read the other's glyph (`TyType`)."""
+    path = tmp_path / "kerned.pdf"
+    canvas = Canvas(str(path), pagesize=(300, 200))
+    canvas.setFont("Helvetica", SIZE)
+    canvas.drawString(50, 100, "T")
+    canvas.drawString(50 + canvas.stringWidth("T", "Helvetica", SIZE) - 0.8, 100, "ype 2 diabetes")
+    canvas.drawString(50, 80, "Plain line of text")
+    canvas.save()
+    assert line_texts(path) == ["Type 2 diabetes", "Plain line of text"]
+    rects = [(0.0, 0.0, 6.0, 9.0), (5.0, 0.0, 60.0, 9.0), (61.0, 0.0, 90.0, 9.0)]
+    assert unshared_span(rects, 0) == (0.0, 4.9) and unshared_span(rects, 1)[0] == 6.1
+    assert unshared_span(rects, 2) == (61.0, 90.0)  # a gap, not an overlap: read whole

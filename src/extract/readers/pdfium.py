@@ -158,14 +158,46 @@ def _glyph_goes_on(run: Rect, glyph: Rect) -> bool:
 def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[Rect], page_no: int, height: float) -> list[TextLine]:
     """Each text rectangle as a run, its text as pdfium reads it."""
     runs: list[TextLine] = []
-    for left, bottom, right, top in rects:
-        text = run_text(textpage, left, bottom, right, top)
+    for index, (left, bottom, right, top) in enumerate(rects):
+        read_left, read_right = unshared_span(rects, index)
+        text = run_text(textpage, read_left, bottom, read_right, top)
         if not text:
             continue
         char_index = _run_char_index(textpage, left, bottom, right, top)
         size, bold = font_facts(textpage, char_index) if char_index is not None else (0.0, False)
         runs.append(TextLine(text, BBox(left, height - top, right, height - bottom), page_no, size, bold))
     return runs
+
+
+# A neighbour on the line overlapping a rectangle by less than this share of the line's height is
+# a kerned pair split between two text objects (Chromium splits its text at kerning pairs: `T|ype`).
+KERNED_OVERLAP = 0.5
+
+
+def unshared_span(rects: Sequence[Rect], index: int) -> tuple[float, float]:
+    """The left and right of a rectangle less the stretch a kerned neighbour overlaps it by.
+
+    pdfium reads every glyph whose box touches the box it is asked about, so the two rectangles
+    of a kerned pair split between text objects (`T` and `ype`, the `y` tucked under the `T`)
+    would each read the other's glyph: `Ty` `Type`. Read apart from the overlap, each reads its own.
+    """
+    left, bottom, right, top = rects[index]
+    height = top - bottom
+    if index > 0 and _kerned(rects[index - 1], rects[index], height):
+        left = rects[index - 1][2] + KERN_CLEARANCE
+    if index + 1 < len(rects) and _kerned(rects[index], rects[index + 1], height):
+        right = rects[index + 1][0] - KERN_CLEARANCE
+    return left, max(left, right)
+
+
+KERN_CLEARANCE = 0.1  # points kept clear of a kerned neighbour's glyph
+
+
+def _kerned(before: Rect, after: Rect, height: float) -> bool:
+    """Whether `after` starts on `before`'s line a little before `before` ends."""
+    shared = min(before[3], after[3]) - max(before[1], after[1])
+    overlap = before[2] - after[0]
+    return shared > 0.5 * height and 0 < overlap < KERNED_OVERLAP * height and after[0] > before[0] and after[2] > before[2]
 
 
 def drawn_marks(page: pdfium.PdfPage, height: float) -> list[BBox]:
