@@ -122,3 +122,22 @@ def test_selection_criteria_centred_in_their_rows_read_back_from_every_producer(
     for name, (rendered, truth) in zip(names, forge_cache.render(jobs)):
         meta = extract_report(rendered.pdf, Limits()).meta
         assert meta.selection_criteria == truth.report["selection_criteria"], name
+
+
+def test_a_name_centred_between_two_lines_of_the_cell_beside_it_does_not_chain_them() -> None:
+    """Table 1 with cells centred (Chromium): `Study Designs` sits between the two lines of its
+    criterion's text, overlapping both; the two lines stay two lines, one under the other."""
+    from extract.layout.lines import TextLine, runs_to_lines
+
+    def text_run(text: str, x0: float, top: float, height: float) -> TextLine:
+        return TextLine(text, BBox(x0, top, x0 + 4.5 * len(text), top + height), 1, SIZE, False)
+
+    first = text_run("Health technology assessments, systematic reviews,", 150, 100.0, 7.5)
+    second = text_run("randomized controlled trials", 150, 108.6, 7.0)
+    name = text_run("Study Designs", 60, 103.6, 8.8)  # a descender makes its ink box taller
+    assert [[run.text for run in line] for line in runs_to_lines([first, second, name])] == [
+        ["Study Designs", "Health technology assessments, systematic reviews,"],
+        ["randomized controlled trials"],
+    ]
+    overprinted = text_run("Population", 140, 108.6, 7.0)  # a producer that sets a name over its text's line
+    assert [[run.text for run in line] for line in runs_to_lines([second, overprinted])] == [["Population", "randomized controlled trials"]]

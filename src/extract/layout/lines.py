@@ -40,10 +40,18 @@ def runs_to_lines(runs: Sequence[TextLine]) -> list[list[TextLine]]:
 
     Lines are found by vertical overlap, not by rounded top: glyph boxes of one line start at
     different heights (an 'e' is shorter than a 'K'), and rounding put them on different lines.
+    A run never joins a line through another run while it stands above or below one of the
+    line's runs (a cell centred between two lines of the cell beside it overlaps both, and would
+    chain them into one).
     """
     lines: list[list[TextLine]] = []
     for run in sorted(runs, key=lambda r: ((r.bbox.top + r.bbox.bottom) / 2, r.bbox.x0)):
-        line = next((line for line in reversed(lines[-3:]) if any(_same_baseline(other, run) for other in line)), None)
+        line = next(
+            (line for line in reversed(lines[-3:])
+             if any(_same_baseline(other, run) for other in line)
+             and not any(_stacked(other, run) and not _same_baseline(other, run) for other in line)),
+            None,
+        )
         if line is None:
             lines.append([run])
         else:
@@ -55,6 +63,13 @@ def _same_baseline(a: TextLine, b: TextLine) -> bool:
     """Two runs sit on one visual line when their vertical extents mostly overlap."""
     overlap = min(a.bbox.bottom, b.bbox.bottom) - max(a.bbox.top, b.bbox.top)
     return overlap > 0.5 * min(a.bbox.height, b.bbox.height)
+
+
+def _stacked(a: TextLine, b: TextLine) -> bool:
+    """Two runs sharing more than half the narrower one's width across: one above the other, not
+    side by side (a kerned pair split between text objects overlaps by a fraction of a glyph)."""
+    shared = min(a.bbox.x1, b.bbox.x1) - max(a.bbox.x0, b.bbox.x0)
+    return shared > 0.5 * min(a.bbox.width, b.bbox.width)
 
 
 def line_em(line: Sequence[TextLine]) -> float:
