@@ -163,7 +163,7 @@ def without_page_rules(style: str) -> str:
 
 
 def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
-    """Rows found, fields exact and error failures of our extraction of one printed report."""
+    """Rows found, fields exact, selection criteria exact and error failures of our extraction of one printed report."""
     from extract.errors import UnreadableReport
     from extract.extraction import extract_report
     from extract.rows import study_records
@@ -172,9 +172,16 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
     try:
         extraction = extract_report(pdf, Limits())
     except UnreadableReport as unreadable:
-        return {"score": (0, len(truth.studies), 0, sum(len(row) - 1 for row in truth.studies)), "errors": None, "note": unreadable.reason}
+        criteria = (0, len(truth.report["selection_criteria"]))
+        return {"score": (0, len(truth.studies), 0, sum(len(row) - 1 for row in truth.studies)), "criteria": criteria, "errors": None, "note": unreadable.reason}
     records = study_records(report_id, extraction.tables)
-    return {"score": score(truth, records), "errors": errors(extraction), "note": ""}
+    return {"score": score(truth, records), "criteria": criteria_score(truth, extraction.meta.selection_criteria), "errors": errors(extraction), "note": ""}
+
+
+def criteria_score(truth: GroundTruth, read: dict[str, str]) -> tuple[int, int]:
+    """Selection criteria (Table 1's rows) read exactly, and criteria in the truth."""
+    wanted = truth.report["selection_criteria"]
+    return sum(read.get(name) == text for name, text in wanted.items()), len(wanted)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,11 +214,13 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {producer} | {variant} | {len(results)} | {100 * found / rows:.1f} | "
                          f"{100 * exact / compared:.1f} | {sum(counted) / max(len(counted), 1):.1f} | {unread} |")
             print(lines[-1], flush=True)
-            total = totals.setdefault(producer, [0, 0, 0, 0, 0, 0])
-            for index, value in enumerate((found, rows, exact, compared, sum(counted), len(results))):
+            total = totals.setdefault(producer, [0, 0, 0, 0, 0, 0, 0, 0])
+            criteria = [sum(r["criteria"][i] for r in results) for i in range(2)]
+            for index, value in enumerate((found, rows, exact, compared, sum(counted), len(results), *criteria)):
                 total[index] += value
-    summary = ["| producer | reports | rows % | fields % | errors/report |", "|---|---|---|---|---|"] + [
-        f"| {producer} | {t[5]} | {100 * t[0] / t[1]:.1f} | {100 * t[2] / t[3]:.1f} | {t[4] / max(t[5], 1):.2f} |" for producer, t in totals.items()
+    summary = ["| producer | reports | rows % | fields % | errors/report | selection criteria % |", "|---|---|---|---|---|---|"] + [
+        f"| {producer} | {t[5]} | {100 * t[0] / t[1]:.1f} | {100 * t[2] / t[3]:.1f} | {t[4] / max(t[5], 1):.2f} | {100 * t[6] / max(t[7], 1):.1f} |"
+        for producer, t in totals.items()
     ]
     command = " ".join(["python -m bench.held_out", *(argv if argv is not None else sys.argv[1:])])
     report = [f"# Held-out producers (seeds {', '.join(map(str, args.seeds))}; {time.perf_counter() - started:.0f} s)", "",
