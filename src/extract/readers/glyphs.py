@@ -6,6 +6,7 @@ between letters is a gap inside a word (`layout.spacing`) until the lexicon has 
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Sequence
@@ -218,14 +219,30 @@ def _char_box(textpage: pdfium.PdfTextPage, index: int, height: float) -> BBox:
     return BBox(left, height - top, right, height - bottom)
 
 
+def drawn_size(textpage: pdfium.PdfTextPage, index: int, size: float) -> float:
+    """A font size times the vertical scale of the character's matrix: the size as drawn."""
+    matrix = pdfium_raw.FS_MATRIX()
+    if not pdfium_raw.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
+        return size
+    return size * (math.hypot(matrix.c, matrix.d) or 1.0)
+
+
 def _font_size(textpage: pdfium.PdfTextPage, index: int) -> float:
     """One character's font size."""
     return float(pdfium_raw.FPDFText_GetFontSize(textpage.raw, index))
 
 
+# pdfium gives the size a font was set at, not the size drawn; a font set at this size or less
+# (cairo sets every font at 1 and scales its text matrix instead) carries no size of its own.
+UNIT_FONT_SIZE = 1.0
+
+
 def font_facts(textpage: pdfium.PdfTextPage, char_index: int) -> tuple[float, bool]:
-    """Size and boldness of one character, read through pdfium's C API (no pdfminer parse)."""
+    """Size and boldness of one character, read through pdfium's C API (no pdfminer parse); the
+    size of a font set at unit size is read from its text matrix (`drawn_size`)."""
     size = float(pdfium_raw.FPDFText_GetFontSize(textpage.raw, char_index))
+    if size <= UNIT_FONT_SIZE:
+        size = drawn_size(textpage, char_index, size)
     weight = int(pdfium_raw.FPDFText_GetFontWeight(textpage.raw, char_index))
     name_buffer = ctypes.create_string_buffer(128)
     flags = ctypes.c_int(0)
