@@ -163,7 +163,7 @@ def without_page_rules(style: str) -> str:
 
 
 def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
-    """Rows found, fields exact, selection criteria exact and error failures of our extraction of one printed report."""
+    """Rows found, fields exact, report metadata exact and error failures of our extraction of one printed report."""
     from extract.errors import UnreadableReport
     from extract.extraction import extract_report
     from extract.rows import study_records
@@ -172,16 +172,35 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
     try:
         extraction = extract_report(pdf, Limits())
     except UnreadableReport as unreadable:
-        criteria = (0, len(truth.report["selection_criteria"]))
-        return {"score": (0, len(truth.studies), 0, sum(len(row) - 1 for row in truth.studies)), "criteria": criteria, "errors": None, "note": unreadable.reason}
+        meta = (0, len(META_FIELDS) + len(truth.report["selection_criteria"]))
+        return {"score": (0, len(truth.studies), 0, sum(len(row) - 1 for row in truth.studies)), "meta": meta, "errors": None, "note": unreadable.reason}
     records = study_records(report_id, extraction.tables)
-    return {"score": score(truth, records), "criteria": criteria_score(truth, extraction.meta.selection_criteria), "errors": errors(extraction), "note": ""}
+    return {"score": score(truth, records), "meta": meta_score(truth, extraction.meta), "errors": errors(extraction), "note": ""}
 
 
-def criteria_score(truth: GroundTruth, read: dict[str, str]) -> tuple[int, int]:
-    """Selection criteria (Table 1's rows) read exactly, and criteria in the truth."""
+# The report metadata compared with the truth (`tests/forge/spec.expected_report`); each selection
+# criterion counts on its own.
+META_FIELDS = ("title", "publication_date", "research_questions", "search_start", "search_end", "languages", "databases",
+               "declared_counts", "summary_counts", "citation_ranges", "abbreviations")
+
+
+def meta_score(truth: GroundTruth, meta: Any) -> tuple[int, int]:
+    """Report metadata fields read exactly (`META_FIELDS`, then each selection criterion), and fields compared."""
     wanted = truth.report["selection_criteria"]
-    return sum(read.get(name) == text for name, text in wanted.items()), len(wanted)
+    read = sum(plain(getattr(meta, name)) == truth.report[name] for name in META_FIELDS)
+    criteria = sum(meta.selection_criteria.get(name) == text for name, text in wanted.items())
+    return read + criteria, len(META_FIELDS) + len(wanted)
+
+
+def plain(value: Any) -> Any:
+    """A metadata value as the truth writes it: dates as ISO text, tuples as lists."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,10 +234,10 @@ def main(argv: list[str] | None = None) -> int:
                          f"{100 * exact / compared:.1f} | {sum(counted) / max(len(counted), 1):.1f} | {unread} |")
             print(lines[-1], flush=True)
             total = totals.setdefault(producer, [0, 0, 0, 0, 0, 0, 0, 0])
-            criteria = [sum(r["criteria"][i] for r in results) for i in range(2)]
-            for index, value in enumerate((found, rows, exact, compared, sum(counted), len(results), *criteria)):
+            meta = [sum(r["meta"][i] for r in results) for i in range(2)]
+            for index, value in enumerate((found, rows, exact, compared, sum(counted), len(results), *meta)):
                 total[index] += value
-    summary = ["| producer | reports | rows % | fields % | errors/report | selection criteria % |", "|---|---|---|---|---|---|"] + [
+    summary = ["| producer | reports | rows % | fields % | errors/report | report metadata % |", "|---|---|---|---|---|---|"] + [
         f"| {producer} | {t[5]} | {100 * t[0] / t[1]:.1f} | {100 * t[2] / t[3]:.1f} | {t[4] / max(t[5], 1):.2f} | {100 * t[6] / max(t[7], 1):.1f} |"
         for producer, t in totals.items()
     ]
