@@ -502,6 +502,33 @@ def test_criteria_cells_centred_in_their_rows_go_to_the_label_beside_their_middl
     }
 
 
+def test_centred_rows_of_one_line_each_packed_tight_are_read_apart() -> None:
+    """Cells centred vertically, and one-line rows set closer than a cell's own lines (Typst):
+    a value line level with a label opens that label's cell, however near the line above it."""
+    from extract.meta.criteria import selection_criteria
+    from extract.meta.sections import Line
+    from extract.model import BBox
+
+    def line(text: str, x0: float, top: float, block: int) -> Line:
+        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 9), 2)
+
+    lines = [
+        line("Patients of any age with asthma", 169, 392, 0),
+        line("Population", 58, 403, 1),
+        line("or the following: severe asthma", 169, 403.5, 0),
+        line("and chronic cough", 169, 415, 0),
+        line("Intervention", 58, 426.7, 1),
+        line("Comparator", 58, 440.7, 1),
+        line("Intravenous iron, alone or with usual care", 169, 426.7, 2),
+        line("Placebo, usual care, no treatment", 169, 440.6, 2),
+    ]
+    assert selection_criteria(lines) == {
+        "population": "Patients of any age with asthma or the following: severe asthma and chronic cough",
+        "intervention": "Intravenous iron, alone or with usual care",
+        "comparator": "Placebo, usual care, no treatment",
+    }
+
+
 def test_criteria_labels_run_into_their_values_are_read_apart() -> None:
     """A text layer can set a label cell and its value on one line with no space between them
     (`ComparatorPlacebo`), a two-line label glued to each of its value's lines; a text export's

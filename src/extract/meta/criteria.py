@@ -309,7 +309,8 @@ def _rows_started_above(labels: Sequence[tuple[str, str, list[Line]]], values: S
 def _nearest_rows(labels: Sequence[tuple[str, str, list[Line]]], values: Sequence[Line]) -> list[tuple[str, Line]]:
     """Each value line with the label nearest the middle of its cell (cells centred in their rows):
     a cell is a run of value lines no further apart than the tightest spacing between them and
-    half a line more."""
+    half a line more, cut before a line level with a label (rows packed tight, one line each, are
+    no further apart than a cell's lines)."""
     ordered = sorted(values, key=_position)
     gaps = [lower.bbox.top - upper.bbox.bottom for upper, lower in zip(ordered, ordered[1:]) if upper.page_no == lower.page_no]  # type: ignore[union-attr]
     height = median(line.bbox.height for line in ordered) if ordered else 0.0  # type: ignore[union-attr]
@@ -317,7 +318,8 @@ def _nearest_rows(labels: Sequence[tuple[str, str, list[Line]]], values: Sequenc
     cells: list[list[Line]] = []
     for line in ordered:
         upper = cells[-1][-1] if cells else None
-        if upper is not None and upper.page_no == line.page_no and line.bbox.top - upper.bbox.bottom <= cell_gap:  # type: ignore[union-attr]
+        level = any(_level(line, parts[0]) for _, _, parts in labels)
+        if upper is not None and upper.page_no == line.page_no and line.bbox.top - upper.bbox.bottom <= cell_gap and not level:  # type: ignore[union-attr]
             cells[-1].append(line)
         else:
             cells.append([line])
