@@ -35,7 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.producers import errors, score
+from bench.producers import META_FIELDS, meta_score, errors, score
 from tests.forge.cache import Case, case_spec
 from tests.forge.producers.common import font_dir
 from tests.forge.producers.weasy import body_html, css
@@ -176,31 +176,6 @@ def measure(pdf: Path, truth: GroundTruth, report_id: str) -> dict[str, Any]:
         return {"score": (0, len(truth.studies), 0, sum(len(row) - 1 for row in truth.studies)), "meta": meta, "errors": None, "note": unreadable.reason}
     records = study_records(report_id, extraction.tables)
     return {"score": score(truth, records), "meta": meta_score(truth, extraction.meta), "errors": errors(extraction), "note": ""}
-
-
-# The report metadata compared with the truth (`tests/forge/spec.expected_report`); each selection
-# criterion counts on its own.
-META_FIELDS = ("title", "publication_date", "research_questions", "search_start", "search_end", "languages", "databases",
-               "declared_counts", "summary_counts", "citation_ranges", "abbreviations")
-
-
-def meta_score(truth: GroundTruth, meta: Any) -> tuple[int, int]:
-    """Report metadata fields read exactly (`META_FIELDS`, then each selection criterion), and fields compared."""
-    wanted = truth.report["selection_criteria"]
-    read = sum(plain(getattr(meta, name)) == truth.report[name] for name in META_FIELDS)
-    criteria = sum(meta.selection_criteria.get(name) == text for name, text in wanted.items())
-    return read + criteria, len(META_FIELDS) + len(wanted)
-
-
-def plain(value: Any) -> Any:
-    """A metadata value as the truth writes it: dates as ISO text, tuples as lists."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -99,6 +99,31 @@ def errors(extraction: Any) -> int:
     return int((failures["severity"] == "error").sum()) if "severity" in failures else len(failures)
 
 
+# The report metadata compared with the truth (`tests/forge/spec.expected_report`); each selection
+# criterion counts on its own.
+META_FIELDS = ("title", "publication_date", "research_questions", "search_start", "search_end", "languages", "databases",
+               "declared_counts", "summary_counts", "citation_ranges", "abbreviations")
+
+
+def meta_score(truth: GroundTruth, meta: Any) -> tuple[int, int]:
+    """Report metadata fields read exactly (`META_FIELDS`, then each selection criterion), and fields compared."""
+    wanted = truth.report["selection_criteria"]
+    read = sum(plain(getattr(meta, name)) == truth.report[name] for name in META_FIELDS)
+    criteria = sum(meta.selection_criteria.get(name) == text for name, text in wanted.items())
+    return read + criteria, len(META_FIELDS) + len(wanted)
+
+
+def plain(value: Any) -> Any:
+    """A metadata value as the truth writes it: dates as ISO text, tuples as lists."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
 def spacing_faults(truth: GroundTruth, records: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     """(false joins: extracted words that are two truth words run together; surnames left split)."""
     by_key = {str(r["study_key"]): r for r in records}
@@ -130,9 +155,11 @@ def measure(case: Case, pdf: Path, truth: GroundTruth, tools: Sequence[str]) -> 
         ours = extract_report(pdf, Limits())
         records = study_records(report_id, ours.tables)
         result["ours_errors"] = errors(ours)
+        result["meta"] = meta_score(truth, ours.meta)
     except UnreadableReport:
         ours, records = None, []
         result["ours_errors"] = None
+        result["meta"] = (0, len(META_FIELDS) + len(truth.report["selection_criteria"]))
     result["ours"] = score(truth, records)
     result["spacing"] = spacing_faults(truth, records) if spaced(case_spec(case), VARIANTS[case.variant]) else None
     base = baseline_tables(pdf)
@@ -189,6 +216,12 @@ def pct(parts: Sequence[tuple[int, int, int, int]], fields: bool) -> str:
     return f"{100 * num / den:.0f}" if den else "-"
 
 
+def share(parts: Sequence[tuple[int, int]]) -> str:
+    """Exact over compared, as a percentage with one decimal, over several (exact, compared) pairs."""
+    compared = sum(part[1] for part in parts)
+    return f"{100 * sum(part[0] for part in parts) / compared:.1f}" if compared else "-"
+
+
 def mean(values: Sequence[int | None]) -> str:
     known = [v for v in values if v is not None]
     return f"{sum(known) / len(known):.1f}" if known else "-"
@@ -196,13 +229,13 @@ def mean(values: Sequence[int | None]) -> str:
 
 def table(title: str, groups: Mapping[str, list[dict[str, Any]]], tools: Sequence[str]) -> list[str]:
     """One markdown table: a row per group of reports."""
-    head = ["", "reports", "ours rows %", "ours fields %", "ours errors/report", "baseline rows %",
+    head = ["", "reports", "ours rows %", "ours fields %", "ours errors/report", "ours report metadata %", "baseline rows %",
             "baseline fields %", "baseline errors/report", *(f"{t} rows % / fields %" for t in tools)]
     lines = [f"### {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, results in groups.items():
         cells = [name, str(len(results)), pct([r["ours"] for r in results], False),
                  pct([r["ours"] for r in results], True), mean([r["ours_errors"] for r in results]),
-                 pct([r["base"] for r in results], False), pct([r["base"] for r in results], True),
+                 share([r["meta"] for r in results]), pct([r["base"] for r in results], False), pct([r["base"] for r in results], True),
                  mean([r.get("base_errors") for r in results]),
                  *(f"{pct([r[t] for r in results], False)} / {pct([r[t] for r in results], True)}" for t in tools)]
         lines.append("| " + " | ".join(cells) + " |")
