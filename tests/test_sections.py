@@ -10,13 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.model import Block, Document, ReportMeta
+from extract.model import BBox, Block, Document, ReportMeta
 from extract.readers.text import read_text
-from extract.meta.sections import caption_title, section_key
+from extract.meta.criteria import selection_criteria
+from extract.meta.sections import Line, caption_title, section_key
 from extract.meta.search import databases, search_window
 from extract.meta.report import report_meta
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def line(text: str, x0: float, top: float, block: int, height: float = 10.0) -> Line:
+    """A line of a PDF page (page 2) as the criteria table is read by position: 4.5 pt a character."""
+    return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + height), 2)
+
+
 SEED = FIXTURES / "seed" / "ivig-offlabel-2017.txt"
 EXPECTED = json.loads((FIXTURES / "seed" / "expected-report.json").read_text(encoding="utf-8"))
 
@@ -446,13 +454,6 @@ def test_criteria_rows_packed_tight_are_read_from_where_they_are_printed() -> No
     """A PDF's criteria table whose rows run together as one paragraph per column: each line goes
     to the label printed at or above its top, a label wrapped over two lines is one label, and a
     line back in the label column that is no label ends the table."""
-    from extract.meta.criteria import selection_criteria
-    from extract.meta.sections import Line
-    from extract.model import BBox
-
-    def line(text: str, x0: float, top: float, block: int) -> Line:
-        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 10), 2)
-
     labels = [line("Population", 72, 100, 0), line("Intervention", 72, 122, 0), line("Study", 72, 144, 0), line("Designs", 72, 154, 0)]
     values = [
         line("Adults with severe asthma", 180, 100, 1),
@@ -474,13 +475,6 @@ def test_criteria_cells_centred_in_their_rows_go_to_the_label_beside_their_middl
     """Cells centred vertically: a tall cell's first lines stand above its label, and a short row's
     label below the line of the row above; each cell (lines a line's spacing apart) goes to the
     label nearest its middle. A label run on into its value on one line is a label too."""
-    from extract.meta.criteria import selection_criteria
-    from extract.meta.sections import Line
-    from extract.model import BBox
-
-    def line(text: str, x0: float, top: float, block: int) -> Line:
-        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 10), 2)
-
     lines = [
         line("Patients of any age with asthma or the following:", 139, 622, 0),
         line("Population", 59, 640, 1),
@@ -505,22 +499,15 @@ def test_criteria_cells_centred_in_their_rows_go_to_the_label_beside_their_middl
 def test_centred_rows_of_one_line_each_packed_tight_are_read_apart() -> None:
     """Cells centred vertically, and one-line rows set closer than a cell's own lines (Typst):
     a value line level with a label opens that label's cell, however near the line above it."""
-    from extract.meta.criteria import selection_criteria
-    from extract.meta.sections import Line
-    from extract.model import BBox
-
-    def line(text: str, x0: float, top: float, block: int) -> Line:
-        return Line(text, block, BBox(x0, top, x0 + 4.5 * len(text), top + 9), 2)
-
     lines = [
-        line("Patients of any age with asthma", 169, 392, 0),
-        line("Population", 58, 403, 1),
-        line("or the following: severe asthma", 169, 403.5, 0),
-        line("and chronic cough", 169, 415, 0),
-        line("Intervention", 58, 426.7, 1),
-        line("Comparator", 58, 440.7, 1),
-        line("Intravenous iron, alone or with usual care", 169, 426.7, 2),
-        line("Placebo, usual care, no treatment", 169, 440.6, 2),
+        line("Patients of any age with asthma", 169, 392, 0, height=9),
+        line("Population", 58, 403, 1, height=9),
+        line("or the following: severe asthma", 169, 403.5, 0, height=9),
+        line("and chronic cough", 169, 415, 0, height=9),
+        line("Intervention", 58, 426.7, 1, height=9),
+        line("Comparator", 58, 440.7, 1, height=9),
+        line("Intravenous iron, alone or with usual care", 169, 426.7, 2, height=9),
+        line("Placebo, usual care, no treatment", 169, 440.6, 2, height=9),
     ]
     assert selection_criteria(lines) == {
         "population": "Patients of any age with asthma or the following: severe asthma and chronic cough",
@@ -533,8 +520,7 @@ def test_criteria_labels_run_into_their_values_are_read_apart() -> None:
     """A text layer can set a label cell and its value on one line with no space between them
     (`ComparatorPlacebo`), a two-line label glued to each of its value's lines; a text export's
     label and value set apart in columns are left to the column reading."""
-    from extract.meta.criteria import selection_criteria, with_labels_apart
-    from extract.meta.sections import Line
+    from extract.meta.criteria import with_labels_apart
 
     texts = [
         "Population Patients of any age with asthma",
@@ -624,7 +610,6 @@ def test_an_abbreviation_footnote_ends_at_the_next_tables_caption(tmp_path: Path
 
 def test_a_title_ending_in_a_colon_goes_on_in_the_next_cover_block() -> None:
     from extract.meta.cover import report_title
-    from extract.meta.sections import Line
 
     front = [Line("Drug X for condition Y:", 0), Line("Clinical Effectiveness", 1), Line("Publication Date: May 1, 2020", 2)]
     assert report_title(front) == "Drug X for condition Y: Clinical Effectiveness"
