@@ -172,6 +172,7 @@ def rect_runs(textpage: pdfium.PdfTextPage, rects: Sequence[Rect], page_no: int,
 # A neighbour on the line overlapping a rectangle by less than this share of the line's height is
 # a kerned pair split between two text objects (Chromium splits its text at kerning pairs: `T|ype`).
 KERNED_OVERLAP = 0.5
+KERN_CLEARANCE = 0.1  # points kept clear of a kerned neighbour's glyph
 
 
 def unshared_span(rects: Sequence[Rect], index: int) -> tuple[float, float]:
@@ -188,9 +189,6 @@ def unshared_span(rects: Sequence[Rect], index: int) -> tuple[float, float]:
     if index + 1 < len(rects) and _kerned(rects[index], rects[index + 1], height):
         right = rects[index + 1][0] - KERN_CLEARANCE
     return left, max(left, right)
-
-
-KERN_CLEARANCE = 0.1  # points kept clear of a kerned neighbour's glyph
 
 
 def _kerned(before: Rect, after: Rect, height: float) -> bool:
