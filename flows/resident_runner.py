@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -134,7 +135,7 @@ def serve_request(request: Request, connection: socket.socket, descriptors: Sequ
     running.acquire()
     threading.Thread(target=interrupt_when_gone, args=(connection, running, (out, err)), daemon=True).start()
     try:
-        with printing_to(out, err):
+        with printing_to(out, err), interruptible():
             try:
                 return run(request.argv)
             except SystemExit as leaving:  # argparse's errors
@@ -148,6 +149,17 @@ def serve_request(request: Request, connection: socket.socket, descriptors: Sequ
         running.release()
         out.close()
         err.close()
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Python's own Ctrl-C handler while a run is served: `_thread.interrupt_main` does nothing
+    where SIGINT is ignored, as it is in a process started from a shell's background job."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def interrupt_when_gone(connection: socket.socket, running: threading.Lock, streams: Sequence[ClientStream]) -> None:
