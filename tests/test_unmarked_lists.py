@@ -5,7 +5,7 @@ bullet; the forge's `bullets-none` variant draws such lists through three produc
 from __future__ import annotations
 
 from extract.layout.bullets import unmarked_item_starts
-from extract.layout.words import words_to_text
+from extract.layout.words import words_to_lines, words_to_text
 from extract.model import BBox, Word
 from extract.settings import DEFAULT_TABLE_SETTINGS
 from extract.tables.grid import GridRow
@@ -32,12 +32,9 @@ def cell(*lines: tuple[str, float]) -> tuple[Word, ...]:
     return tuple(word for number, (text, x0) in enumerate(lines) for word in line(text, x0, number))
 
 
-def shapes(words: tuple[Word, ...]) -> list[list[tuple[BBox, str]]]:
+def shapes(words: tuple[Word, ...]) -> list[tuple[Word, ...]]:
     """The cell's lines as `unmarked_item_starts` reads them."""
-    rows: dict[float, list[tuple[BBox, str]]] = {}
-    for word in words:
-        rows.setdefault(word.bbox.top, []).append((word.bbox, word.text))
-    return [rows[top] for top in sorted(rows)]
+    return words_to_lines(words, DEFAULT_TABLE_SETTINGS)
 
 
 ITEMS = 110.0  # the items' indent; the cell's other lines start at 100
@@ -65,7 +62,7 @@ def test_a_wrapped_line_that_starts_with_a_capital_opens_nothing() -> None:
     """`AEs` follows a line that had no room for it: the same item goes on."""
     lines = shapes(LISTED)
     assert 3 not in unmarked_item_starts(lines, SIZE)
-    assert lines[3][0][1] == "AEs" and lines[2][-1][0].x1 + 0.25 * SIZE + lines[3][0][0].width > RIGHT
+    assert lines[3][0].text == "AEs" and lines[2][-1].bbox.x1 + 0.25 * SIZE + lines[3][0].bbox.width > RIGHT
 
 
 def test_a_lower_case_word_or_a_hyphen_at_the_line_end_goes_on_with_its_line() -> None:
@@ -97,7 +94,7 @@ def test_a_cell_whose_items_are_marked_is_left_as_it_is() -> None:
     assert words_to_text(marked, DEFAULT_TABLE_SETTINGS).count("\u2022") == 2
 
 
-def test_a_column_edge_is_where_lines_of_two_cells_start() -> None:
+def test_a_column_edge_is_where_two_cells_start() -> None:
     """A browser's outside list marker can hang before its column's text, and a text tool sets one
     cell a little left of the others: were either the edge, every paragraph of the column would
     read as indented."""
@@ -106,5 +103,5 @@ def test_a_column_edge_is_where_lines_of_two_cells_start() -> None:
     early = GridRow((cell(("Set early", 97.0),),), (BBox(90, 170, RIGHT, 180),), False, 1)
     merged = GridRow((line("Randomized Controlled Trials", 20.0, 0),), (BBox(10, 90, RIGHT, 99),), True, 1)
     rows = [listed, paragraph, early, merged]
-    assert column_edges(rows, DEFAULT_TABLE_SETTINGS) == ((100.0, 100.0 + CHAR_PT * len("The authors concluded")),)
-    assert column_edges([paragraph, early], DEFAULT_TABLE_SETTINGS) == (None,)
+    assert column_edges(rows) == ((100.0, 100.0 + CHAR_PT * len("The authors concluded")),)
+    assert column_edges([paragraph, early]) == (None,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extract.model import BBox
+from extract.model import BBox, Word
 
 # A bullet mark is at least this big on its shorter side and at most this big on its longer one (points).
 MIN_MARK_PT = 1.0
@@ -50,10 +50,8 @@ SAME_EDGE_PT = 1.0
 WORD_SPACE_EM = 0.25
 
 
-def unmarked_item_starts(
-    lines: Sequence[Sequence[tuple[BBox, str]]], size: float, column: tuple[float, float] | None = None,
-) -> list[int]:
-    """The lines of a cell (each a line's words as box and text, left to right) that open a list
+def unmarked_item_starts(lines: Sequence[Sequence[Word]], size: float, column: tuple[float, float] | None = None) -> list[int]:
+    """The lines of a cell (each a line's words, left to right) that open a list
     item no mark shows; empty unless the cell's lines start at exactly two edges, some indented.
 
     `column` is the left and right edge of the text of the cell's whole column, where known: a
@@ -66,7 +64,7 @@ def unmarked_item_starts(
     """
     if len(lines) < 3:
         return []
-    starts = [line[0][0].x0 for line in lines]
+    starts = [line[0].bbox.x0 for line in lines]
     left = min(starts) if column is None else min(*starts, column[0])
     indented = [start - left >= UNMARKED_INDENT_EM * size for start in starts]
     if not any(indented) or (column is None and all(indented)):
@@ -75,13 +73,13 @@ def unmarked_item_starts(
     edges = [inner if inside else left for inside in indented]
     if any(abs(start - edge) > SAME_EDGE_PT for start, edge in zip(starts, edges)):
         return []
-    right = max(line[-1][0].x1 for line in lines) if column is None else max(column[1], *(line[-1][0].x1 for line in lines))
+    ends = [line[-1].bbox.x1 for line in lines]
+    right = max(ends) if column is None else max(column[1], *ends)
     opened = []
     for number in range(1, len(lines)):
-        first_box, first_text = lines[number][0]
-        last_box, last_text = lines[number - 1][-1]
-        if not indented[number] or first_text[:1].islower() or last_text.endswith("-"):
+        first, last = lines[number][0], lines[number - 1][-1]
+        if not indented[number] or first.text[:1].islower() or last.text.endswith("-"):
             continue
-        if last_box.x1 + WORD_SPACE_EM * size + first_box.width <= right:
+        if last.bbox.x1 + WORD_SPACE_EM * size + first.bbox.width <= right:
             opened.append(number)
     return opened

@@ -43,9 +43,7 @@ def words_to_text(words: Sequence[Word], settings: TableSettings, column: tuple[
     lines = words_to_lines(words, settings)
     texts = [" ".join(w.text for w in line) for line in lines]
     if len(lines) >= 3 and not any(starts_list_item(text) for text in texts):
-        sizes = sorted(word.size for word in words)
-        shapes = [[(word.bbox, word.text) for word in line] for line in lines]
-        for number in unmarked_item_starts(shapes, sizes[len(sizes) // 2], column):
+        for number in unmarked_item_starts(lines, median(word.size for word in words), column):
             texts[number] = f"{BULLET} {texts[number]}"
     return "\n".join(texts)
 

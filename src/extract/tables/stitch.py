@@ -12,7 +12,7 @@ from statistics import median
 from typing import Sequence
 
 from extract.fields import split_author_year_ref
-from extract.layout.words import body_words, box_of, vertical_overlap, words_to_lines, words_to_text
+from extract.layout.words import body_words, box_of, vertical_overlap, words_to_text
 from extract.layout.bullets import SAME_EDGE_PT
 from extract.model import Cell, ParsingReport, RawRow, Table, Word
 from extract.settings import TableSettings
@@ -62,7 +62,7 @@ def stitch_grid(stitched: StitchedRows, grid: PageGrid, settings: TableSettings)
     header, label, rows, held = merged_header(stitched.header, printed), stitched.label, list(stitched.rows), stitched.held
     after_heading = False
     body = grid.rows[start:]
-    edges = column_edges(body, settings)
+    edges = column_edges(body)
     for position, grid_row in enumerate(body):
         if is_header_row(grid_row, settings) or (position == 0 and is_header_remnant(grid_row, settings)):
             continue
@@ -256,37 +256,23 @@ def row_cells(
     return cells
 
 
-def column_edges(rows: Sequence[GridRow], settings: TableSettings) -> tuple[tuple[float, float] | None, ...]:
+def column_edges(rows: Sequence[GridRow]) -> tuple[tuple[float, float] | None, ...]:
     """The left and right edge of each column's text over a grid's rows that are not one merged
     cell; None for a column without a left edge.
 
-    The left edge is the leftmost at which lines of two cells start: a line of one cell starting
-    further left is that cell's own (text tools set cells only roughly in line), and a line
-    opened by a bullet glyph, which may hang out before its column's text, starts no edge."""
+    The left edge is the leftmost at which two cells start: a cell starting further left than any
+    other is set apart on its own (text tools set cells only roughly in line), and a bullet glyph,
+    which may hang out before its column's text, starts no cell."""
     split = [row for row in rows if not row.merged]
     edges: list[tuple[float, float] | None] = []
     for index in range(max((len(row.cells) for row in split), default=0)):
         cells = [row.cells[index] for row in split if index < len(row.cells) and row.cells[index]]
         starts = sorted(
-            (line[0].bbox.x0, cell_no)
-            for cell_no, words in enumerate(cells)
-            for line in words_to_lines(words, settings)
-            if not is_bullet_glyph(line[0].text)
+            min(lefts) for lefts in ([word.bbox.x0 for word in words if not is_bullet_glyph(word.text)] for words in cells) if lefts
         )
-        left = next((x for position, (x, cell_no) in enumerate(starts) if _shared_start(starts, position)), None)
+        left = next((x for x, after in zip(starts, starts[1:]) if after - x <= SAME_EDGE_PT), None)
         edges.append(None if left is None else (left, max(word.bbox.x1 for words in cells for word in words)))
     return tuple(edges)
-
-
-def _shared_start(starts: Sequence[tuple[float, int]], position: int) -> bool:
-    """Whether a line of another cell starts at the same edge as the line at `position` (starts sorted by x)."""
-    x, cell_no = starts[position]
-    for other_x, other_cell in starts[position + 1:]:
-        if other_x - x > SAME_EDGE_PT:
-            return False
-        if other_cell != cell_no:
-            return True
-    return False
 
 
 def split_superscript_ref(words: Sequence[Word], settings: TableSettings) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
