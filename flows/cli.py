@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from extract import __version__
-from flows import phases
 from extract.settings import Limits
+from flows import phases
 from flows.cache import KeyedReports, cache_dir_for, keyed_reports
 from flows.prefect_env import ServerStartFailed, configure_prefect, quiet_cache_failures, run_api_server
 from flows.unchanged import RunInputs, run_inputs, unchanged_message, unchanged_since, write_run_note
